@@ -1,0 +1,288 @@
+package dev.unmask.ops;
+
+import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Argument checks and result shapes of the ops in {@link Op}, shared by every backend so that all of
+ * them reject the same inputs with the same messages.
+ */
+public final class OpChecks {
+    private OpChecks() {
+    }
+
+    public static void requireDType(String op, Tensor x, DType dtype) {
+        if (x.dtype() != dtype) {
+            throw new IllegalArgumentException(op + ": expected " + dtype + " input, got " + x.dtype() + " " + x.shape());
+        }
+    }
+
+    public static void requireRank(String op, Tensor x, int rank) {
+        if (x.rank() != rank) {
+            throw new IllegalArgumentException(op + ": expected rank " + rank + ", got shape " + x.shape());
+        }
+    }
+
+    public static void requireSameShape(String op, Tensor a, Tensor b) {
+        if (!a.shape().equals(b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes differ, " + a.shape() + " vs " + b.shape());
+        }
+    }
+
+    /** Normalised, distinct axes; empty {@code axes} means every axis. */
+    public static int[] reductionAxes(String op, Shape shape, int[] axes) {
+        if (axes.length == 0) {
+            int[] all = new int[shape.rank()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        int[] out = new int[axes.length];
+        boolean[] seen = new boolean[shape.rank()];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = shape.normaliseAxis(axes[i]);
+            if (seen[out[i]]) {
+                throw new IllegalArgumentException(op + ": axis " + axes[i] + " repeated in " + Arrays.toString(axes));
+            }
+            seen[out[i]] = true;
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Shape after reducing {@code axes} (already normalised). */
+    public static Shape reducedShape(Shape shape, int[] axes, boolean keepDims) {
+        boolean[] reduced = new boolean[shape.rank()];
+        for (int a : axes) {
+            reduced[a] = true;
+        }
+        int[] dims = shape.dims();
+        int[] out = new int[keepDims ? dims.length : dims.length - axes.length];
+        for (int i = 0, j = 0; i < dims.length; i++) {
+            if (reduced[i]) {
+                if (keepDims) {
+                    out[j++] = 1;
+                }
+            } else {
+                out[j++] = dims[i];
+            }
+        }
+        return Shape.of(out);
+    }
+
+    /** Result shape of {@link Op#permute}, checking that {@code perm} is a permutation. */
+    public static Shape permutedShape(Shape shape, int[] perm) {
+        if (perm.length != shape.rank()) {
+            throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " does not match rank of " + shape);
+        }
+        boolean[] seen = new boolean[perm.length];
+        int[] out = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            int p = shape.normaliseAxis(perm[i]);
+            if (seen[p]) {
+                throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation");
+            }
+            seen[p] = true;
+            out[i] = shape.dim(p);
+        }
+        return Shape.of(out);
+    }
+
+    public static Shape slicedShape(Shape shape, int axis, int start, int end) {
+        int a = shape.normaliseAxis(axis);
+        if (start < 0 || end > shape.dim(a) || start > end) {
+            throw new IllegalArgumentException("slice: [" + start + ", " + end + ") out of range for axis " + axis + " of " + shape);
+        }
+        return shape.withDim(a, end - start);
+    }
+
+    public static Shape paddedShape(Shape shape, int[] before, int[] after) {
+        if (before.length != shape.rank() || after.length != shape.rank()) {
+            throw new IllegalArgumentException("pad: padding " + Arrays.toString(before) + "/" + Arrays.toString(after)
+                    + " does not match rank of " + shape);
+        }
+        int[] dims = shape.dims();
+        for (int i = 0; i < dims.length; i++) {
+            if (before[i] < 0 || after[i] < 0) {
+                throw new IllegalArgumentException("pad: negative padding " + Arrays.toString(before) + "/" + Arrays.toString(after));
+            }
+            dims[i] += before[i] + after[i];
+        }
+        return Shape.of(dims);
+    }
+
+    public static Shape concatShape(List<Tensor> xs, int axis) {
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("concat: no tensors");
+        }
+        Shape first = xs.get(0).shape();
+        int a = first.normaliseAxis(axis);
+        int total = 0;
+        for (Tensor t : xs) {
+            if (t.rank() != first.rank() || t.dtype() != xs.get(0).dtype()) {
+                throw new IllegalArgumentException("concat: " + t + " does not match " + xs.get(0));
+            }
+            for (int i = 0; i < first.rank(); i++) {
+                if (i != a && t.dim(i) != first.dim(i)) {
+                    throw new IllegalArgumentException("concat: shapes " + first + " and " + t.shape() + " differ off axis " + axis);
+                }
+            }
+            total += t.dim(a);
+        }
+        return first.withDim(a, total);
+    }
+
+    /** Checks that {@code from} broadcasts to exactly {@code to}. */
+    public static void requireBroadcastable(String op, Shape from, Shape to) {
+        if (!Shape.broadcast(from, to).equals(to)) {
+            throw new IllegalArgumentException(op + ": " + from + " does not broadcast to " + to);
+        }
+    }
+
+    /** {@code indices.shape ++ table.shape[1:]} */
+    public static Shape gatherShape(Tensor table, Tensor indices) {
+        requireDType("gather", indices, DType.I32);
+        if (table.rank() < 1) {
+            throw new IllegalArgumentException("gather: table must have rank >= 1, got " + table.shape());
+        }
+        int[] idx = indices.shape().dims();
+        int[] tab = table.shape().dims();
+        int[] out = Arrays.copyOf(idx, idx.length + tab.length - 1);
+        System.arraycopy(tab, 1, out, idx.length, tab.length - 1);
+        return Shape.of(out);
+    }
+
+    /** Shape of {@link Op#scatterAdd}'s result: {@code [rows] ++ src.shape[indices.rank:]}. */
+    public static Shape scatterAddShape(Tensor indices, Tensor src, int rows) {
+        requireDType("scatterAdd", indices, DType.I32);
+        int[] idx = indices.shape().dims();
+        int[] s = src.shape().dims();
+        if (s.length < idx.length || !Arrays.equals(Arrays.copyOf(s, idx.length), idx)) {
+            throw new IllegalArgumentException("scatterAdd: source " + src.shape() + " does not start with index shape " + indices.shape());
+        }
+        int[] out = new int[1 + s.length - idx.length];
+        out[0] = rows;
+        System.arraycopy(s, idx.length, out, 1, s.length - idx.length);
+        return Shape.of(out);
+    }
+
+    /** Fails naming the op when an index is outside [0, bound). */
+    public static void requireIndexInRange(String op, int index, int bound) {
+        if (index < 0 || index >= bound) {
+            throw new IndexOutOfBoundsException(op + ": index " + index + " outside [0, " + bound + ")");
+        }
+    }
+
+    /** Result shape of {@link Op#matmul}, with broadcast batch dimensions. */
+    public static Shape matmulShape(Shape a, Shape b, boolean transposeA, boolean transposeB) {
+        if (a.rank() < 2 || b.rank() < 2) {
+            throw new IllegalArgumentException("matmul: operands need rank >= 2, got " + a + " and " + b);
+        }
+        int m = transposeA ? a.dim(-1) : a.dim(-2);
+        int ka = transposeA ? a.dim(-2) : a.dim(-1);
+        int kb = transposeB ? b.dim(-1) : b.dim(-2);
+        int n = transposeB ? b.dim(-2) : b.dim(-1);
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ, " + a + (transposeA ? "^T" : "")
+                    + " x " + b + (transposeB ? "^T" : ""));
+        }
+        Shape batch = Shape.broadcast(Shape.of(Arrays.copyOf(a.dims(), a.rank() - 2)),
+                Shape.of(Arrays.copyOf(b.dims(), b.rank() - 2)));
+        int[] out = Arrays.copyOf(batch.dims(), batch.rank() + 2);
+        out[batch.rank()] = m;
+        out[batch.rank() + 1] = n;
+        return Shape.of(out);
+    }
+
+    /** Result shape of {@link Op#conv2d}. */
+    public static Shape conv2dShape(Shape x, Shape w, Tensor bias, Conv2dParams p) {
+        if (x.rank() != 4 || w.rank() != 4) {
+            throw new IllegalArgumentException("conv2d: input " + x + " and weight " + w + " must be rank 4 (NCHW, OIHW)");
+        }
+        if (x.dim(1) != w.dim(1)) {
+            throw new IllegalArgumentException("conv2d: input has " + x.dim(1) + " channels, weight " + w + " expects " + w.dim(1));
+        }
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != w.dim(0))) {
+            throw new IllegalArgumentException("conv2d: bias " + bias.shape() + " does not match " + w.dim(0) + " output channels");
+        }
+        int oh = Conv2dParams.convOutputSize(x.dim(2), w.dim(2), p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.convOutputSize(x.dim(3), w.dim(3), p.strideW(), p.padW(), p.dilationW());
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("conv2d: kernel " + w + " does not fit input " + x + " with " + p);
+        }
+        return Shape.of(x.dim(0), w.dim(0), oh, ow);
+    }
+
+    /** Result shape of {@link Op#convTranspose2d}. */
+    public static Shape convTranspose2dShape(Shape x, Shape w, Tensor bias, Conv2dParams p) {
+        if (x.rank() != 4 || w.rank() != 4) {
+            throw new IllegalArgumentException("convTranspose2d: input " + x + " and weight " + w + " must be rank 4");
+        }
+        if (x.dim(1) != w.dim(0)) {
+            throw new IllegalArgumentException("convTranspose2d: input has " + x.dim(1) + " channels, weight " + w + " expects " + w.dim(0));
+        }
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != w.dim(1))) {
+            throw new IllegalArgumentException("convTranspose2d: bias " + bias.shape() + " does not match " + w.dim(1) + " output channels");
+        }
+        if (p.outputPadH() >= Math.max(p.strideH(), p.dilationH()) || p.outputPadW() >= Math.max(p.strideW(), p.dilationW())) {
+            throw new IllegalArgumentException("convTranspose2d: output padding must be smaller than stride or dilation, " + p);
+        }
+        int oh = Conv2dParams.transposedOutputSize(x.dim(2), w.dim(2), p.strideH(), p.padH(), p.dilationH(), p.outputPadH());
+        int ow = Conv2dParams.transposedOutputSize(x.dim(3), w.dim(3), p.strideW(), p.padW(), p.dilationW(), p.outputPadW());
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("convTranspose2d: non-positive output size for " + x + " with " + p);
+        }
+        return Shape.of(x.dim(0), w.dim(1), oh, ow);
+    }
+
+    /** Result shape of 2-D pooling over NCHW. */
+    public static Shape pool2dShape(String op, Shape x, Pool2dParams p) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException(op + ": input must be NCHW, got " + x);
+        }
+        int oh = p.outputH(x.dim(2));
+        int ow = p.outputW(x.dim(3));
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException(op + ": window " + p + " does not fit input " + x);
+        }
+        return Shape.of(x.dim(0), x.dim(1), oh, ow);
+    }
+
+    public static void checkCrossEntropy(Tensor logits, Tensor targets) {
+        requireRank("crossEntropy", logits, 2);
+        requireDType("crossEntropy", targets, DType.I32);
+        if (targets.rank() != 1 || targets.dim(0) != logits.dim(0)) {
+            throw new IllegalArgumentException("crossEntropy: targets " + targets.shape() + " do not match logits " + logits.shape());
+        }
+    }
+
+    public static void checkVqNearest(Tensor z, Tensor codebook) {
+        requireRank("vqNearest", z, 2);
+        requireRank("vqNearest", codebook, 2);
+        if (z.dim(1) != codebook.dim(1) || codebook.dim(0) < 1) {
+            throw new IllegalArgumentException("vqNearest: vectors " + z.shape() + " do not match codebook " + codebook.shape());
+        }
+    }
+
+    public static void checkAttention(Tensor q, Tensor k, Tensor v) {
+        requireRank("causalAttention", q, 4);
+        requireRank("causalAttention", k, 4);
+        requireRank("causalAttention", v, 4);
+        if (!q.shape().equals(k.shape()) || v.dim(0) != q.dim(0) || v.dim(1) != q.dim(1) || v.dim(2) != q.dim(2)) {
+            throw new IllegalArgumentException("causalAttention: query " + q.shape() + ", key " + k.shape()
+                    + ", value " + v.shape() + " do not agree on [B, H, L]");
+        }
+    }
+
+    public static void checkMinAvgPool(Tensor x, int minKernel, int avgKernel) {
+        requireRank("minAvgPool", x, 4);
+        if (minKernel < 1 || avgKernel < 1 || minKernel % 2 == 0 || avgKernel % 2 == 0) {
+            throw new IllegalArgumentException("minAvgPool: kernels must be odd and positive, got " + minKernel + " and " + avgKernel);
+        }
+    }
+}

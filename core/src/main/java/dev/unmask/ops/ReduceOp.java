@@ -1,0 +1,6 @@
+package dev.unmask.ops;
+
+/** Reductions over a set of axes. */
+public enum ReduceOp {
+    SUM, MEAN, MAX, MIN
+}
