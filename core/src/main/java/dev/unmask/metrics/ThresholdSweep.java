@@ -301,34 +301,38 @@ public final class ThresholdSweep {
         ThresholdSweep sweep() {
             Arrays.sort(positiveScores);
             Arrays.sort(negativeScores);
-            int total = positiveScores.length + negativeScores.length;
-            double[] t = new double[total];
-            long[] tp = new long[total];
-            long[] fp = new long[total];
+            // a counting pass first, so that the sweep's arrays are allocated once at their final size k
+            int k = merge(null, null, null);
+            double[] t = new double[k];
+            long[] tp = new long[k];
+            long[] fp = new long[k];
+            merge(t, tp, fp);
+            return new ThresholdSweep(t, tp, fp, positiveScores.length, negativeScores.length);
+        }
+
+        /** Walks both sorted classes from the top, one step per distinct score; fills the arrays unless null. */
+        private int merge(double[] t, long[] tp, long[] fp) {
             int pi = positiveScores.length - 1;
             int ni = negativeScores.length - 1;
-            long tpCount = 0;
-            long fpCount = 0;
             int k = 0;
             while (pi >= 0 || ni >= 0) {
                 double top = pi < 0 ? negativeScores[ni]
                         : ni < 0 ? positiveScores[pi]
                         : Math.max(positiveScores[pi], negativeScores[ni]);
                 while (pi >= 0 && positiveScores[pi] == top) {
-                    tpCount++;
                     pi--;
                 }
                 while (ni >= 0 && negativeScores[ni] == top) {
-                    fpCount++;
                     ni--;
                 }
-                t[k] = top;
-                tp[k] = tpCount;
-                fp[k] = fpCount;
+                if (t != null) {
+                    t[k] = top;
+                    tp[k] = positiveScores.length - 1 - pi;
+                    fp[k] = negativeScores.length - 1 - ni;
+                }
                 k++;
             }
-            return new ThresholdSweep(Arrays.copyOf(t, k), Arrays.copyOf(tp, k), Arrays.copyOf(fp, k),
-                    positiveScores.length, negativeScores.length);
+            return k;
         }
     }
 }
