@@ -6,6 +6,8 @@ import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * One differentiable operation in the graph: the forward result is computed by the caller through the
  * backend ops, and {@link #backward} maps the gradient of the output to gradients of the inputs, again
@@ -64,7 +66,7 @@ public abstract class Function {
                 axes[count++] = i;
             }
         }
-        Tensor summed = grad.backend().reduce(ReduceOp.SUM, grad, java.util.Arrays.copyOf(axes, count), true);
+        Tensor summed = grad.backend().reduce(ReduceOp.SUM, grad, Arrays.copyOf(axes, count), true);
         return grad.backend().reshape(summed, shape);
     }
 

@@ -8,6 +8,8 @@ import dev.unmask.ops.ReduceOp;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
+import java.util.Arrays;
+
 import static dev.unmask.autograd.Function.ops;
 import static dev.unmask.autograd.Function.scalar;
 
@@ -80,7 +82,7 @@ final class ReduceFunctions {
                     axes[count++] = i;
                 }
             }
-            return java.util.Arrays.copyOf(axes, count);
+            return Arrays.copyOf(axes, count);
         }
     }
 }

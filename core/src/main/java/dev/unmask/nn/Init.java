@@ -1,6 +1,7 @@
 package dev.unmask.nn;
 
 import dev.unmask.backend.Backends;
+import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -39,6 +40,6 @@ final class Init {
     }
 
     static Tensor constant(Shape shape, float value) {
-        return Backends.defaultBackend().full(shape, dev.unmask.tensor.DType.F32, value);
+        return Backends.defaultBackend().full(shape, DType.F32, value);
     }
 }

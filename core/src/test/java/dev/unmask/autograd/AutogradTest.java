@@ -1,6 +1,7 @@
 package dev.unmask.autograd;
 
 import dev.unmask.backend.Backends;
+import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class AutogradTest {
 
     @Test
     void broadcastGradientIsSummedBackToTheInputShape() {
-        Variable a = Variable.leaf(Backends.defaultBackend().full(Shape.of(2, 3), dev.unmask.tensor.DType.F32, 1f));
+        Variable a = Variable.leaf(Backends.defaultBackend().full(Shape.of(2, 3), DType.F32, 1f));
         Variable b = Variable.leaf(tensor(1f, 2f, 3f));
         a.mul(b).sum().backward();
         assertEquals(Shape.of(3), b.grad().shape());

@@ -5,10 +5,12 @@ import dev.unmask.autograd.PyTorchGoldens;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
 import dev.unmask.ops.Conv2dParams;
+import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -150,7 +152,7 @@ class LayerTest {
     void dropoutScalesSurvivorsAndIsIdentityInEvaluation() {
         float p = 0.25f;
         Dropout dropout = new Dropout(p, 3);
-        Variable x = Variable.leaf(Backends.defaultBackend().full(Shape.of(4000), dev.unmask.tensor.DType.F32, 1f));
+        Variable x = Variable.leaf(Backends.defaultBackend().full(Shape.of(4000), DType.F32, 1f));
         Variable y = dropout.forward(x);
         float[] out = y.value().toFloatArray();
         int zeros = 0;
@@ -169,7 +171,7 @@ class LayerTest {
 
     private static Variable[] params(Module module, Variable input) {
         Variable[] out = module.parameters().toArray(new Variable[0]);
-        Variable[] all = java.util.Arrays.copyOf(out, out.length + 1);
+        Variable[] all = Arrays.copyOf(out, out.length + 1);
         all[out.length] = input;
         return all;
     }

@@ -4,10 +4,12 @@ import dev.unmask.autograd.GradCheck;
 import dev.unmask.autograd.PyTorchGoldens;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
+import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +67,7 @@ class ModuleTest {
         Sequential source = convReluConv(1);
         Sequential target = convReluConv(2);
         Variable x = Variable.constant(GradCheck.uniform(new SplittableRandom(5), -1, 1, 2, 3, 6, 6));
-        assertFalse(java.util.Arrays.equals(source.forward(x).value().toFloatArray(), target.forward(x).value().toFloatArray()));
+        assertFalse(Arrays.equals(source.forward(x).value().toFloatArray(), target.forward(x).value().toFloatArray()));
         target.loadStateDict(source.stateDict());
         assertArrayEquals(source.forward(x).value().toFloatArray(), target.forward(x).value().toFloatArray());
         // loading copies values: the two models do not share tensors afterwards
@@ -91,8 +93,8 @@ class ModuleTest {
         float[] before = model.stateDict().get("0.weight").toFloatArray();
         Map<String, Tensor> state = new LinkedHashMap<>(convReluConv(2).stateDict());
         state.remove("2.bias");
-        state.put("3.weight", Backends.defaultBackend().full(Shape.of(1), dev.unmask.tensor.DType.F32, 0f));
-        state.put("0.bias", Backends.defaultBackend().full(Shape.of(5), dev.unmask.tensor.DType.F32, 0f));
+        state.put("3.weight", Backends.defaultBackend().full(Shape.of(1), DType.F32, 0f));
+        state.put("0.bias", Backends.defaultBackend().full(Shape.of(5), DType.F32, 0f));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(state));
         assertTrue(e.getMessage().contains("missing '2.bias'"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected '3.weight'"), e.getMessage());
@@ -114,7 +116,7 @@ class ModuleTest {
     void duplicateOrDottedNamesAreRejected() {
         class Bad extends Module {
             void register(String name) {
-                registerParameter(name, new Parameter(Backends.defaultBackend().full(Shape.of(1), dev.unmask.tensor.DType.F32, 0f)));
+                registerParameter(name, new Parameter(Backends.defaultBackend().full(Shape.of(1), DType.F32, 0f)));
             }
         }
         Bad bad = new Bad();
