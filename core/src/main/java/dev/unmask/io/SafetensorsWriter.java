@@ -148,8 +148,9 @@ public final class SafetensorsWriter {
      * @throws IllegalStateException when the image would not fit in one array
      */
     public byte[] toBytes() {
-        long size = SafetensorsReader.PREFIX_BYTES + header(ordered()).length
-                + ordered().stream().mapToLong(Pending::byteLength).sum();
+        List<Pending> order = ordered();
+        long size = SafetensorsReader.PREFIX_BYTES + header(order).length
+                + order.stream().mapToLong(Pending::byteLength).sum();
         if (size > SafetensorsReader.MAX_TENSOR_BYTES) {
             throw new IllegalStateException("the safetensors image would be " + size + " bytes, more than one array holds");
         }

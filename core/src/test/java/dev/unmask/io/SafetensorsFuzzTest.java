@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -25,15 +27,15 @@ class SafetensorsFuzzTest {
                 .add(TensorEntry.ofFloats("enc.w", new int[] {2, 3}, new float[] {1, -2, 3, 0.5f, 0, -0f}))
                 .add(TensorEntry.ofInts("codes", new int[] {2, 2}, new int[] {1, 2, 3, 4}))
                 .add(TensorEntry.ofFloats("empty", new int[] {0, 4}, new float[0]))
-                .add("h", SafetensorsDType.F16, new int[] {3}, () -> java.nio.ByteBuffer.wrap(new byte[] {0, 0x3C, 0, 0x7C, 1, 0}))
-                .add("l", SafetensorsDType.I64, new int[0], () -> java.nio.ByteBuffer.wrap(new byte[] {5, 0, 0, 0, 0, 0, 0, 0}))
+                .add("h", SafetensorsDType.F16, new int[] {3}, () -> ByteBuffer.wrap(new byte[] {0, 0x3C, 0, 0x7C, 1, 0}))
+                .add("l", SafetensorsDType.I64, new int[0], () -> ByteBuffer.wrap(new byte[] {5, 0, 0, 0, 0, 0, 0, 0}))
                 .toBytes();
     }
 
     /** One to four edits: byte overwrites (mostly in the header, where the rules live), truncations, insertions. */
     private static byte[] mutate(byte[] image, SplittableRandom random) {
         byte[] b = image.clone();
-        int headerEnd = 8 + (int) java.nio.ByteBuffer.wrap(image, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        int headerEnd = 8 + (int) ByteBuffer.wrap(image, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         int edits = 1 + random.nextInt(4);
         for (int e = 0; e < edits && b.length > 0; e++) {
             int kind = random.nextInt(10);

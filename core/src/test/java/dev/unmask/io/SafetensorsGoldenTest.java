@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unmask.backend.cpu.ReferenceBackend;
 import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -133,8 +134,8 @@ class SafetensorsGoldenTest {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode t = e.getValue();
             Tensor tensor = t.get("dtype").asText().equals("F32")
-                    ? backend.fromFloats(floatsOf(t), dev.unmask.tensor.Shape.of(shapeOf(t)))
-                    : backend.fromInts(intsOf(t), dev.unmask.tensor.Shape.of(shapeOf(t)));
+                    ? backend.fromFloats(floatsOf(t), Shape.of(shapeOf(t)))
+                    : backend.fromInts(intsOf(t), Shape.of(shapeOf(t)));
             writer.add(e.getKey(), tensor);
             added.add(e.getKey());
         }

@@ -1,5 +1,6 @@
 package dev.unmask.io;
 
+import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +23,14 @@ import static dev.unmask.io.SafetensorsTestFiles.lengthPrefix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** One failing case for every rule of the format; each must fail with the reader's exception and name the problem. */
 class SafetensorsHostileFileTest {
-    private static final String A = entry("a", "F32", "[2]", 0, 8);
+    private static final String ENTRY_A = entry("a", "F32", "[2]", 0, 8);
+
+    /** Generous: a failing read allocates an exception and a few small buffers, far from any declared size. */
+    private static final long MAX_ALLOCATED_BYTES = 1 << 20;
 
     /** Asserts that reading {@code bytes} (as an array and as a stream) fails with a message containing {@code fragment}. */
     private static void assertRejected(byte[] bytes, String fragment) {
@@ -45,7 +51,7 @@ class SafetensorsHostileFileTest {
 
     @Test
     void theBaseCaseOfTheHeaderCasesIsValid() throws IOException {
-        SafetensorsContent c = SafetensorsReader.read(file("{\"__metadata__\":{\"k\":\"v\"}," + A + "}  ", 8));
+        SafetensorsContent c = SafetensorsReader.read(file("{\"__metadata__\":{\"k\":\"v\"}," + ENTRY_A + "}  ", 8));
         assertEquals(2, c.tensor("a").numel());
         assertEquals("v", c.metadata().get("k"));
     }
@@ -67,7 +73,7 @@ class SafetensorsHostileFileTest {
                 Arguments.of("only spaces", "        ", 0, "it is empty"),
                 Arguments.of("newline padding", "{}\n", 0, "padded only with spaces"),
                 Arguments.of("NUL padding", "{}\0\0", 0, "padded only with spaces"),
-                Arguments.of("duplicate tensor", "{" + A + "," + entry("a", "F32", "[2]", 8, 16) + "}", 16,
+                Arguments.of("duplicate tensor", "{" + ENTRY_A + "," + entry("a", "F32", "[2]", 8, 16) + "}", 16,
                         "Duplicate field 'a'"),
                 Arguments.of("duplicate field in entry", "{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[2],"
                         + "\"data_offsets\":[0,8]}}", 8, "Duplicate field 'dtype'"),
@@ -130,7 +136,7 @@ class SafetensorsHostileFileTest {
                         "tensor 'a': data_offsets [8, 0] end before they begin"),
                 Arguments.of("span does not match dtype and shape", "{" + entry("a", "F32", "[2]", 0, 4) + "}", 4,
                         "tensor 'a': data_offsets [0, 4] span 4 bytes, but dtype F32 and shape [2] need 8"),
-                Arguments.of("overlapping tensors", "{" + A + "," + entry("b", "F32", "[2]", 4, 12) + "}", 12,
+                Arguments.of("overlapping tensors", "{" + ENTRY_A + "," + entry("b", "F32", "[2]", 4, 12) + "}", 12,
                         "tensor 'b' (data_offsets [4, 12]) overlaps tensor 'a', which ends at 8"),
                 Arguments.of("hole between tensors", "{" + entry("a", "F32", "[1]", 0, 4) + ","
                         + entry("b", "F32", "[1]", 8, 12) + "}", 12, "a hole of 4 bytes in the data section before tensor 'b'"),
@@ -145,7 +151,7 @@ class SafetensorsHostileFileTest {
     /** The data section's size is known for arrays and files; a stream is checked as it is read. */
     static Stream<Arguments> badDataLayouts() {
         return Stream.of(
-                Arguments.of("offsets past the data", "{" + A + "}", 4,
+                Arguments.of("offsets past the data", "{" + ENTRY_A + "}", 4,
                         "tensor 'a': data_offsets [0, 8] go past the end of the data section (4 bytes)",
                         "the input ended inside tensor 'a' (data_offsets [0, 8]) after 4 of its 8 bytes"),
                 Arguments.of("trailing data bytes", "{" + entry("a", "F32", "[1]", 0, 4) + "}", 8,
@@ -210,7 +216,7 @@ class SafetensorsHostileFileTest {
 
     @Test
     void streamsMustHoldExactlyTheDeclaredData() throws IOException {
-        byte[] valid = file("{" + A + "}", 8);
+        byte[] valid = file("{" + ENTRY_A + "}", 8);
         SafetensorsReader.read(new ByteArrayInputStream(valid));
         SafetensorsFormatException truncated = assertThrows(SafetensorsFormatException.class,
                 () -> SafetensorsReader.read(new ByteArrayInputStream(Arrays.copyOf(valid, valid.length - 3))));
@@ -233,7 +239,7 @@ class SafetensorsHostileFileTest {
     @Test
     void readsFilesThroughTheSameRules(@TempDir Path dir) throws IOException {
         Path p = dir.resolve("bad.safetensors");
-        Files.write(p, file("{" + A + "}", 4));
+        Files.write(p, file("{" + ENTRY_A + "}", 4));
         SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> SafetensorsReader.read(p));
         assertTrue(e.getMessage().startsWith(p.toString() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("go past the end of the data section"), e.getMessage());
@@ -243,9 +249,8 @@ class SafetensorsHostileFileTest {
 
     /** Bytes a thread allocates on the heap while it runs {@code action}, which must throw the reader's exception. */
     private static long allocatedWhileFailing(ThrowingAction action) {
-        com.sun.management.ThreadMXBean bean =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(bean.isThreadAllocatedMemorySupported());
+        ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(bean.isThreadAllocatedMemorySupported());
         bean.setThreadAllocatedMemoryEnabled(true);
         assertThrows(SafetensorsFormatException.class, action::run); // warm up: load classes, build lambdas
         long before = bean.getCurrentThreadAllocatedBytes();
@@ -256,9 +261,6 @@ class SafetensorsHostileFileTest {
     private interface ThrowingAction {
         void run() throws IOException;
     }
-
-    /** Generous: a failing read allocates an exception and a few small buffers, far from any declared size. */
-    private static final long MAX_ALLOCATED_BYTES = 1 << 20;
 
     @Test
     void hugeDeclaredSizesFailFastAllocatingAlmostNothing(@TempDir Path dir) throws IOException {
@@ -279,7 +281,7 @@ class SafetensorsHostileFileTest {
         assertTrue(fromData < MAX_ALLOCATED_BYTES, "stream data: " + fromData);
     }
 
-    static byte[] join(byte[]... parts) {
+    private static byte[] join(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
