@@ -1,5 +1,6 @@
 package dev.unmask.data;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -117,8 +118,7 @@ public final class SynthFaces {
         SplittableRandom random = new SplittableRandom(
                 Seeds.derive(seed, MANIPULATION_KEY, index, kind.ordinal(), region.ordinal()));
         if (region == FaceRegion.WHOLE) {
-            FloatImage changed = ImageOps.jpeg(ImageOps.jpeg(original, 70 + random.nextInt(26)),
-                    35 + random.nextInt(31));
+            FloatImage changed = doubleJpeg(original, random);
             FloatImage mask = new FloatImage(1, size, size, filled(size * size, 1f));
             return new SynthSample(changed, mask, original, kind, region);
         }
@@ -146,7 +146,7 @@ public final class SynthFaces {
             }
             case DOUBLE_JPEG -> {
                 alpha = regionAlpha(face, region, 0f);
-                changed = ImageOps.jpeg(ImageOps.jpeg(original, 70 + random.nextInt(26)), 35 + random.nextInt(31));
+                changed = doubleJpeg(original, random);
             }
             default -> throw new IllegalStateException("unhandled manipulation " + kind);
         }
@@ -275,6 +275,10 @@ public final class SynthFaces {
         }
     }
 
+    private static FloatImage doubleJpeg(FloatImage image, SplittableRandom random) {
+        return ImageOps.jpeg(ImageOps.jpeg(image, 70 + random.nextInt(26)), 35 + random.nextInt(31));
+    }
+
     private static FloatImage colourShift(FloatImage image, SplittableRandom random) {
         float[] gain = new float[3];
         float[] offset = new float[3];
@@ -386,7 +390,7 @@ public final class SynthFaces {
 
     private static float[] filled(int n, float value) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, value);
+        Arrays.fill(a, value);
         return a;
     }
 

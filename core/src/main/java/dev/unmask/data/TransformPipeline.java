@@ -1,5 +1,6 @@
 package dev.unmask.data;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -49,7 +50,7 @@ public final class TransformPipeline {
     }
 
     private SplittableRandom stream(long[] keys, int step) {
-        long[] all = java.util.Arrays.copyOf(keys, keys.length + 1);
+        long[] all = Arrays.copyOf(keys, keys.length + 1);
         all[keys.length] = step;
         return new SplittableRandom(Seeds.derive(seed, all));
     }
