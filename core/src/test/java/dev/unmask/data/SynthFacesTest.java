@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unmask.backend.cpu.ReferenceBackend;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SynthFacesTest {
     // a manipulation must visibly change most of what it claims; feather tails and flat patches may keep
     // their 8-bit value, so not all
-    private static final double MIN_CHANGED_SHARE_IN_MASK = 0.5;
+    private static final double MIN_CHANGED_SHARE_IN_MASK = 0.7;
     private static final FaceRegion[] LOCAL = {FaceRegion.EYES, FaceRegion.NOSE, FaceRegion.MOUTH};
 
     @Test
@@ -90,6 +93,15 @@ class SynthFacesTest {
             assertEquals(1f, m);
         }
         checkMaskIsExact(s, "whole double JPEG");
+    }
+
+    @Test
+    void convertsToATensorOfShapeChw() {
+        FloatImage face = new SynthFaces(1, 32, 0.5).face(0);
+        ReferenceBackend backend = new ReferenceBackend();
+        Tensor t = face.toTensor(backend);
+        assertEquals(Shape.of(3, 32, 32), t.shape());
+        assertArrayEquals(face.data(), backend.toFloats(t));
     }
 
     @Test
