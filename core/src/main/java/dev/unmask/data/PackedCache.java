@@ -133,6 +133,11 @@ public final class PackedCache implements Dataset {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static PackedCache open(Path file) {
+        return open(file, MAX_MAPPING_BYTES);
+    }
+
+    /** {@link #open} with mappings of at most {@code maxMappingBytes} each (small values exercise several). */
+    static PackedCache open(Path file, long maxMappingBytes) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long length = channel.size();
             if (length < HEADER_BYTES) {
@@ -165,16 +170,16 @@ public final class PackedCache implements Dataset {
                         + width + ", masks flag " + masks);
             }
             long record = recordBytes(format, channels, height, width, masks == 1);
-            if (record > MAX_MAPPING_BYTES) {
+            if (record > maxMappingBytes) {
                 throw invalid(file, "has records of " + record + " bytes, more than one mapping of "
-                        + MAX_MAPPING_BYTES + " holds");
+                        + maxMappingBytes + " holds");
             }
             long expected = HEADER_BYTES + count * record + 4L * count;
             if (length != expected) {
                 throw invalid(file, "is " + length + " bytes but its header implies " + expected
                         + " (truncated or not a cache)");
             }
-            int perMapping = (int) Math.min(count, MAX_MAPPING_BYTES / record);
+            int perMapping = (int) Math.min(count, maxMappingBytes / record);
             List<MappedByteBuffer> mappings = new ArrayList<>();
             for (int first = 0; first < count; first += perMapping) {
                 int n = Math.min(perMapping, count - first);

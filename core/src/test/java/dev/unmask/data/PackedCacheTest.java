@@ -41,6 +41,12 @@ class PackedCacheTest {
             assertEquals(original.label(), cached.label());
         }
         assertThrows(IndexOutOfBoundsException.class, () -> cache.get(30));
+        // 7 records of 4096 bytes per mapping: 5 mappings, the last one partial
+        PackedCache segmented = PackedCache.open(file, 7 * 4096 + 100);
+        for (int i = 0; i < 30; i++) {
+            assertArrayEquals(faces.get(i).image().data(), segmented.get(i).image().data(), "segmented image " + i);
+            assertArrayEquals(faces.get(i).mask().data(), segmented.get(i).mask().data(), "segmented mask " + i);
+        }
     }
 
     @Test
