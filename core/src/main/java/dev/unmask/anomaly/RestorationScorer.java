@@ -57,17 +57,16 @@ public final class RestorationScorer {
         int[] dims = LatentNll.requireCodes(codes);
         int[] input = codes.toIntArray();
         LatentNll.requireCodesInRange(input, prior.codebookSize());
-        if (Double.isNaN(lambdaP)) {
-            throw new IllegalArgumentException("lambdaP is NaN");
+        if (Double.isNaN(lambdaP) || schedule == null) {
+            throw new IllegalArgumentException("lambdaP must not be NaN and schedule not null, got " + lambdaP + ", " + schedule);
+        }
+        if (imageKeys != null && imageKeys.length != dims[0]) {
+            throw new IllegalArgumentException(imageKeys.length + " image keys for " + dims[0] + " images");
         }
         int positions = dims[1] * dims[2];
-        long[] keys = imageKeys != null ? imageKeys.clone() : new long[dims[0]];
-        if (imageKeys == null) {
-            for (int b = 0; b < dims[0]; b++) {
-                keys[b] = CategoricalDraw.contentKey(input, b * positions, positions);
-            }
-        } else if (imageKeys.length != dims[0]) {
-            throw new IllegalArgumentException(imageKeys.length + " image keys for " + dims[0] + " images");
+        long[] keys = new long[dims[0]];
+        for (int b = 0; b < dims[0]; b++) {
+            keys[b] = imageKeys != null ? imageKeys[b] : CategoricalDraw.contentKey(input, b * positions, positions);
         }
         Run run = new Run(codes.backend(), dims[0], dims[1], dims[2], keys, lambdaP);
         return switch (schedule) {
