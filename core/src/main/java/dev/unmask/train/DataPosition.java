@@ -1,12 +1,12 @@
 package dev.unmask.train;
 
 /**
- * Where a batch source stands: the epoch, the number of samples of that epoch already delivered, and
- * the seed that fixes the epoch's order. A source restored to the same position delivers the same
+ * Where a batch source stands: the epoch, how far into it the source is (samples or batches already
+ * delivered, as the source defines), and the seed that fixes the epoch's order. A source restored to the same position delivers the same
  * batches from there on.
  *
  * @param epoch the current epoch, from 0
- * @param index samples of the current epoch already delivered, from 0
+ * @param index samples or batches of the current epoch already delivered, from 0
  * @param shuffleSeed the seed the source derives each epoch's order from
  */
 public record DataPosition(long epoch, long index, long shuffleSeed) {
