@@ -1,6 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.backend.Backend;
+import dev.unmask.backend.Backends;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,11 @@ public final class CheckpointStore {
         }
         out.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
         return out;
+    }
+
+    /** {@link #latest(Backend)} on the default backend. */
+    public Optional<Loaded> latest() throws IOException {
+        return latest(Backends.defaultBackend());
     }
 
     /**

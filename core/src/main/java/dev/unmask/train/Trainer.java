@@ -1,7 +1,6 @@
 package dev.unmask.train;
 
 import dev.unmask.autograd.Variable;
-import dev.unmask.backend.Backends;
 import dev.unmask.nn.Module;
 import dev.unmask.optim.GradientClipping;
 import dev.unmask.optim.LearningRateSchedule;
@@ -190,7 +189,7 @@ public final class Trainer<B> {
         if (store == null) {
             throw new IllegalStateException("resumeLatest needs a checkpoint store");
         }
-        Optional<CheckpointStore.Loaded> loaded = store.latest(Backends.defaultBackend());
+        Optional<CheckpointStore.Loaded> loaded = store.latest();
         loaded.ifPresent(l -> resume(l.checkpoint()));
         return loaded;
     }

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** The training loop against a hand-written loop, its reports, checkpoints and refusals. */
 class TrainerTest {
@@ -78,7 +79,7 @@ class TrainerTest {
             assertEquals(TinyTraining.TOTAL_STEPS, p.totalSteps());
             assertEquals(schedule.rate(i), p.learningRate());
             assertTrue(Double.isFinite(p.gradientNorm()) && p.gradientNorm() > 0);
-            assertEquals(Math.sqrt(p.loss()), p.stats().get("rmse"), 1e-12);
+            assertEquals(Math.sqrt(p.loss()), p.stats().get("rmse"));
             assertTrue(!p.remaining().isNegative() && !p.elapsed().isNegative());
         }
         assertEquals(Duration.ZERO, recorder.steps.get(recorder.steps.size() - 1).remaining());
@@ -128,6 +129,8 @@ class TrainerTest {
     @Test
     void refusesWhatItCannotDo(@TempDir Path dir) {
         TinyTraining t = new TinyTraining(SEED);
+        assumeFalse(DeterministicMode.REFERENCE_BACKEND.equals(t.model.parameters().get(0).value().backend().name())
+                && "1".equals(System.getProperty(DeterministicMode.THREADS_PROPERTY)), "this JVM is already deterministic");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.builder.deterministic(true).build());
         assertTrue(e.getMessage().contains("deterministic training needs"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.builder.clipNorm(-1));

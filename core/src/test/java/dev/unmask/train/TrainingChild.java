@@ -44,7 +44,7 @@ public final class TrainingChild {
 
     private static void writeForever(Path folder) throws IOException {
         CheckpointStore store = CheckpointStore.open(folder, KEEP);
-        long step = store.latest(Backends.defaultBackend()).map(l -> l.checkpoint().step() + 1).orElse(0L);
+        long step = store.latest().map(l -> l.checkpoint().step() + 1).orElse(0L);
         while (true) {
             Tensor filled = Backends.defaultBackend().full(Shape.of(LARGE_ELEMENTS), DType.F32, step);
             store.save(new Checkpoint(step, Map.of("weight", filled), Map.of(), step, step, step,
