@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * folder must leave no temporary file.
  */
 class CheckpointKillSafetyTest {
-    private static final int KILLS = 5;
+    private static final int KILLS = 4;
     /** Upper bound of the random wait before a kill; a save takes tens of milliseconds. */
     private static final int MAX_DELAY_MS = 400;
     private static final long START_TIMEOUT_S = 30;
