@@ -2,7 +2,6 @@ package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Layer;
-import dev.unmask.ops.BinaryOp;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -38,11 +37,16 @@ public final class CausalConv2d extends Layer {
     private final Padding padding;
     private final WeightNormConv2d conv;
     private Tensor causalMask;
+    private Tensor zero;
 
     public CausalConv2d(int in, int out, int kernelH, int kernelW, Padding padding, SplittableRandom rng) {
         if (in < 1 || out < 1 || kernelH < 1 || kernelW < 1) {
             throw new IllegalArgumentException("CausalConv2d: invalid channels " + in + " -> " + out
                     + " or kernel " + kernelH + "x" + kernelW);
+        }
+        if (padding != Padding.DOWN_RIGHT && kernelW % 2 == 0) {
+            throw new IllegalArgumentException("CausalConv2d: " + padding + " padding centres the kernel and needs an odd"
+                    + " width, got " + kernelW);
         }
         this.in = in;
         this.kernelH = kernelH;
@@ -123,8 +127,10 @@ public final class CausalConv2d extends Layer {
                 mask[(kernelH - 1) * kernelW + j] = 0f;
             }
             causalMask = v.backend().fromFloats(mask, Shape.of(kernelH, kernelW));
+            zero = v.backend().full(Shape.scalar(), DType.F32, 0f);
         }
-        v.backend().copyInto(v, v.backend().binary(BinaryOp.MUL, v, causalMask));
+        // where() writes +0 (as PyTorch's zero_()), where a product with the mask would give -0 or NaN
+        v.backend().copyInto(v, v.backend().where(causalMask, v, zero));
     }
 
     /** The values of {@code codes}; fails unless it is I32 [B, H, W] with every value in [0, classes). */

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * </pre>
  * {@code horizontal} is a 'down' causal convolution of kernel (k/2) x k over the rows above (after the
  * one-row shift), {@code vertical} a 'downright' one of kernel ((k+1)/2) x (k/2) over the current row
- * left of the position (after the one-column shift), k the configured kernel rounded up to odd. Both are
+ * left of the position (after the one-column shift), k the configured kernel. Both are
  * computed as gathers of weight columns ({@link CausalConv2d#forwardOneHot}), never as one-hot
  * convolutions; the code grid is used nowhere else. The buffer {@code background} [1, 2, H, W] holds the
  * row coordinate {@code (y - H/2) / H} and the column coordinate {@code (x - W/2) / W}.
@@ -40,7 +40,7 @@ public final class PixelSnail extends Module {
     /** A model with PyTorch's default initialisation drawn from {@code rng}, in training mode. */
     public PixelSnail(PixelSnailConfig config, SplittableRandom rng) {
         this.config = config;
-        int kernel = config.kernel() % 2 == 0 ? config.kernel() + 1 : config.kernel();
+        int kernel = config.kernel();
         this.horizontal = registerModule("horizontal", new CausalConv2d(config.classes(), config.channel(),
                 kernel / 2, kernel, CausalConv2d.Padding.DOWN, rng));
         this.vertical = registerModule("vertical", new CausalConv2d(config.classes(), config.channel(),
