@@ -3,9 +3,11 @@ package dev.unmask.models.pixelsnail;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
 import dev.unmask.nn.Parameter;
+import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -75,7 +77,7 @@ class CausalConv2dTest {
     @Test
     void rejectsCodesOfTheWrongTypeOrRange() {
         CausalConv2d conv = new CausalConv2d(CLASSES, 2, 2, 3, CausalConv2d.Padding.DOWN, new SplittableRandom(1));
-        Tensor outOfRange = Backends.defaultBackend().fromInts(new int[] {0, CLASSES}, dev.unmask.tensor.Shape.of(1, 1, 2));
+        Tensor outOfRange = Backends.defaultBackend().fromInts(new int[] {0, CLASSES}, Shape.of(1, 1, 2));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> conv.forwardOneHot(outOfRange)).getMessage()
                 .contains("outside [0, 7)"));
         Tensor floats = Tensor.of(new float[] {0, 1}, 1, 1, 2);
@@ -89,7 +91,7 @@ class CausalConv2dTest {
     }
 
     private static Map<String, float[]> takeGradients(CausalConv2d conv) {
-        Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+        Map<String, float[]> grads = new LinkedHashMap<>();
         conv.namedParameters().forEach((name, p) -> grads.put(name, p.grad().toFloatArray()));
         conv.zeroGrad();
         return grads;
@@ -100,7 +102,7 @@ class CausalConv2dTest {
         for (int i = 0; i < codes.length; i++) {
             codes[i] = rng.nextInt(CLASSES);
         }
-        return Backends.defaultBackend().fromInts(codes, dev.unmask.tensor.Shape.of(batch, height, width));
+        return Backends.defaultBackend().fromInts(codes, Shape.of(batch, height, width));
     }
 
     private static Tensor projection(SplittableRandom rng, int n) {

@@ -3,6 +3,7 @@ package dev.unmask.models.pixelsnail;
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
+import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,18 @@ class PixelSnailTest {
         values[3] = -1;
         Tensor negative = Backends.defaultBackend().fromInts(values, Shape.of(1, HEIGHT, WIDTH));
         assertThrows(IllegalArgumentException.class, () -> model.nll(negative));
+    }
+
+    @Test
+    void gatedResBlockRequiresExactlyTheInputsItWasBuiltFor() {
+        GatedResBlock withAux = new GatedResBlock(4, 4, 3, GatedResBlock.Convolution.CAUSAL, 0, 2, 0,
+                new SplittableRandom(1));
+        Variable x = Variable.constant(Backends.defaultBackend().full(Shape.of(1, 4, 3, 3), DType.F32, 0.5f));
+        Variable aux = Variable.constant(Backends.defaultBackend().full(Shape.of(1, 2, 3, 3), DType.F32, 0.5f));
+        assertThrows(IllegalArgumentException.class, () -> withAux.forward(x));
+        assertThrows(IllegalArgumentException.class, () -> withAux.forward(x, aux, aux));
+        assertEquals(x.shape(), withAux.forward(x, aux, null).shape());
+        assertThrows(IllegalArgumentException.class, () -> withAux.forward(aux, aux, null));
     }
 
     static Tensor randomCodes(SplittableRandom rng, int batch) {
