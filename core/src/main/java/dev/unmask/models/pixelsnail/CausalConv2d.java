@@ -64,7 +64,7 @@ public final class CausalConv2d extends Layer {
         return conv;
     }
 
-    /** {@code x} [B, in, H, W] to [B, out, H, W]. */
+    /** {@code x} [B, in, H, W] to [B, out, H, W]; with CAUSAL padding, first zeroes the masked taps of weight_v. */
     @Override
     public Variable forward(Variable x) {
         if (x.rank() != 4 || x.dim(1) != in) {
@@ -78,7 +78,8 @@ public final class CausalConv2d extends Layer {
      * The same convolution applied to the one-hot encoding of {@code codes} (I32 [B, H, W] in
      * [0, in)), computed without the one-hot tensor: the output at (y, x) is the bias plus, for every
      * kernel tap (i, j) over a position inside the grid, the weight column {@code w[:, code, i, j]} of the
-     * code there; padded taps add nothing. The gradient flows to the weight (g, v) and bias.
+     * code there; padded taps add nothing. The gradient flows to the weight (g, v) and bias. With CAUSAL
+     * padding, first zeroes the masked taps of weight_v.
      *
      * @return [B, out, H, W]
      */
