@@ -50,8 +50,8 @@ public final class CausalAttention extends Module {
         if (queryFeatures.rank() != 4 || keyFeatures.rank() != 4 || queryFeatures.dim(1) != queryChannels
                 || keyFeatures.dim(1) != keyChannels || queryFeatures.dim(0) != keyFeatures.dim(0)
                 || queryFeatures.dim(2) != keyFeatures.dim(2) || queryFeatures.dim(3) != keyFeatures.dim(3)) {
-            throw new IllegalArgumentException("CausalAttention: expected query [B, " + queryChannels + ", H, W] and key [B, "
-                    + keyChannels + ", H, W], got " + queryFeatures.shape() + " and " + keyFeatures.shape());
+            throw new IllegalArgumentException("CausalAttention: expected query [B, " + queryChannels
+                    + ", H, W] and key [B, " + keyChannels + ", H, W], got " + queryFeatures.shape() + " and " + keyFeatures.shape());
         }
         int batch = keyFeatures.dim(0);
         int height = keyFeatures.dim(2);

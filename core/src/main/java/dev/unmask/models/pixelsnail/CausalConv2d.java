@@ -45,8 +45,8 @@ public final class CausalConv2d extends Layer {
                     + " or kernel " + kernelH + "x" + kernelW);
         }
         if (padding != Padding.DOWN_RIGHT && kernelW % 2 == 0) {
-            throw new IllegalArgumentException("CausalConv2d: " + padding + " padding centres the kernel and needs an odd"
-                    + " width, got " + kernelW);
+            throw new IllegalArgumentException("CausalConv2d: " + padding
+                    + " padding centres the kernel and needs an odd width, got " + kernelW);
         }
         this.in = in;
         this.kernelH = kernelH;
@@ -101,7 +101,8 @@ public final class CausalConv2d extends Layer {
                             int yy = y - top + i;
                             int xx = x - left + j;
                             boolean inside = yy >= 0 && yy < height && xx >= 0 && xx < width;
-                            rows[n++] = inside ? (i * kernelW + j) * in + code[(b * height + yy) * width + xx] : zeroRow;
+                            int tap = i * kernelW + j;
+                            rows[n++] = inside ? tap * in + code[(b * height + yy) * width + xx] : zeroRow;
                         }
                     }
                 }

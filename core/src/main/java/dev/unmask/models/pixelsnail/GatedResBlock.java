@@ -75,7 +75,8 @@ public final class GatedResBlock extends Layer {
     /** The block given {@code activated = elu(x)}, for callers that also use {@code elu(x)} themselves. */
     Variable forwardActivated(Variable activated, Variable aux, Variable conditionInput) {
         if (activated.rank() != 4 || activated.dim(1) != in) {
-            throw new IllegalArgumentException("GatedResBlock: expected [B, " + in + ", H, W], got " + activated.shape());
+            throw new IllegalArgumentException("GatedResBlock: expected [B, " + in + ", H, W], got "
+                    + activated.shape());
         }
         if ((aux == null) != (auxConv == null) || (conditionInput == null) != (condition == null)) {
             throw new IllegalArgumentException("GatedResBlock: auxiliary input " + (auxConv == null ? "not " : "")
