@@ -97,6 +97,11 @@ public final class VqVae extends Module {
         if (codes.rank() != 3 || codes.dtype() != DType.I32) {
             throw new IllegalArgumentException("decodeCodes: expected I32 codes [B, h, w], got " + codes);
         }
+        for (int code : codes.toIntArray()) {
+            if (code < 0 || code >= config.codes()) {
+                throw new IllegalArgumentException("decodeCodes: code " + code + " outside [0, " + config.codes() + ")");
+            }
+        }
         try (NoGrad scope = NoGrad.enter()) {
             Tensor vectors = codes.backend().gather(quantize.codebookRows(), codes);
             return dec.forward(Variable.constant(vectors).permute(0, 3, 1, 2)).value();
