@@ -1,0 +1,186 @@
+package dev.unmask.examples.cli;
+
+import dev.unmask.LatentRestorationModel;
+import dev.unmask.LatentRestorationTraining;
+import dev.unmask.anomaly.Calibration;
+import dev.unmask.anomaly.LatentAnomalyScorer;
+import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.backend.Backends;
+import dev.unmask.data.FaceRegion;
+import dev.unmask.data.FloatImage;
+import dev.unmask.data.Manipulation;
+import dev.unmask.data.SynthFaces;
+import dev.unmask.data.SynthSample;
+import dev.unmask.metrics.MetricsReport;
+import dev.unmask.metrics.PixelMetrics;
+import dev.unmask.models.pixelsnail.PixelSnailConfig;
+import dev.unmask.models.vqvae.VqVaeConfig;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+import dev.unmask.train.ConsoleProgress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The README's main job: trains a small VQ-VAE and PixelSNAIL on synthetic real faces, calibrates on held-out
+ * real faces, scores held-out real and manipulated faces, prints image and pixel metrics and writes a report.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Train small models on synthetic faces, score held-out real and manipulated faces, "
+                + "print image and pixel AUROC and write a report with heat-maps.")
+final class DemoCommand implements Callable<Integer> {
+    /** Image side of the demo: small enough to train on two cores in minutes. */
+    static final int SIZE = 32;
+    private static final int BATCH = 32;
+    private static final int SCORE_BATCH = 16;
+    private static final int EXAMPLES = 6;
+    private static final int ZOOM = 4;
+
+    @Option(names = {"-o", "--output"}, description = "report folder (default: ${DEFAULT-VALUE})")
+    Path output = Path.of("unmask-demo");
+
+    @Option(names = "--seed", description = "seed of the data, the models and the restoration (default: ${DEFAULT-VALUE})")
+    long seed = 7;
+
+    @Option(names = "--train-images", description = "real faces to train on (default: ${DEFAULT-VALUE})")
+    int trainImages = 1024;
+
+    @Option(names = "--calibration-images", description = "held-out real faces to calibrate on (default: ${DEFAULT-VALUE})")
+    int calibrationImages = 128;
+
+    @Option(names = "--test-images", description = "held-out real faces and as many manipulated ones to score (default: ${DEFAULT-VALUE})")
+    int testImages = 64;
+
+    @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
+    int vqvaeSteps = 600;
+
+    @Option(names = "--prior-steps", description = "PixelSNAIL training steps (default: ${DEFAULT-VALUE})")
+    int priorSteps = 600;
+
+    /** The demo's VQ-VAE: 32x32 RGB, stride 4 (8x8 codes), 64 codes of 32 dimensions, width 64. */
+    static VqVaeConfig vqvaeConfig() {
+        return VqVaeConfig.of(3, 64, 1, 32, 32, 64, 4);
+    }
+
+    /** The demo's prior over 8x8 grids of 64 codes: width 64, kernel 5, 2 blocks, attention with 4 heads. */
+    static PixelSnailConfig priorConfig() {
+        return new PixelSnailConfig(8, 8, 64, 64, 5, 2, 1, 64, true, 0.1, 4);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = System.out;
+        long start = System.nanoTime();
+        Files.createDirectories(output);
+        SynthFaces faces = new SynthFaces(seed, SIZE, 1.0);
+        out.printf(Locale.ROOT, "unmask demo: %dx%d synthetic faces, %d to train, %d to calibrate, %d real + %d manipulated to test%n",
+                SIZE, SIZE, trainImages, calibrationImages, testImages, testImages);
+        float[] train = realFaces(faces, 0, trainImages);
+        float[] calibration = realFaces(faces, trainImages, calibrationImages);
+        int testStart = trainImages + calibrationImages;
+
+        LatentRestorationModel model = LatentRestorationModel.create(vqvaeConfig(), priorConfig(), seed);
+        out.printf(Locale.ROOT, "[1/4] training the VQ-VAE (%d steps, batch %d)%n", vqvaeSteps, BATCH);
+        LatentRestorationTraining.trainVqVae(model.vqvae(), train, SIZE, LatentRestorationTraining.Settings.of(
+                vqvaeSteps, BATCH, 2e-3, seed, new ConsoleProgress(out, 100)));
+        out.println("[2/4] extracting codes and training the PixelSNAIL prior (" + priorSteps + " steps, batch " + BATCH + ")");
+        int[] codes = LatentRestorationTraining.extractCodes(model.vqvae(), train, SIZE, 64);
+        LatentRestorationTraining.trainPrior(model.priorModel(), codes, LatentRestorationTraining.Settings.of(
+                priorSteps, BATCH, 1e-3, seed, new ConsoleProgress(out, 100)));
+        out.println("[3/4] calibrating on " + calibrationImages + " held-out real faces");
+        Calibration cal = LatentRestorationTraining.calibrate(model, calibration, 64);
+        out.printf(Locale.ROOT, "      lambda_s %.3f, lambda_p %.3f, threshold %.3f%n", cal.lambdaS(), cal.lambdaP(),
+                cal.threshold().value());
+        Path modelFile = output.resolve("model.safetensors");
+        model.save(modelFile);
+
+        out.println("[4/4] scoring " + 2 * testImages + " held-out faces (sample score and restoration heat-maps)");
+        List<FloatImage> images = new ArrayList<>();
+        List<FloatImage> masks = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        for (int i = 0; i < testImages; i++) {
+            SynthSample real = faces.manipulate(testStart + i, Manipulation.NONE, FaceRegion.NONE);
+            SynthSample fake = faces.sample(testStart + testImages + i);
+            for (SynthSample s : List.of(real, fake)) {
+                images.add(s.image());
+                masks.add(s.mask());
+                kinds.add(s.fake() ? s.manipulation() + " " + s.region() : "real");
+            }
+        }
+        LatentAnomalyScorer scorer = model.scorer(RestorationSettings.DEFAULTS.withSeed(seed));
+        int n = images.size();
+        double[] scores = new double[n];
+        List<float[]> maps = new ArrayList<>();
+        for (int from = 0; from < n; from += SCORE_BATCH) {
+            int count = Math.min(SCORE_BATCH, n - from);
+            Tensor batch = stack(images.subList(from, from + count));
+            System.arraycopy(scorer.sampleScores(batch, cal.lambdaS()), 0, scores, from, count);
+            float[] flat = scorer.pixelScores(batch, cal.lambdaP()).toFloatArray();
+            int plane = SIZE * SIZE;
+            for (int k = 0; k < count; k++) {
+                float[] map = new float[plane];
+                System.arraycopy(flat, k * plane, map, 0, plane);
+                maps.add(map);
+            }
+            out.printf(Locale.ROOT, "      scored %d/%d (%s)%n", from + count, n, clock(System.nanoTime() - start));
+        }
+        boolean[] labels = new boolean[n];
+        List<boolean[]> pixelMasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            labels[i] = !kinds.get(i).equals("real");
+            float[] m = masks.get(i).data();
+            boolean[] b = new boolean[m.length];
+            for (int p = 0; p < m.length; p++) {
+                b[p] = m[p] > 0.5f;
+            }
+            pixelMasks.add(b);
+        }
+        MetricsReport image = MetricsReport.of(scores, labels, cal.threshold().value());
+        double pixelAuroc = PixelMetrics.auroc(maps, pixelMasks);
+        double pixelAp = PixelMetrics.averagePrecision(maps, pixelMasks);
+        double bestDice = PixelMetrics.bestDice(maps, pixelMasks).f1();
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        Path report = new DemoReport(output, ZOOM).write(images, masks, maps, scores, kinds, cal, EXAMPLES,
+                image, pixelAuroc, pixelAp, bestDice, seconds, modelFile);
+        out.printf(Locale.ROOT, "image: AUROC %.4f  AP %.4f  accuracy %.4f at the calibrated threshold%n",
+                image.auroc(), image.averagePrecision(), image.accuracy());
+        out.printf(Locale.ROOT, "pixel: AUROC %.4f  AP %.4f  best Dice %.4f%n", pixelAuroc, pixelAp, bestDice);
+        out.printf(Locale.ROOT, "unmask demo done in %s: image AUROC %.4f, pixel AUROC %.4f; report %s%n",
+                clock(System.nanoTime() - start), image.auroc(), pixelAuroc, report.toAbsolutePath());
+        return 0;
+    }
+
+    private static float[] realFaces(SynthFaces faces, int first, int count) {
+        int per = 3 * SIZE * SIZE;
+        float[] out = new float[count * per];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(faces.face(first + i).data(), 0, out, i * per, per);
+        }
+        return out;
+    }
+
+    private static Tensor stack(List<FloatImage> images) {
+        FloatImage first = images.get(0);
+        int per = first.data().length;
+        float[] data = new float[images.size() * per];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).data(), 0, data, i * per, per);
+        }
+        return Backends.defaultBackend().fromFloats(data, Shape.of(images.size(), first.channels(), first.height(), first.width()));
+    }
+
+    static String clock(long nanos) {
+        long s = nanos / 1_000_000_000L;
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}
