@@ -399,44 +399,55 @@ inline Schedule& schedule() {
 
 inline void set_schedule(Schedule s) { schedule() = s; }
 
-// Persistent worker threads; worker i plays thread i of every block.
+// Persistent worker threads; worker i plays thread i of every block. Each worker sleeps on its own
+// condition variable so a small block wakes only the workers it uses.
 class Pool {
 public:
     ~Pool() {
-        {
-            std::lock_guard<std::mutex> g(lock_);
-            stop_ = true;
+        std::unique_lock<std::mutex> held(lock_);
+        for (auto& w : workers_) {
+            w->stop = true;
+            w->go.notify_one();
         }
-        go_.notify_all();
-        for (std::thread& t : workers_) {
-            t.join();
+        held.unlock();
+        for (auto& w : workers_) {
+            w->thread.join();
         }
     }
 
     void run(int n, const std::function<void(int)>& body) {
         std::unique_lock<std::mutex> held(lock_);
         while (static_cast<int>(workers_.size()) < n) {
-            int index = static_cast<int>(workers_.size());
-            workers_.emplace_back([this, index] { loop(index); });
+            workers_.push_back(std::make_unique<Worker>());
+            Worker* w = workers_.back().get();
+            int index = static_cast<int>(workers_.size()) - 1;
+            w->thread = std::thread([this, w, index] { loop(*w, index); });
         }
         body_ = &body;
-        active_ = n;
         remaining_ = n;
-        generation_++;
-        go_.notify_all();
+        for (int i = 0; i < n; i++) {
+            workers_[i]->pending = true;
+            workers_[i]->go.notify_one();
+        }
         done_.wait(held, [&] { return remaining_ == 0; });
     }
 
 private:
-    void loop(int index) {
-        unsigned long long seen = 0;
+    struct Worker {
+        std::condition_variable go;
+        std::thread thread;
+        bool pending = false;
+        bool stop = false;
+    };
+
+    void loop(Worker& self, int index) {
         std::unique_lock<std::mutex> held(lock_);
         for (;;) {
-            go_.wait(held, [&] { return stop_ || (generation_ != seen && index < active_); });
-            if (stop_) {
+            self.go.wait(held, [&] { return self.stop || self.pending; });
+            if (self.stop) {
                 return;
             }
-            seen = generation_;
+            self.pending = false;
             const std::function<void(int)>* body = body_;
             held.unlock();
             (*body)(index);
@@ -448,14 +459,10 @@ private:
     }
 
     std::mutex lock_;
-    std::condition_variable go_;
     std::condition_variable done_;
-    std::vector<std::thread> workers_;
+    std::vector<std::unique_ptr<Worker>> workers_;
     const std::function<void(int)>* body_ = nullptr;
-    unsigned long long generation_ = 0;
-    int active_ = 0;
     int remaining_ = 0;
-    bool stop_ = false;
 };
 
 inline Pool& pool() {
