@@ -1,0 +1,94 @@
+package dev.unmask.cuda;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Checks the nvcc build: the fatbin is packaged as a resource, every kernel was compiled for every
+ * architecture, and no fused kernel (vq_nearest, causal_attention*, min_avg_pool) spills registers
+ * to local memory, according to {@code target/ptxas-report.txt} written by {@code build-fatbin.sh}.
+ */
+class PtxasReportTest {
+    private static final Path REPORT = Path.of("target/ptxas-report.txt");
+    private static final List<String> ARCHITECTURES = List.of("sm_75", "sm_80", "sm_90");
+    private static final Pattern ENTRY = Pattern.compile("Compiling entry function '(\\w+)' for '(\\w+)'");
+    private static final Pattern SPILLS = Pattern.compile("(\\d+) bytes spill stores, (\\d+) bytes spill loads");
+
+    /** Kernel name and architecture to spill bytes (stores + loads). */
+    static Map<String, Integer> spillsByKernel(List<String> report) {
+        Map<String, Integer> spills = new LinkedHashMap<>();
+        String current = null;
+        for (String line : report) {
+            Matcher entry = ENTRY.matcher(line);
+            if (entry.find()) {
+                current = entry.group(1) + "@" + entry.group(2);
+                continue;
+            }
+            Matcher spill = SPILLS.matcher(line);
+            if (spill.find() && current != null) {
+                spills.put(current, Integer.parseInt(spill.group(1)) + Integer.parseInt(spill.group(2)));
+                current = null;
+            }
+        }
+        return spills;
+    }
+
+    static boolean isFused(String kernel) {
+        return kernel.equals("vq_nearest") || kernel.startsWith("causal_attention") || kernel.equals("min_avg_pool");
+    }
+
+    @Test
+    void fusedKernelsDoNotSpillOnAnyArchitecture() throws IOException {
+        if (!Files.exists(REPORT)) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("no " + REPORT + ": the nvcc build did not run, and CI=true requires it");
+            }
+            Assumptions.abort("no " + REPORT + " (nvcc missing): the fatbin was not built");
+        }
+        assertTrue(Files.exists(Path.of("target/classes/dev/unmask/cuda/unmask_kernels.fatbin")), "fatbin missing from target/classes");
+        Map<String, Integer> spills = spillsByKernel(Files.readAllLines(REPORT));
+        for (String fused : List.of("vq_nearest", "causal_attention_forward", "causal_attention_backward_query",
+                "causal_attention_backward_key_value", "min_avg_pool")) {
+            for (String arch : ARCHITECTURES) {
+                assertTrue(spills.containsKey(fused + "@" + arch), fused + " was not compiled for " + arch);
+            }
+        }
+        List<String> spilling = new ArrayList<>();
+        spills.forEach((kernel, bytes) -> {
+            if (bytes > 0 && isFused(kernel.substring(0, kernel.indexOf('@')))) {
+                spilling.add(kernel + " (" + bytes + " bytes)");
+            }
+        });
+        assertTrue(spilling.isEmpty(), "fused kernels spill registers: " + spilling);
+    }
+
+    @Test
+    void parserFindsSpillsPerKernelAndArchitecture() {
+        List<String> report = List.of(
+                "ptxas info    : Compiling entry function 'vq_nearest' for 'sm_80'",
+                "ptxas info    : Function properties for vq_nearest",
+                "    0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads",
+                "ptxas info    : Compiling entry function 'min_avg_pool' for 'sm_75'",
+                "ptxas info    : Function properties for min_avg_pool",
+                "    16 bytes stack frame, 12 bytes spill stores, 8 bytes spill loads");
+        Map<String, Integer> spills = spillsByKernel(report);
+        assertEquals(Map.of("vq_nearest@sm_80", 0, "min_avg_pool@sm_75", 20), spills);
+        assertTrue(isFused("causal_attention_backward_query"));
+        assertFalse(isFused("unary_f32"));
+    }
+}
