@@ -8,8 +8,8 @@
 //   - Blocks run one at a time; every thread of the block is a real OS thread (a persistent pool,
 //     grown to the largest block seen), so threads really interleave and races can show.
 //   - __shared__ is `static`: one copy shared by every thread of the block (launches are serialised).
-//     Dynamic shared memory is declared only through DYNAMIC_SHARED(type, name); it is filled with
-//     0xFF bytes (NaN floats, -1 ints) before every block so reads before writes stand out.
+//     Dynamic shared memory is declared only through DYNAMIC_SHARED(type, name). Both are filled
+//     with 0xFF bytes (NaN floats, -1 ints) before every block so reads before writes stand out.
 //   - __syncthreads is a real barrier over the block's live threads: threads that returned drop out.
 //     Threads waiting at different __syncthreads call sites, warp intrinsics whose lanes are at
 //     different call sites or name an exited lane, and any state where every live thread waits and
@@ -53,7 +53,9 @@
 #define __host__
 #define __forceinline__ inline
 #define __noinline__
-#define __shared__ static
+// Static shared arrays live in their own linker section, so the launcher can poison all of them
+// before every block (the linker defines __start_/__stop_ symbols for such a section).
+#define __shared__ static __attribute__((section("emu_shared")))
 #define __constant__ static
 #define __launch_bounds__(...)
 
@@ -392,6 +394,17 @@ inline unsigned char*& dynamic_shared_base() {
 
 inline void* dynamic_shared_memory() { return dynamic_shared_base(); }
 
+extern "C" __attribute__((weak)) char __start_emu_shared[];
+extern "C" __attribute__((weak)) char __stop_emu_shared[];
+
+// Fills every static __shared__ array with 0xFF bytes (NaN floats), as for dynamic shared memory,
+// so a block never sees what the previous block left there.
+inline void poison_static_shared() {
+    if (__start_emu_shared != nullptr && __stop_emu_shared != nullptr) {
+        std::memset(__start_emu_shared, 0xFF, static_cast<size_t>(__stop_emu_shared - __start_emu_shared));
+    }
+}
+
 inline Schedule& schedule() {
     static Schedule s = Schedule::Parallel;
     return s;
@@ -495,6 +508,7 @@ inline void run_grid(dim3 grid, dim3 blockShape, size_t dynamicSharedBytes, cons
         for (unsigned int by = 0; by < grid.y; by++) {
             for (unsigned int bx = 0; bx < grid.x; bx++) {
                 std::memset(shared.data(), 0xFF, shared.size() * sizeof(std::max_align_t));
+                poison_static_shared();
                 b.reset(static_cast<int>(n), schedule());
                 uint3 blockIndex{bx, by, bz};
                 std::function<void(int)> body = [&](int t) {

@@ -176,6 +176,25 @@ static void test_missing_barrier(Failures& f) {
     emu::set_schedule(emu::Schedule::Parallel);
 }
 
+// Block 0 writes its static shared array; block 1 only reads it and must see the poison fill.
+extern "C" __global__ void stale_shared_kernel(int* out) {
+    __shared__ int slots[64];
+    if (blockIdx.x == 0) {
+        slots[threadIdx.x] = 100 + threadIdx.x;
+    }
+    __syncthreads();
+    out[blockIdx.x * 64 + threadIdx.x] = slots[threadIdx.x];
+}
+
+static void test_shared_poisoned_between_blocks(Failures& f) {
+    std::vector<int> out(128);
+    emu_launch(stale_shared_kernel, dim3(2), dim3(64), 0, out.data());
+    for (int t = 0; t < 64; t++) {
+        f.check(out[t] == 100 + t, "static shared within block 0, thread %d: got %d", t, out[t]);
+        f.check(out[64 + t] == -1, "static shared left over from block 0 seen by block 1, thread %d: got %d", t, out[64 + t]);
+    }
+}
+
 extern "C" __global__ void atomics_kernel(float* fsum, int* isum, int* imax, int* imin, int* casCount) {
     int g = blockIdx.x * blockDim.x + threadIdx.x;
     atomicAdd(fsum, 0.25f);
@@ -289,6 +308,7 @@ int main(int argc, char** argv) {
     }
     emu::set_schedule(emu::Schedule::Parallel);
     test_missing_barrier(f);
+    test_shared_poisoned_between_blocks(f);
     test_atomics(f);
     std::fprintf(stderr, "(the next lines are the aborts the emulator must produce)\n");
     test_must_abort(f, argv[0]);
