@@ -8,8 +8,8 @@ Versions:
   1  naive: one thread per query, three passes over its keys in global memory (max, sum, output).
      Any block size.
   2  production (src/main/cuda/attention.cu): one thread per query, keys and values streamed
-     through shared memory in tiles of ATT_TILE, online softmax in one pass, masked tiles skipped.
-     Block size fixed at ATT_TILE.
+     through shared memory in tiles of ATT_TILE, online softmax in one pass, masked tiles skipped,
+     the register width picked as the smallest of 8, 16, 32 that holds D. Block size ATT_TILE.
 
 Build and run (from cuda-kernels/dev):
   make causal_attention_gpu && ./causal_attention_gpu [version] [BH L D]
@@ -103,10 +103,11 @@ void launch(int version, int blockSize, const float* q, const float* k, const fl
             LAUNCH(attention_naive, dim3(ceil_div((size_t) bh * len, blockSize)), dim3(blockSize), 0, q, k, v, bh, len, d, d, scale,
                    out, lse);
             break;
-        case 2:
-            LAUNCH(causal_attention_forward, dim3(ceil_div(len, ATT_TILE), bh), dim3(ATT_TILE), 0, q, k, v, len, d, d, scale, out,
-                   lse);
+        case 2: {
+            auto kernel = d <= 8 ? causal_attention_forward_d8 : d <= 16 ? causal_attention_forward_d16 : causal_attention_forward_d32;
+            LAUNCH(kernel, dim3(ceil_div(len, ATT_TILE), bh), dim3(ATT_TILE), 0, q, k, v, len, d, d, scale, out, lse);
             break;
+        }
         default: std::fprintf(stderr, "unknown version %d\n", version); std::exit(1);
     }
 }
@@ -124,6 +125,10 @@ int main(int argc, char** argv) {
         d = std::atoi(argv[4]);
     }
     std::printf("causal_attention_forward version %d, BH=%d L=%d D=%d, %s\n", version, bh, len, d, BACKEND);
+    if (d < 1 || d > 32) {
+        std::fprintf(stderr, "head dim %d outside [1, 32]\n", d);
+        return 1;
+    }
     float scale = 1.0f / std::sqrt((float) d);
     size_t elements = (size_t) bh * len * d;
     std::vector<float> q = random_floats(elements, 1, -2.0f, 2.0f), k = random_floats(elements, 2, -2.0f, 2.0f),

@@ -100,17 +100,42 @@ static std::vector<float> sampled(const std::vector<float>& x, size_t every) {
     return out;
 }
 
-static void check(Failures& f, Random& rng, int heads, int len, int dk, int dv, bool gradients, size_t every = 1) {
+typedef void (*Forward)(const float*, const float*, const float*, int, int, int, float, float*, float*);
+typedef void (*BackwardQuery)(const float*, const float*, const float*, const float*, const float*, const float*, int, int, int,
+                              float, float*);
+typedef void (*BackwardKeyValue)(const float*, const float*, const float*, const float*, const float*, const float*, int, int, int,
+                                 float, float*, float*);
+
+// The entry points of one register width.
+struct Kernels {
+    int width;
+    Forward forward;
+    BackwardQuery query;
+    BackwardKeyValue keyValue;
+};
+
+const Kernels kWidths[] = {
+        {8, causal_attention_forward_d8, causal_attention_backward_query_d8, causal_attention_backward_key_value_d8},
+        {16, causal_attention_forward_d16, causal_attention_backward_query_d16, causal_attention_backward_key_value_d16},
+        {32, causal_attention_forward_d32, causal_attention_backward_query_d32, causal_attention_backward_key_value_d32},
+};
+
+static void check(Failures& f, Random& rng, int widthIndex, int heads, int len, int dk, int dv, bool gradients, size_t every = 1) {
+    const Kernels& kernels = kWidths[widthIndex];
+    if (std::max(dk, dv) > kernels.width) {
+        f.check(false, "test error: dk %d, dv %d do not fit width %d", dk, dv, kernels.width);
+        return;
+    }
     Problem p = make_problem(rng, heads, len, dk, dv);
     size_t rows = (size_t) heads * len;
     std::vector<float> out(rows * dv, NAN), lse(rows, NAN);
     dim3 grid(blocks_for(len, ATT_TILE), heads);
-    emu_launch(causal_attention_forward, grid, dim3(ATT_TILE), 0, p.q.data(), p.k.data(), p.v.data(), len, dk, dv, p.scale,
+    emu_launch(kernels.forward, grid, dim3(ATT_TILE), 0, p.q.data(), p.k.data(), p.v.data(), len, dk, dv, p.scale,
                out.data(), lse.data());
     std::vector<double> refOut, refLse;
     reference_forward(p, widen(p.q), widen(p.k), widen(p.v), refOut, refLse);
     char what[96];
-    std::snprintf(what, sizeof what, "attention out heads=%d L=%d dk=%d dv=%d", heads, len, dk, dv);
+    std::snprintf(what, sizeof what, "attention width %d out heads=%d L=%d dk=%d dv=%d", kernels.width, heads, len, dk, dv);
     f.close(what, out, narrow(refOut), kForwardAtol, kForwardRtol);
     std::snprintf(what, sizeof what, "attention lse heads=%d L=%d dk=%d dv=%d", heads, len, dk, dv);
     f.close(what, lse, narrow(refLse), kForwardAtol, kForwardRtol);
@@ -120,9 +145,9 @@ static void check(Failures& f, Random& rng, int heads, int len, int dk, int dv, 
     std::vector<float> delta(rows, NAN), gq(rows * dk, NAN), gk(rows * dk, NAN), gv(rows * dv, NAN);
     emu_launch(causal_attention_backward_delta, dim3(blocks_for(rows, 64)), dim3(64), 0, out.data(), p.gradOut.data(),
                (int) rows, dv, delta.data());
-    emu_launch(causal_attention_backward_query, grid, dim3(ATT_TILE), 0, p.q.data(), p.k.data(), p.v.data(), p.gradOut.data(),
+    emu_launch(kernels.query, grid, dim3(ATT_TILE), 0, p.q.data(), p.k.data(), p.v.data(), p.gradOut.data(),
                lse.data(), delta.data(), len, dk, dv, p.scale, gq.data());
-    emu_launch(causal_attention_backward_key_value, grid, dim3(ATT_TILE), 0, p.q.data(), p.k.data(), p.v.data(),
+    emu_launch(kernels.keyValue, grid, dim3(ATT_TILE), 0, p.q.data(), p.k.data(), p.v.data(),
                p.gradOut.data(), lse.data(), delta.data(), len, dk, dv, p.scale, gk.data(), gv.data());
     const char* names[3] = {"dq", "dk", "dv"};
     std::vector<float>* got[3] = {&gq, &gk, &gv};
@@ -135,10 +160,13 @@ static void check(Failures& f, Random& rng, int heads, int len, int dk, int dv, 
 int main() {
     Failures f("attention");
     Random rng(29);
-    check(f, rng, 1, 1, 1, 1, true);
-    each_schedule([&] { check(f, rng, 2, 13, 5, 7, true); });
-    check(f, rng, 3, 65, 8, 8, true, 7);
-    check(f, rng, 1, 130, 32, 3, true, 61);
-    check(f, rng, 2, 200, 8, 8, false);
+    check(f, rng, 0, 1, 1, 1, 1, true);
+    each_schedule([&] { check(f, rng, 0, 2, 13, 5, 7, true); });
+    check(f, rng, 1, 2, 13, 5, 7, true);
+    check(f, rng, 0, 3, 65, 8, 8, true, 7);
+    check(f, rng, 1, 1, 70, 16, 9, true, 11);
+    check(f, rng, 2, 1, 130, 32, 3, true, 61);
+    check(f, rng, 2, 1, 33, 17, 31, true, 5);
+    check(f, rng, 0, 2, 200, 8, 8, false);
     return f.finish();
 }
