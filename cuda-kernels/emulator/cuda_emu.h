@@ -17,6 +17,8 @@
 //   - Warp intrinsics (__shfl*_sync, __ballot_sync, __any_sync, __all_sync, __syncwarp) follow CUDA's
 //     lane rules (width sub-sections, out-of-range sources return the caller's own value).
 //   - Atomics are real CPU atomics.
+//   - Launches check the project's kernel contract: blocks of a multiple of 32 threads, at most
+//     1024, and at most 48 KiB of dynamic shared memory.
 //   - Schedule: emu::set_schedule(emu::Schedule::Parallel) (default) lets the OS interleave threads;
 //     Forward/Reverse run one thread at a time, in thread order (or reverse), each until it blocks
 //     at a barrier or warp intrinsic. A missing __syncthreads between a write and a read of shared
@@ -208,13 +210,11 @@ struct Block {
             thread[t]->atBarrier = false;
             thread[t]->exited = false;
         }
-        warps.assign((n + 31) / 32, WarpState());
+        warps.assign(n / 32, WarpState());
         barrierArrived = 0;
         barrierSite = Site();
         running = s == Schedule::Parallel ? -1 : (s == Schedule::Forward ? 0 : n - 1);
     }
-
-    int warpLanes(int warp) const { return std::min(32, threads - 32 * warp); }
 
     [[noreturn]] void deadlock(int me) {
         char msg[2048];
@@ -326,11 +326,10 @@ struct Block {
             std::snprintf(msg, sizeof msg, "%s at %s:%d: calling lane %d is not in mask 0x%08x", name, site.file, site.line, lane, mask);
             fail(msg);
         }
-        int lanes = warpLanes(warp);
         for (int l = 0; l < 32; l++) {
-            if ((mask >> l & 1u) && (l >= lanes || thread[32 * warp + l]->exited)) {
-                std::snprintf(msg, sizeof msg, "%s at %s:%d: mask 0x%08x names lane %d of warp %d, which %s", name, site.file,
-                              site.line, mask, l, warp, l >= lanes ? "does not exist" : "has exited");
+            if ((mask >> l & 1u) && thread[32 * warp + l]->exited) {
+                std::snprintf(msg, sizeof msg, "%s at %s:%d: mask 0x%08x names lane %d of warp %d, which has exited", name, site.file,
+                              site.line, mask, l, warp);
                 fail(msg);
             }
         }
@@ -493,6 +492,12 @@ inline void run_grid(dim3 grid, dim3 blockShape, size_t dynamicSharedBytes, cons
         char msg[256];
         std::snprintf(msg, sizeof msg, "invalid launch configuration grid (%u,%u,%u) block (%u,%u,%u)", grid.x, grid.y, grid.z,
                       blockShape.x, blockShape.y, blockShape.z);
+        fail(msg);
+    }
+    if (n % 32 != 0) {
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "block (%u,%u,%u) has %lld threads, not a multiple of 32 as the kernel contract requires",
+                      blockShape.x, blockShape.y, blockShape.z, n);
         fail(msg);
     }
     if (dynamicSharedBytes > kMaxDynamicShared) {

@@ -271,6 +271,8 @@ static int run_case(const std::string& name) {
         emu_launch(barrier_after_exit_of_lane_kernel, dim3(1), dim3(32), 0, out.data());
     } else if (name == "half-warp-at-barrier") {
         emu_launch(barrier_in_half_warp_kernel, dim3(1), dim3(64), 0, out.data());
+    } else if (name == "block-of-48") {
+        emu_launch(divergent_barrier_kernel, dim3(1), dim3(48), 0, out.data());
     } else if (name == "too-much-shared") {
         emu_launch(neighbour_kernel, dim3(1), dim3(32), 64 * 1024, out.data(), 1);
     } else {
@@ -281,7 +283,7 @@ static int run_case(const std::string& name) {
 }
 
 static void test_must_abort(Failures& f, const char* self) {
-    for (const char* name : {"divergent-barrier", "exited-lane", "half-warp-at-barrier", "too-much-shared"}) {
+    for (const char* name : {"divergent-barrier", "exited-lane", "half-warp-at-barrier", "block-of-48", "too-much-shared"}) {
         std::fflush(stdout);
         pid_t child = fork();
         if (child == 0) {
