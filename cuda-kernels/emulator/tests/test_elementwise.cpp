@@ -33,10 +33,10 @@ static void check_unary(Failures& f, Random& rng) {
                 case U_LOG: r = std::log(v); break;
                 case U_SQRT: r = std::sqrt(v); break;
                 case U_ABS: r = std::fabs(v); break;
-                case U_RELU: r = v > 0 ? v : 0.0; break;
+                case U_RELU: r = std::isnan(v) ? v : (v > 0 ? v : 0.0); break;
                 case U_SIGMOID: r = 1.0 / (1.0 + std::exp(-v)); break;
                 case U_TANH: r = std::tanh(v); break;
-                case U_ELU: r = v > 0 ? v : a * (std::exp(v) - 1.0); break;
+                case U_ELU: r = v > 0 ? v : a * std::expm1(v); break;
                 case U_LEAKY_RELU: r = v > 0 ? v : a * v; break;
                 default: r = std::isnan(v) ? v : std::min(std::max(v, -0.5), (double) b); break;
             }
@@ -143,6 +143,27 @@ static void check_binary(Failures& f, Random& rng, std::vector<int> sa, std::vec
     f.close("where", y, ref, 0.0f, 0.0f);
 }
 
+// Java's Math.max(0.0f, -0.0f) is +0 and Math.min is -0, whatever the argument order.
+static void check_signed_zeros(Failures& f) {
+    std::vector<float> a = {0.0f, -0.0f}, b = {-0.0f, 0.0f};
+    Broadcast g{};
+    g.rank = 1;
+    g.shape[0] = 2;
+    g.stride[0][0] = 1;
+    g.stride[1][0] = 1;
+    for (int op : {B_MAX, B_MIN}) {
+        std::vector<float> y(2, NAN);
+        emu_launch(binary_f32, dim3(1), dim3(32), 0, a.data(), b.data(), y.data(), (size_t) 2, op, g);
+        for (int i = 0; i < 2; i++) {
+            f.check(y[i] == 0.0f && std::signbit(y[i]) == (op == B_MIN), "%s(%g, %g) gave %g", op == B_MAX ? "max" : "min", a[i],
+                    b[i], y[i]);
+        }
+    }
+    std::vector<float> z = {-0.0f}, r(1, NAN);
+    emu_launch(unary_f32, dim3(1), dim3(32), 0, z.data(), r.data(), (size_t) 1, (int) U_RELU, 0.0f, 0.0f);
+    f.check(r[0] == 0.0f && !std::signbit(r[0]), "relu(-0) gave -0, Java's Math.max(-0.0, 0.0) is +0");
+}
+
 static void check_casts(Failures& f) {
     std::vector<float> x = {0.0f, -0.0f, 1.9f, -1.9f, 2.5f, NAN, 3e9f, -3e9f, INFINITY, -INFINITY, 2147483520.0f, 123456.7f};
     std::vector<int> expected = {0, 0, 1, -1, 2, 0, INT_MAX, INT_MIN, INT_MAX, INT_MIN, 2147483520, 123456};
@@ -194,6 +215,7 @@ int main() {
     check_binary(f, rng, {3, 1, 5}, {4, 1}, {3, 4, 5});
     check_binary(f, rng, {1}, {2, 31, 33}, {2, 31, 33});
     check_binary(f, rng, {2, 1, 3, 1}, {1, 4, 1, 5}, {2, 4, 3, 5});
+    check_signed_zeros(f);
     check_casts(f);
     check_adam(f, rng, false);
     check_adam(f, rng, true);
