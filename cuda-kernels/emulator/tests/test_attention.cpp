@@ -168,5 +168,6 @@ int main() {
     check(f, rng, 2, 1, 130, 32, 3, true, 61);
     check(f, rng, 2, 1, 33, 17, 31, true, 5);
     check(f, rng, 0, 2, 200, 8, 8, false);
+    check(f, rng, 0, 1, 1025, 8, 8, false);
     return f.finish();
 }

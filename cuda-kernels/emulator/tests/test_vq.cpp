@@ -90,6 +90,8 @@ int main() {
     check_nearest(f, rng, 1, 1, 1);
     check_nearest(f, rng, 129, 33, 64);
     check_nearest(f, rng, 200, 70, 33);
+    check_nearest(f, rng, 1025, 13, 8);
+    check_nearest(f, rng, 1023, 1, 5);
     each_schedule([&] { check_ties(f, rng); });
     check_statistics(f, rng, 1, 1, 1);
     check_statistics(f, rng, 131, 13, 31);
