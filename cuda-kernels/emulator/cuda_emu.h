@@ -45,6 +45,7 @@
 #include <mutex>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <type_traits>
 #include <vector>
 
@@ -637,4 +638,19 @@ inline void emu_launch(void (*kernel)(Params...), dim3 grid, dim3 block, size_t 
     static_assert(sizeof...(Params) == sizeof...(Args), "emu_launch: argument count does not match the kernel");
     std::tuple<Params...> bound(static_cast<Params>(args)...);
     ::emu::run_grid(grid, block, dynamicSharedBytes, [&] { std::apply(kernel, bound); });
+}
+
+namespace emu {
+template <typename... Params, size_t... Index>
+inline void launch_with_params(void (*kernel)(Params...), dim3 grid, dim3 block, size_t dynamicSharedBytes, void** params,
+                               std::index_sequence<Index...>) {
+    emu_launch(kernel, grid, block, dynamicSharedBytes, *static_cast<std::remove_reference_t<Params>*>(params[Index])...);
+}
+}  // namespace emu
+
+// Launches with arguments passed as cuLaunchKernel's kernelParams: params[i] points to argument i
+// (a pointer, a scalar or a struct passed by value), so one marshalling serves both runtimes.
+template <typename... Params>
+inline void emu_launch_params(void (*kernel)(Params...), dim3 grid, dim3 block, size_t dynamicSharedBytes, void** params) {
+    ::emu::launch_with_params(kernel, grid, block, dynamicSharedBytes, params, std::index_sequence_for<Params...>{});
 }

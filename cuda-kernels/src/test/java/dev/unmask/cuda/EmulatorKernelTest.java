@@ -9,7 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -39,20 +44,31 @@ class EmulatorKernelTest {
         try (Stream<Path> files = Files.list(TESTS)) {
             files.filter(p -> p.getFileName().toString().endsWith(".cpp")).sorted().forEach(drivers::add);
         }
-        assertTrue(drivers.size() >= 9, "expected the self-test and eight kernel drivers in " + TESTS + ", found " + drivers);
+        assertTrue(drivers.size() >= 10, "expected the self-test, eight kernel drivers and the registry test in " + TESTS + ", found " + drivers);
         Files.createDirectories(OUT);
-        return drivers.stream().map(source -> DynamicTest.dynamicTest(source.getFileName().toString(), () -> compileAndRun(source)));
+        // Compiling dominates; start every g++ at once on all cores, then run the drivers one by one.
+        ExecutorService compilers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        Map<Path, Future<Result>> compiled = new LinkedHashMap<>();
+        for (Path source : drivers) {
+            compiled.put(source, compilers.submit(() -> compile(source)));
+        }
+        compilers.shutdown();
+        return drivers.stream().map(source -> DynamicTest.dynamicTest(source.getFileName().toString(), () -> {
+            Result compile = compiled.get(source).get();
+            assertEquals(0, compile.exitCode, () -> "g++ failed for " + source + ":\n" + compile.output);
+            Result result = run(List.of(binary(source).toString()), RUN_TIMEOUT_SECONDS);
+            assertEquals(0, result.exitCode, () -> source.getFileName() + " reported failures:\n" + result.output);
+        }));
     }
 
-    private static void compileAndRun(Path source) throws IOException, InterruptedException {
-        String name = source.getFileName().toString().replace(".cpp", "");
-        Path binary = OUT.resolve(name);
-        Result compile = run(List.of("g++", "-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas",
+    private static Path binary(Path source) {
+        return OUT.resolve(source.getFileName().toString().replace(".cpp", ""));
+    }
+
+    private static Result compile(Path source) throws IOException, InterruptedException {
+        return run(List.of("g++", "-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas",
                 "-Wno-unused-parameter", "-pthread", "-I" + MODULE.resolve("emulator"), "-I" + TESTS,
-                "-I" + MODULE.resolve("src/main/cuda"), source.toString(), "-o", binary.toString()), COMPILE_TIMEOUT_SECONDS);
-        assertEquals(0, compile.exitCode, () -> "g++ failed for " + source + ":\n" + compile.output);
-        Result result = run(List.of(binary.toString()), RUN_TIMEOUT_SECONDS);
-        assertEquals(0, result.exitCode, () -> name + " reported failures:\n" + result.output);
+                "-I" + MODULE.resolve("src/main/cuda"), source.toString(), "-o", binary(source).toString()), COMPILE_TIMEOUT_SECONDS);
     }
 
     private static void requireCompiler() {

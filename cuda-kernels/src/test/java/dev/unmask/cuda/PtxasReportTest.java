@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -83,6 +85,24 @@ class PtxasReportTest {
             }
         });
         assertTrue(spilling.isEmpty(), "fused kernels use local memory (stack frame or spills): " + spilling);
+    }
+
+    @Test
+    void emulatorRegistryListsEveryCompiledKernel() throws IOException {
+        if (!Files.exists(REPORT)) {
+            Assumptions.abort("no " + REPORT + " (nvcc missing): nothing to compare the registry with");
+        }
+        Set<String> compiled = new TreeSet<>();
+        for (String kernel : spillsByKernel(Files.readAllLines(REPORT)).keySet()) {
+            compiled.add(kernel.substring(0, kernel.indexOf('@')));
+        }
+        Set<String> registered = new TreeSet<>();
+        Matcher entry = Pattern.compile("^\\s+KERNEL\\((\\w+)\\),", Pattern.MULTILINE)
+                .matcher(Files.readString(Path.of("emulator/kernel_registry.cpp")));
+        while (entry.find()) {
+            registered.add(entry.group(1));
+        }
+        assertEquals(compiled, registered, "emulator/kernel_registry.cpp must list exactly the kernels nvcc compiles");
     }
 
     @Test
