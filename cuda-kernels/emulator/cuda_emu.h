@@ -217,7 +217,7 @@ struct Block {
         running = s == Schedule::Parallel ? -1 : (s == Schedule::Forward ? 0 : n - 1);
     }
 
-    [[noreturn]] void deadlock(int me) {
+    [[noreturn]] void deadlock() {
         char msg[2048];
         int len = std::snprintf(msg, sizeof msg, "deadlock in block (%u,%u,%u): all %d live threads wait and none can go on;",
                                 blockIdx.x, blockIdx.y, blockIdx.z, live);
@@ -227,7 +227,6 @@ struct Block {
                 shown++;
             }
         }
-        (void) me;
         fail(msg);
     }
 
@@ -263,7 +262,7 @@ struct Block {
         self.site = site;
         blocked++;
         if (blocked == live) {
-            deadlock(me);
+            deadlock();
         }
         passTurn();
         self.wake.wait(held, [&] { return !self.waiting && (schedule == Schedule::Parallel || running == me); });
@@ -374,7 +373,7 @@ struct Block {
         if (barrierArrived > 0 && barrierArrived == live) {
             releaseBarrier();
         } else if (live > 0 && blocked == live) {
-            deadlock(me);
+            deadlock();
         }
         passTurn();
     }
