@@ -11,7 +11,7 @@ import java.util.Arrays;
  * products or row blocks.
  */
 public final class Gemm {
-    /** Depth of one packed panel: one A strip (KC x 6) and one B strip (KC x 32) stay in L1. */
+    /** Depth of one packed panel: one A strip (KC x 4) and one B strip (KC x 48) stay in L1. */
     private static final int KC = 256;
     /** Rows of A packed at once (a multiple of every strip height), about 100 KiB: stays in L2. */
     private static final int MC = 96;
