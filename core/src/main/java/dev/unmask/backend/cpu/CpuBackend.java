@@ -1,13 +1,153 @@
 package dev.unmask.backend.cpu;
 
+import dev.unmask.backend.cpu.kernels.Convolution;
+import dev.unmask.backend.cpu.kernels.FloatKernels;
+import dev.unmask.backend.cpu.kernels.Gemm;
+import dev.unmask.backend.cpu.kernels.KernelProvider;
+import dev.unmask.backend.cpu.kernels.ParallelFor;
+import dev.unmask.ops.Conv2dParams;
+import dev.unmask.ops.OpChecks;
+import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.Arrays;
+
 /**
  * The fast CPU backend: the reference backend with its hot ops replaced by blocked, multi-threaded and
- * SIMD kernels. Every override is tested against {@link ReferenceBackend}.
+ * SIMD kernels (package {@code dev.unmask.backend.cpu.kernels}). Every override is tested against
+ * {@link ReferenceBackend}. Threads come from one shared pool sized by {@code unmask.threads}.
  */
 public class CpuBackend extends ReferenceBackend {
+    /** Below this many multiply-adds a matmul runs on the calling thread: a hand-off costs more. */
+    private static final long PARALLEL_WORK = 1L << 16;
+
+    private final FloatKernels kernels = KernelProvider.kernels();
 
     @Override
     public String name() {
         return "cpu";
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        OpChecks.requireDType("matmul", a, DType.F32);
+        OpChecks.requireDType("matmul", b, DType.F32);
+        Shape outShape = OpChecks.matmulShape(a.shape(), b.shape(), transposeA, transposeB);
+        int m = outShape.dim(-2);
+        int n = outShape.dim(-1);
+        int depth = transposeA ? a.dim(-2) : a.dim(-1);
+        int batch = outShape.numel(0, outShape.rank() - 2);
+        int[] batchDims = Arrays.copyOf(outShape.dims(), outShape.rank() - 2);
+        float[] av = CpuStorage.floats(a);
+        float[] bv = CpuStorage.floats(b);
+        float[] out = new float[outShape.numel()];
+        int aRow = transposeA ? 1 : depth;
+        int aCol = transposeA ? m : 1;
+        int bRow = transposeB ? 1 : n;
+        int bCol = transposeB ? depth : 1;
+        long work = (long) batch * m * n * depth;
+        int rowParts = work < PARALLEL_WORK || batch >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS, m / 16));
+        ParallelFor.RangeBody body = (start, end) -> {
+            for (int t = start; t < end; t++) {
+                int bi = t / rowParts;
+                int part = t % rowParts;
+                int r0 = (int) ((long) m * part / rowParts);
+                int r1 = (int) ((long) m * (part + 1) / rowParts);
+                int aOff = broadcastIndex(bi, batchDims, a.shape()) * m * depth + r0 * aRow;
+                int bOff = broadcastIndex(bi, batchDims, b.shape()) * depth * n;
+                Gemm.multiply(kernels, r1 - r0, n, depth, av, aOff, aRow, aCol, bv, bOff, bRow, bCol,
+                        out, (bi * m + r0) * n, n, false);
+            }
+        };
+        if (work < PARALLEL_WORK) {
+            body.run(0, batch);
+        } else {
+            ParallelFor.range(batch * rowParts, body);
+        }
+        return wrap(out, outShape);
+    }
+
+    /** Flat batch index into {@code operand} (rank >= 2) for flat output batch index {@code outIndex}, with broadcasting. */
+    private static int broadcastIndex(int outIndex, int[] outBatch, Shape operand) {
+        int opBatchRank = operand.rank() - 2;
+        int index = 0;
+        int stride = 1;
+        int rest = outIndex;
+        for (int i = outBatch.length - 1; i >= 0; i--) {
+            int coord = rest % outBatch[i];
+            rest /= outBatch[i];
+            int j = i - (outBatch.length - opBatchRank);
+            if (j >= 0) {
+                int size = operand.dim(j);
+                index += (size == 1 ? 0 : coord) * stride;
+                stride *= size;
+            }
+        }
+        return index;
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        requireF32("conv2d", x, weight, bias);
+        Shape out = OpChecks.conv2dShape(x.shape(), weight.shape(), bias, params);
+        Convolution.Geometry g = geometry(x.shape(), weight.shape(), out, params);
+        return wrap(Convolution.forward(kernels, g, CpuStorage.floats(x), CpuStorage.floats(weight),
+                bias == null ? null : CpuStorage.floats(bias)), out);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
+        requireF32("conv2dBackwardInput", gradOut, weight, null);
+        Shape out = OpChecks.conv2dShape(inputShape, weight.shape(), null, params);
+        requireShape("conv2dBackwardInput", gradOut, out);
+        Convolution.Geometry g = geometry(inputShape, weight.shape(), out, params);
+        return wrap(Convolution.backwardInput(kernels, g, CpuStorage.floats(gradOut), CpuStorage.floats(weight)), inputShape);
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor x, Tensor gradOut, Shape weightShape, Conv2dParams params) {
+        requireF32("conv2dBackwardWeight", x, gradOut, null);
+        Shape out = OpChecks.conv2dShape(x.shape(), weightShape, null, params);
+        requireShape("conv2dBackwardWeight", gradOut, out);
+        Convolution.Geometry g = geometry(x.shape(), weightShape, out, params);
+        return wrap(Convolution.backwardWeight(kernels, g, CpuStorage.floats(x), CpuStorage.floats(gradOut)), weightShape);
+    }
+
+    /** The input gradient of a convolution whose weight [Cin, Cout, kh, kw] maps Cout channels to Cin, plus bias. */
+    @Override
+    public Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        requireF32("convTranspose2d", x, weight, bias);
+        Shape out = OpChecks.convTranspose2dShape(x.shape(), weight.shape(), bias, params);
+        Convolution.Geometry g = new Convolution.Geometry(out.dim(0), out.dim(1), out.dim(2), out.dim(3),
+                weight.dim(0), weight.dim(2), weight.dim(3), x.dim(2), x.dim(3), params);
+        float[] y = Convolution.backwardInput(kernels, g, CpuStorage.floats(x), CpuStorage.floats(weight));
+        if (bias != null) {
+            float[] bv = CpuStorage.floats(bias);
+            int plane = out.dim(2) * out.dim(3);
+            for (int i = 0; i < y.length; i++) {
+                y[i] += bv[(i / plane) % out.dim(1)];
+            }
+        }
+        return wrap(y, out);
+    }
+
+    private static Convolution.Geometry geometry(Shape x, Shape w, Shape out, Conv2dParams p) {
+        return new Convolution.Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                out.dim(2), out.dim(3), p);
+    }
+
+    private static void requireF32(String op, Tensor a, Tensor b, Tensor c) {
+        OpChecks.requireDType(op, a, DType.F32);
+        OpChecks.requireDType(op, b, DType.F32);
+        if (c != null) {
+            OpChecks.requireDType(op, c, DType.F32);
+        }
+    }
+
+    private static void requireShape(String op, Tensor x, Shape expected) {
+        if (!x.shape().equals(expected)) {
+            throw new IllegalArgumentException(op + ": gradient " + x.shape() + " does not match the convolution output " + expected);
+        }
     }
 }
