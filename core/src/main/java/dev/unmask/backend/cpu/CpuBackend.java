@@ -1,10 +1,15 @@
 package dev.unmask.backend.cpu;
 
+import dev.unmask.backend.cpu.kernels.CausalAttention;
 import dev.unmask.backend.cpu.kernels.Convolution;
 import dev.unmask.backend.cpu.kernels.FloatKernels;
 import dev.unmask.backend.cpu.kernels.Gemm;
 import dev.unmask.backend.cpu.kernels.KernelProvider;
+import dev.unmask.backend.cpu.kernels.MinAvgPool;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
+import dev.unmask.backend.cpu.kernels.VqNearest;
+import dev.unmask.ops.AttentionGradients;
+import dev.unmask.ops.AttentionResult;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.OpChecks;
 import dev.unmask.tensor.DType;
@@ -130,6 +135,57 @@ public class CpuBackend extends ReferenceBackend {
             }
         }
         return wrap(y, out);
+    }
+
+    @Override
+    public Tensor vqNearest(Tensor z, Tensor codebook) {
+        OpChecks.checkVqNearest(z, codebook);
+        requireF32("vqNearest", z, codebook, null);
+        int[] out = new int[z.dim(0)];
+        VqNearest.nearest(kernels, z.dim(0), z.dim(1), codebook.dim(0), CpuStorage.floats(z), CpuStorage.floats(codebook), out);
+        return wrapInts(out, Shape.of(z.dim(0)));
+    }
+
+    @Override
+    public AttentionResult causalAttention(Tensor query, Tensor key, Tensor value, float scale) {
+        OpChecks.checkAttention(query, key, value);
+        requireF32("causalAttention", query, key, value);
+        int heads = query.dim(0) * query.dim(1);
+        float[] out = new float[value.numel()];
+        float[] lse = new float[heads * query.dim(2)];
+        CausalAttention.forward(kernels, heads, query.dim(2), query.dim(3), value.dim(3), CpuStorage.floats(query),
+                CpuStorage.floats(key), CpuStorage.floats(value), scale, out, lse);
+        return new AttentionResult(wrap(out, value.shape()), wrap(lse, Shape.of(query.dim(0), query.dim(1), query.dim(2))));
+    }
+
+    @Override
+    public AttentionGradients causalAttentionBackward(Tensor query, Tensor key, Tensor value, float scale,
+                                                     AttentionResult forward, Tensor gradOut) {
+        OpChecks.checkAttention(query, key, value);
+        requireF32("causalAttentionBackward", query, key, value);
+        OpChecks.requireSameShape("causalAttentionBackward", forward.out(), value);
+        OpChecks.requireSameShape("causalAttentionBackward", gradOut, value);
+        if (!forward.logSumExp().shape().equals(Shape.of(query.dim(0), query.dim(1), query.dim(2)))) {
+            throw new IllegalArgumentException("causalAttentionBackward: logSumExp " + forward.logSumExp().shape()
+                    + " does not match query " + query.shape());
+        }
+        float[] gq = new float[query.numel()];
+        float[] gk = new float[key.numel()];
+        float[] gv = new float[value.numel()];
+        CausalAttention.backward(kernels, query.dim(0) * query.dim(1), query.dim(2), query.dim(3), value.dim(3),
+                CpuStorage.floats(query), CpuStorage.floats(key), CpuStorage.floats(value), scale,
+                CpuStorage.floats(forward.out()), CpuStorage.floats(forward.logSumExp()), CpuStorage.floats(gradOut),
+                gq, gk, gv);
+        return new AttentionGradients(wrap(gq, query.shape()), wrap(gk, key.shape()), wrap(gv, value.shape()));
+    }
+
+    @Override
+    public Tensor minAvgPool(Tensor x, int minKernel, int avgKernel) {
+        OpChecks.checkMinAvgPool(x, minKernel, avgKernel);
+        OpChecks.requireDType("minAvgPool", x, DType.F32);
+        float[] out = new float[x.numel()];
+        MinAvgPool.apply(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), minKernel, avgKernel, CpuStorage.floats(x), out);
+        return wrap(out, x.shape());
     }
 
     private static Convolution.Geometry geometry(Shape x, Shape w, Shape out, Conv2dParams p) {
