@@ -2,14 +2,17 @@ package dev.unmask.backend.cpu;
 
 import dev.unmask.backend.cpu.kernels.CausalAttention;
 import dev.unmask.backend.cpu.kernels.Convolution;
+import dev.unmask.backend.cpu.kernels.Elementwise;
 import dev.unmask.backend.cpu.kernels.FloatKernels;
 import dev.unmask.backend.cpu.kernels.Gemm;
 import dev.unmask.backend.cpu.kernels.KernelProvider;
 import dev.unmask.backend.cpu.kernels.MinAvgPool;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
 import dev.unmask.backend.cpu.kernels.VqNearest;
+import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
 import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.OpChecks;
 import dev.unmask.tensor.DType;
@@ -32,6 +35,27 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** Same-shape F32 operands take a threaded flat loop; everything else (broadcasting) the reference path. */
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || !a.shape().equals(b.shape())) {
+            return super.binary(op, a, b);
+        }
+        float[] out = new float[a.numel()];
+        Elementwise.binary(op, CpuStorage.floats(a), CpuStorage.floats(b), out);
+        return wrap(out, a.shape());
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment, AdamParams params) {
+        for (Tensor t : new Tensor[] {param, grad, firstMoment, secondMoment}) {
+            OpChecks.requireDType("adamStep", t, DType.F32);
+            OpChecks.requireSameShape("adamStep", param, t);
+        }
+        Elementwise.adam(CpuStorage.floats(param), CpuStorage.floats(grad), CpuStorage.floats(firstMoment),
+                CpuStorage.floats(secondMoment), params);
     }
 
     @Override

@@ -8,9 +8,9 @@ package dev.unmask.backend.cpu.kernels;
  * <p>Tie and rounding policy: the blocked product sums in another order than a plain loop, so two codes
  * whose distances differ by less than the rounding error could swap places. Every code whose fast score
  * is within a proven bound of the fast minimum ({@link #margin}) is therefore re-scored with
- * {@link #exactScore}, the plain sequential formula of the reference backend, and the smallest exact
- * score wins, ties to the lowest index. The result is thus exactly the reference argmin; near-ties cost
- * a few extra D-length dot products.
+ * {@link #exactScore}, the reference backend's formula (double sums in index order), and the smallest
+ * exact score wins, ties to the lowest index; NaN scores never win (index 0 when all are NaN). The
+ * result is thus exactly the reference argmin; near-ties cost a few extra D-length dot products.
  */
 public final class VqNearest {
     /** Vectors per tile: a 64 x 512 score tile is 128 KiB, within L2. */
@@ -48,44 +48,54 @@ public final class VqNearest {
                     for (int c = 0; c < codes; c++) {
                         float s = norms[c] - 2f * scores[row + c];
                         scores[row + c] = s;
-                        best = Math.min(best, s);
+                        if (s < best) {
+                            best = s;
+                        }
                     }
                     double zNorm = Math.sqrt(squaredNorm(z, (r0 + r) * d, d));
                     double limit = best + margin(d, codeNorm, zNorm);
                     int zOff = (r0 + r) * d;
-                    int bestIndex = -1;
-                    float bestExact = Float.POSITIVE_INFINITY;
+                    int bestIndex = 0;
+                    double bestExact = Double.POSITIVE_INFINITY;
                     for (int c = 0; c < codes; c++) {
-                        if (scores[row + c] <= limit || Float.isNaN(scores[row + c])) {
-                            float exact = exactScore(z, zOff, codebook, c * d, d, norms[c]);
-                            if (bestIndex < 0 || exact < bestExact) {
+                        float s = scores[row + c];
+                        if (s <= limit || Float.isNaN(s)) {
+                            double exact = exactScore(z, zOff, codebook, c * d, d);
+                            if (exact < bestExact) {
                                 bestExact = exact;
                                 bestIndex = c;
                             }
                         }
                     }
-                    out[r0 + r] = Math.max(bestIndex, 0);
+                    out[r0 + r] = bestIndex;
                 }
             }
         });
     }
 
     /**
-     * Twice the largest possible gap between a fast and an exact score: each dot product of d terms is
-     * off by at most {@code d * u * |z| |e|} (Cauchy-Schwarz bounds the sum of |products|), the norm and
-     * the subtraction add a few more units of {@code |e|^2 + 2 |z| |e|}.
+     * How far above the fast minimum a code must be re-checked: twice (both the winner's and the
+     * candidate's fast score may err) the largest gap between a fast and an exact score, times a safety
+     * factor of 2. A float dot product of d terms is off by at most {@code d * u * |z| |e|} (Cauchy-Schwarz
+     * bounds the sum of |products|), the float norm by {@code d * u * |e|^2}, the subtraction by a few
+     * more units of {@code |e|^2 + 2 |z| |e|}.
      */
     static double margin(int d, double codeNorm, double zNorm) {
         return 2 * (d + 4) * UNIT_ROUNDOFF * (codeNorm * codeNorm + 2 * zNorm * codeNorm) * 2;
     }
 
-    /** The reference backend's score, summed in the same order: {@code ||e||^2 - 2 * (z.e)}, sequential float sums. */
-    static float exactScore(float[] z, int zOff, float[] codebook, int eOff, int d, float codeNorm) {
-        float dot = 0f;
+    /**
+     * The reference backend's score, computed the same way so that it rounds identically:
+     * {@code ||e||^2 - 2 z.e} with both sums in double, in index order.
+     */
+    static double exactScore(float[] z, int zOff, float[] codebook, int eOff, int d) {
+        double norm = 0;
+        double dot = 0;
         for (int i = 0; i < d; i++) {
-            dot += z[zOff + i] * codebook[eOff + i];
+            norm += (double) codebook[eOff + i] * codebook[eOff + i];
+            dot += (double) z[zOff + i] * codebook[eOff + i];
         }
-        return codeNorm - 2f * dot;
+        return norm - 2 * dot;
     }
 
     private static float squaredNorm(float[] x, int off, int d) {
