@@ -33,6 +33,32 @@ public final class OpChecks {
         }
     }
 
+    /** Maps a possibly negative axis into [0, rank), failing with a message that names the op. */
+    public static int axis(String op, Shape shape, int axis) {
+        int a = axis < 0 ? axis + shape.rank() : axis;
+        if (a < 0 || a >= shape.rank()) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " out of range for shape " + shape);
+        }
+        return a;
+    }
+
+    /** The broadcast shape of two operands, failing with a message that names the op. */
+    public static Shape broadcastShape(String op, Shape a, Shape b) {
+        try {
+            return Shape.broadcast(a, b);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks that {@link Op#reshape} keeps the element count. */
+    public static void checkReshape(Shape from, Shape to) {
+        if (from.numel() != to.numel()) {
+            throw new IllegalArgumentException("reshape: cannot reshape " + from + " (" + from.numel() + " elements) to "
+                    + to + " (" + to.numel() + " elements)");
+        }
+    }
+
     /** Normalised, distinct axes; empty {@code axes} means every axis. */
     public static int[] reductionAxes(String op, Shape shape, int[] axes) {
         if (axes.length == 0) {
@@ -45,7 +71,7 @@ public final class OpChecks {
         int[] out = new int[axes.length];
         boolean[] seen = new boolean[shape.rank()];
         for (int i = 0; i < axes.length; i++) {
-            out[i] = shape.normaliseAxis(axes[i]);
+            out[i] = axis(op, shape, axes[i]);
             if (seen[out[i]]) {
                 throw new IllegalArgumentException(op + ": axis " + axes[i] + " repeated in " + Arrays.toString(axes));
             }
@@ -83,7 +109,7 @@ public final class OpChecks {
         boolean[] seen = new boolean[perm.length];
         int[] out = new int[perm.length];
         for (int i = 0; i < perm.length; i++) {
-            int p = shape.normaliseAxis(perm[i]);
+            int p = axis("permute", shape, perm[i]);
             if (seen[p]) {
                 throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation");
             }
@@ -94,7 +120,7 @@ public final class OpChecks {
     }
 
     public static Shape slicedShape(Shape shape, int axis, int start, int end) {
-        int a = shape.normaliseAxis(axis);
+        int a = axis("slice", shape, axis);
         if (start < 0 || end > shape.dim(a) || start > end) {
             throw new IllegalArgumentException("slice: [" + start + ", " + end + ") out of range for axis " + axis + " of " + shape);
         }
@@ -121,7 +147,7 @@ public final class OpChecks {
             throw new IllegalArgumentException("concat: no tensors");
         }
         Shape first = xs.get(0).shape();
-        int a = first.normaliseAxis(axis);
+        int a = axis("concat", first, axis);
         int total = 0;
         for (Tensor t : xs) {
             if (t.rank() != first.rank() || t.dtype() != xs.get(0).dtype()) {
@@ -139,7 +165,7 @@ public final class OpChecks {
 
     /** Checks that {@code from} broadcasts to exactly {@code to}. */
     public static void requireBroadcastable(String op, Shape from, Shape to) {
-        if (!Shape.broadcast(from, to).equals(to)) {
+        if (!broadcastShape(op, from, to).equals(to)) {
             throw new IllegalArgumentException(op + ": " + from + " does not broadcast to " + to);
         }
     }
@@ -160,6 +186,10 @@ public final class OpChecks {
     /** Shape of {@link Op#scatterAdd}'s result: {@code [rows] ++ src.shape[indices.rank:]}. */
     public static Shape scatterAddShape(Tensor indices, Tensor src, int rows) {
         requireDType("scatterAdd", indices, DType.I32);
+        requireDType("scatterAdd", src, DType.F32);
+        if (rows < 0) {
+            throw new IllegalArgumentException("scatterAdd: negative row count " + rows);
+        }
         int[] idx = indices.shape().dims();
         int[] s = src.shape().dims();
         if (s.length < idx.length || !Arrays.equals(Arrays.copyOf(s, idx.length), idx)) {
@@ -168,6 +198,18 @@ public final class OpChecks {
         int[] out = new int[1 + s.length - idx.length];
         out[0] = rows;
         System.arraycopy(s, idx.length, out, 1, s.length - idx.length);
+        return Shape.of(out);
+    }
+
+    /** Shape of {@link Op#oneHot}'s result: {@code indices.shape ++ [depth]}. */
+    public static Shape oneHotShape(Tensor indices, int depth) {
+        requireDType("oneHot", indices, DType.I32);
+        if (depth < 1) {
+            throw new IllegalArgumentException("oneHot: depth must be positive, got " + depth);
+        }
+        int[] idx = indices.shape().dims();
+        int[] out = Arrays.copyOf(idx, idx.length + 1);
+        out[idx.length] = depth;
         return Shape.of(out);
     }
 
@@ -191,7 +233,7 @@ public final class OpChecks {
             throw new IllegalArgumentException("matmul: inner dimensions differ, " + a + (transposeA ? "^T" : "")
                     + " x " + b + (transposeB ? "^T" : ""));
         }
-        Shape batch = Shape.broadcast(Shape.of(Arrays.copyOf(a.dims(), a.rank() - 2)),
+        Shape batch = broadcastShape("matmul", Shape.of(Arrays.copyOf(a.dims(), a.rank() - 2)),
                 Shape.of(Arrays.copyOf(b.dims(), b.rank() - 2)));
         int[] out = Arrays.copyOf(batch.dims(), batch.rank() + 2);
         out[batch.rank()] = m;
@@ -216,6 +258,21 @@ public final class OpChecks {
             throw new IllegalArgumentException("conv2d: kernel " + w + " does not fit input " + x + " with " + p);
         }
         return Shape.of(x.dim(0), w.dim(0), oh, ow);
+    }
+
+    /** Checks that {@code gradOut} has the shape {@link Op#conv2d} gives for {@code inputShape} and {@code weightShape}. */
+    public static void checkConv2dBackward(String op, Tensor gradOut, Shape inputShape, Shape weightShape, Conv2dParams p) {
+        requireDType(op, gradOut, DType.F32);
+        Shape expected;
+        try {
+            expected = conv2dShape(inputShape, weightShape, null, p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
+        if (!gradOut.shape().equals(expected)) {
+            throw new IllegalArgumentException(op + ": output gradient " + gradOut.shape() + " does not match conv2d of "
+                    + inputShape + " by " + weightShape + " with " + p + ", which gives " + expected);
+        }
     }
 
     /** Result shape of {@link Op#convTranspose2d}. */
@@ -253,7 +310,18 @@ public final class OpChecks {
         return Shape.of(x.dim(0), x.dim(1), oh, ow);
     }
 
+    /** Checks that {@code gradOut} has the shape the pooling op gives for {@code inputShape}. */
+    public static void checkPool2dBackward(String op, Tensor gradOut, Shape inputShape, Pool2dParams p) {
+        requireDType(op, gradOut, DType.F32);
+        Shape expected = pool2dShape(op, inputShape, p);
+        if (!gradOut.shape().equals(expected)) {
+            throw new IllegalArgumentException(op + ": output gradient " + gradOut.shape() + " does not match pooling of "
+                    + inputShape + " with " + p + ", which gives " + expected);
+        }
+    }
+
     public static void checkCrossEntropy(Tensor logits, Tensor targets) {
+        requireDType("crossEntropy", logits, DType.F32);
         requireRank("crossEntropy", logits, 2);
         requireDType("crossEntropy", targets, DType.I32);
         if (targets.rank() != 1 || targets.dim(0) != logits.dim(0)) {
@@ -261,7 +329,21 @@ public final class OpChecks {
         }
     }
 
+    public static void checkVqEmaStatistics(Tensor z, Tensor assignments, int codes) {
+        requireRank("vqEmaStatistics", z, 2);
+        requireDType("vqEmaStatistics", z, DType.F32);
+        requireDType("vqEmaStatistics", assignments, DType.I32);
+        if (assignments.rank() != 1 || assignments.dim(0) != z.dim(0)) {
+            throw new IllegalArgumentException("vqEmaStatistics: assignments " + assignments.shape() + " do not match vectors " + z.shape());
+        }
+        if (codes < 1) {
+            throw new IllegalArgumentException("vqEmaStatistics: code count must be positive, got " + codes);
+        }
+    }
+
     public static void checkVqNearest(Tensor z, Tensor codebook) {
+        requireDType("vqNearest", z, DType.F32);
+        requireDType("vqNearest", codebook, DType.F32);
         requireRank("vqNearest", z, 2);
         requireRank("vqNearest", codebook, 2);
         if (z.dim(1) != codebook.dim(1) || codebook.dim(0) < 1) {
@@ -270,6 +352,9 @@ public final class OpChecks {
     }
 
     public static void checkAttention(Tensor q, Tensor k, Tensor v) {
+        requireDType("causalAttention", q, DType.F32);
+        requireDType("causalAttention", k, DType.F32);
+        requireDType("causalAttention", v, DType.F32);
         requireRank("causalAttention", q, 4);
         requireRank("causalAttention", k, 4);
         requireRank("causalAttention", v, 4);
@@ -279,7 +364,31 @@ public final class OpChecks {
         }
     }
 
+    /** Checks the inputs of {@link Op#causalAttentionBackward} against each other. */
+    public static void checkAttentionBackward(Tensor q, Tensor k, Tensor v, AttentionResult forward, Tensor gradOut) {
+        checkAttention(q, k, v);
+        Shape lse = Shape.of(q.dim(0), q.dim(1), q.dim(2));
+        if (!forward.out().shape().equals(v.shape()) || !forward.logSumExp().shape().equals(lse)) {
+            throw new IllegalArgumentException("causalAttentionBackward: forward result " + forward.out().shape() + " / "
+                    + forward.logSumExp().shape() + " does not match value " + v.shape() + " and " + lse);
+        }
+        requireDType("causalAttentionBackward", gradOut, DType.F32);
+        if (!gradOut.shape().equals(v.shape())) {
+            throw new IllegalArgumentException("causalAttentionBackward: output gradient " + gradOut.shape()
+                    + " does not match value " + v.shape());
+        }
+    }
+
+    /** Checks that the four tensors of {@link Op#adamStep} are F32 of one shape. */
+    public static void checkAdam(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment) {
+        for (Tensor t : new Tensor[] {param, grad, firstMoment, secondMoment}) {
+            requireDType("adamStep", t, DType.F32);
+            requireSameShape("adamStep", param, t);
+        }
+    }
+
     public static void checkMinAvgPool(Tensor x, int minKernel, int avgKernel) {
+        requireDType("minAvgPool", x, DType.F32);
         requireRank("minAvgPool", x, 4);
         if (minKernel < 1 || avgKernel < 1 || minKernel % 2 == 0 || avgKernel % 2 == 0) {
             throw new IllegalArgumentException("minAvgPool: kernels must be odd and positive, got " + minKernel + " and " + avgKernel);

@@ -1,7 +1,17 @@
 package dev.unmask.backend.cpu;
 
 import dev.unmask.backend.Backend;
-import dev.unmask.ops.*;
+import dev.unmask.ops.AdamParams;
+import dev.unmask.ops.AttentionGradients;
+import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BinaryOp;
+import dev.unmask.ops.CompareOp;
+import dev.unmask.ops.Conv2dParams;
+import dev.unmask.ops.OpChecks;
+import dev.unmask.ops.Pool2dParams;
+import dev.unmask.ops.ReduceOp;
+import dev.unmask.ops.UnaryOp;
+import dev.unmask.ops.VqStatistics;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -12,6 +22,11 @@ import java.util.List;
 /**
  * The reference CPU backend: every op as plain, obvious loops. It is the oracle that every faster
  * implementation (threaded, blocked, SIMD, CUDA) is tested against, so clarity wins over speed here.
+ *
+ * <p>To be as exact as an oracle can be, sums, dot products, softmax denominators and gradient
+ * accumulations run in double and are rounded to float once, at the end. Where {@link dev.unmask.ops.Op}
+ * leaves NaN open, this backend follows PyTorch: argmax/argmin and max/min pooling treat NaN as the
+ * extreme value (the first NaN wins).
  */
 public class ReferenceBackend implements Backend {
 
@@ -77,198 +92,933 @@ public class ReferenceBackend implements Backend {
         return new Tensor(shape, CpuStorage.ofInts(this, data));
     }
 
+    // ---------------------------------------------------------------- elementwise
+
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        throw new UnsupportedOperationException("unary: not implemented yet");
+        OpChecks.requireDType("unary " + op, x, DType.F32);
+        float[] in = CpuStorage.floats(x);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            double v = in[i];
+            out[i] = (float) switch (op) {
+                case NEG -> -v;
+                case EXP -> Math.exp(v);
+                case LOG -> Math.log(v);
+                case SQRT -> Math.sqrt(v);
+                case ABS -> Math.abs(v);
+                case RELU -> Math.max(v, 0.0);
+                case SIGMOID -> 1.0 / (1.0 + Math.exp(-v));
+                case TANH -> Math.tanh(v);
+            };
+        }
+        return wrap(out, x.shape());
     }
 
     @Override
     public Tensor elu(Tensor x, float alpha) {
-        throw new UnsupportedOperationException("elu: not implemented yet");
+        OpChecks.requireDType("elu", x, DType.F32);
+        float[] in = CpuStorage.floats(x);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[i] > 0 ? in[i] : (float) (alpha * Math.expm1(in[i]));
+        }
+        return wrap(out, x.shape());
     }
 
     @Override
     public Tensor leakyRelu(Tensor x, float slope) {
-        throw new UnsupportedOperationException("leakyRelu: not implemented yet");
+        OpChecks.requireDType("leakyRelu", x, DType.F32);
+        float[] in = CpuStorage.floats(x);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[i] > 0 ? in[i] : slope * in[i];
+        }
+        return wrap(out, x.shape());
     }
 
     @Override
     public Tensor clamp(Tensor x, float lo, float hi) {
-        throw new UnsupportedOperationException("clamp: not implemented yet");
+        OpChecks.requireDType("clamp", x, DType.F32);
+        float[] in = CpuStorage.floats(x);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = Math.min(Math.max(in[i], lo), hi);
+        }
+        return wrap(out, x.shape());
     }
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("binary: not implemented yet");
+        String name = "binary " + op;
+        OpChecks.requireDType(name, a, DType.F32);
+        OpChecks.requireDType(name, b, DType.F32);
+        Shape shape = OpChecks.broadcastShape(name, a.shape(), b.shape());
+        float[] x = CpuStorage.floats(a);
+        float[] y = CpuStorage.floats(b);
+        int[] ai = StridedIndex.broadcastOffsets(a.shape(), shape);
+        int[] bi = StridedIndex.broadcastOffsets(b.shape(), shape);
+        float[] out = new float[shape.numel()];
+        for (int i = 0; i < out.length; i++) {
+            float u = x[ai[i]];
+            float v = y[bi[i]];
+            out[i] = switch (op) {
+                case ADD -> u + v;
+                case SUB -> u - v;
+                case MUL -> u * v;
+                case DIV -> u / v;
+                case MAX -> Math.max(u, v);
+                case MIN -> Math.min(u, v);
+            };
+        }
+        return wrap(out, shape);
     }
 
     @Override
     public Tensor compare(CompareOp op, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("compare: not implemented yet");
+        String name = "compare " + op;
+        OpChecks.requireDType(name, a, DType.F32);
+        OpChecks.requireDType(name, b, DType.F32);
+        Shape shape = OpChecks.broadcastShape(name, a.shape(), b.shape());
+        float[] x = CpuStorage.floats(a);
+        float[] y = CpuStorage.floats(b);
+        int[] ai = StridedIndex.broadcastOffsets(a.shape(), shape);
+        int[] bi = StridedIndex.broadcastOffsets(b.shape(), shape);
+        float[] out = new float[shape.numel()];
+        for (int i = 0; i < out.length; i++) {
+            float u = x[ai[i]];
+            float v = y[bi[i]];
+            boolean holds = switch (op) {
+                case EQ -> u == v;
+                case NE -> u != v;
+                case LT -> u < v;
+                case LE -> u <= v;
+                case GT -> u > v;
+                case GE -> u >= v;
+            };
+            out[i] = holds ? 1f : 0f;
+        }
+        return wrap(out, shape);
     }
 
     @Override
     public Tensor where(Tensor mask, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("where: not implemented yet");
+        OpChecks.requireDType("where", mask, DType.F32);
+        OpChecks.requireDType("where", a, DType.F32);
+        OpChecks.requireDType("where", b, DType.F32);
+        Shape shape = OpChecks.broadcastShape("where", mask.shape(), OpChecks.broadcastShape("where", a.shape(), b.shape()));
+        float[] m = CpuStorage.floats(mask);
+        float[] x = CpuStorage.floats(a);
+        float[] y = CpuStorage.floats(b);
+        int[] mi = StridedIndex.broadcastOffsets(mask.shape(), shape);
+        int[] ai = StridedIndex.broadcastOffsets(a.shape(), shape);
+        int[] bi = StridedIndex.broadcastOffsets(b.shape(), shape);
+        float[] out = new float[shape.numel()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = m[mi[i]] != 0 ? x[ai[i]] : y[bi[i]];
+        }
+        return wrap(out, shape);
     }
 
     @Override
     public Tensor cast(Tensor x, DType dtype) {
-        throw new UnsupportedOperationException("cast: not implemented yet");
+        if (x.dtype() == DType.F32) {
+            float[] in = CpuStorage.floats(x);
+            if (dtype == DType.F32) {
+                return wrap(in.clone(), x.shape());
+            }
+            int[] out = new int[in.length];
+            for (int i = 0; i < in.length; i++) {
+                out[i] = (int) in[i];
+            }
+            return wrapInts(out, x.shape());
+        }
+        int[] in = CpuStorage.ints(x);
+        if (dtype == DType.I32) {
+            return wrapInts(in.clone(), x.shape());
+        }
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[i];
+        }
+        return wrap(out, x.shape());
     }
 
+    // ---------------------------------------------------------------- reductions
+
+    /** Sums and means accumulate in double; MAX and MIN propagate NaN; MAX/MIN of no element is an error. */
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
-        throw new UnsupportedOperationException("reduce: not implemented yet");
+        String name = "reduce " + op;
+        OpChecks.requireDType(name, x, DType.F32);
+        int[] reduced = OpChecks.reductionAxes(name, x.shape(), axes);
+        Shape kept = OpChecks.reducedShape(x.shape(), reduced, true);
+        int count = 1;
+        for (int a : reduced) {
+            count *= x.dim(a);
+        }
+        if (count == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN) && kept.numel() > 0) {
+            throw new IllegalArgumentException(name + ": no elements to reduce in " + x.shape() + " over " + Arrays.toString(axes));
+        }
+        double[] acc = new double[kept.numel()];
+        Arrays.fill(acc, switch (op) {
+            case SUM, MEAN -> 0.0;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        });
+        float[] in = CpuStorage.floats(x);
+        int[] target = StridedIndex.broadcastOffsets(kept, x.shape());
+        for (int i = 0; i < in.length; i++) {
+            int t = target[i];
+            acc[t] = switch (op) {
+                case SUM, MEAN -> acc[t] + in[i];
+                case MAX -> Math.max(acc[t], in[i]);
+                case MIN -> Math.min(acc[t], in[i]);
+            };
+        }
+        float[] out = new float[acc.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (op == ReduceOp.MEAN ? acc[i] / count : acc[i]);
+        }
+        return wrap(out, OpChecks.reducedShape(x.shape(), reduced, keepDims));
     }
 
+    /** NaN counts as the largest value (the first NaN wins), as in PyTorch. */
     @Override
     public Tensor argmax(Tensor x, int axis) {
-        throw new UnsupportedOperationException("argmax: not implemented yet");
+        return argExtreme("argmax", x, axis, true);
     }
 
+    /** NaN counts as the smallest value (the first NaN wins), as in PyTorch. */
     @Override
     public Tensor argmin(Tensor x, int axis) {
-        throw new UnsupportedOperationException("argmin: not implemented yet");
+        return argExtreme("argmin", x, axis, false);
     }
+
+    private Tensor argExtreme(String op, Tensor x, int axis, boolean max) {
+        OpChecks.requireDType(op, x, DType.F32);
+        int a = OpChecks.axis(op, x.shape(), axis);
+        int n = x.dim(a);
+        int outer = x.shape().numel(0, a);
+        int inner = x.shape().numel(a + 1, x.rank());
+        if (n == 0 && outer * inner > 0) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " of " + x.shape() + " is empty");
+        }
+        float[] in = CpuStorage.floats(x);
+        int[] out = new int[outer * inner];
+        int[] line = new int[n];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                for (int j = 0; j < n; j++) {
+                    line[j] = (o * n + j) * inner + i;
+                }
+                out[o * inner + i] = firstExtreme(in, line, max);
+            }
+        }
+        return wrapInts(out, OpChecks.reducedShape(x.shape(), new int[] {a}, false));
+    }
+
+    /**
+     * Position in {@code positions} of the first largest (or smallest) of the values {@code x[positions[k]]}.
+     * NaN beats every number, so the first NaN wins.
+     */
+    private static int firstExtreme(float[] x, int[] positions, boolean max) {
+        int best = 0;
+        for (int k = 1; k < positions.length && !Float.isNaN(x[positions[best]]); k++) {
+            float v = x[positions[k]];
+            float b = x[positions[best]];
+            if (Float.isNaN(v) || (max ? v > b : v < b)) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- movement
 
     @Override
     public Tensor reshape(Tensor x, Shape shape) {
-        throw new UnsupportedOperationException("reshape: not implemented yet");
+        OpChecks.checkReshape(x.shape(), shape);
+        return x.reshape(shape);
     }
 
     @Override
     public Tensor permute(Tensor x, int... perm) {
-        throw new UnsupportedOperationException("permute: not implemented yet");
+        Shape shape = OpChecks.permutedShape(x.shape(), perm);
+        int[] inStrides = x.shape().strides();
+        int[] strides = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            strides[i] = inStrides[x.shape().normaliseAxis(perm[i])];
+        }
+        return pick(x, StridedIndex.offsets(shape, strides, 0), shape);
     }
 
     @Override
     public Tensor slice(Tensor x, int axis, int start, int end) {
-        throw new UnsupportedOperationException("slice: not implemented yet");
+        Shape shape = OpChecks.slicedShape(x.shape(), axis, start, end);
+        int[] strides = x.shape().strides();
+        int base = start * strides[x.shape().normaliseAxis(axis)];
+        return pick(x, StridedIndex.offsets(shape, strides, base), shape);
     }
 
     @Override
     public Tensor pad(Tensor x, int[] before, int[] after, float value) {
-        throw new UnsupportedOperationException("pad: not implemented yet");
+        Shape shape = OpChecks.paddedShape(x.shape(), before, after);
+        int[] strides = shape.strides();
+        int base = 0;
+        for (int i = 0; i < strides.length; i++) {
+            base += before[i] * strides[i];
+        }
+        Tensor out = full(shape, x.dtype(), value);
+        place(x, StridedIndex.offsets(x.shape(), strides, base), out);
+        return out;
     }
 
     @Override
     public Tensor concat(List<Tensor> xs, int axis) {
-        throw new UnsupportedOperationException("concat: not implemented yet");
+        Shape shape = OpChecks.concatShape(xs, axis);
+        int a = shape.normaliseAxis(axis);
+        int[] strides = shape.strides();
+        Tensor out = full(shape, xs.get(0).dtype(), 0);
+        int at = 0;
+        for (Tensor x : xs) {
+            place(x, StridedIndex.offsets(x.shape(), strides, at * strides[a]), out);
+            at += x.dim(a);
+        }
+        return out;
     }
 
     @Override
     public Tensor expand(Tensor x, Shape shape) {
-        throw new UnsupportedOperationException("expand: not implemented yet");
+        OpChecks.requireBroadcastable("expand", x.shape(), shape);
+        return pick(x, StridedIndex.broadcastOffsets(x.shape(), shape), shape);
     }
 
     @Override
     public Tensor gather(Tensor table, Tensor indices) {
-        throw new UnsupportedOperationException("gather: not implemented yet");
+        Shape shape = OpChecks.gatherShape(table, indices);
+        int rows = table.dim(0);
+        int rowSize = table.shape().numel(1, table.rank());
+        int[] idx = CpuStorage.ints(indices);
+        int[] source = new int[shape.numel()];
+        for (int i = 0; i < idx.length; i++) {
+            OpChecks.requireIndexInRange("gather", idx[i], rows);
+            for (int e = 0; e < rowSize; e++) {
+                source[i * rowSize + e] = idx[i] * rowSize + e;
+            }
+        }
+        return pick(table, source, shape);
     }
 
     @Override
     public Tensor scatterAdd(Tensor indices, Tensor src, int rows) {
-        throw new UnsupportedOperationException("scatterAdd: not implemented yet");
+        Shape shape = OpChecks.scatterAddShape(indices, src, rows);
+        int rowSize = shape.numel(1, shape.rank());
+        int[] idx = CpuStorage.ints(indices);
+        float[] in = CpuStorage.floats(src);
+        double[] acc = new double[shape.numel()];
+        for (int i = 0; i < idx.length; i++) {
+            OpChecks.requireIndexInRange("scatterAdd", idx[i], rows);
+            for (int e = 0; e < rowSize; e++) {
+                acc[idx[i] * rowSize + e] += in[i * rowSize + e];
+            }
+        }
+        return wrap(toFloats(acc), shape);
     }
 
     @Override
     public Tensor oneHot(Tensor indices, int depth) {
-        throw new UnsupportedOperationException("oneHot: not implemented yet");
+        Shape shape = OpChecks.oneHotShape(indices, depth);
+        int[] idx = CpuStorage.ints(indices);
+        float[] out = new float[shape.numel()];
+        for (int i = 0; i < idx.length; i++) {
+            OpChecks.requireIndexInRange("oneHot", idx[i], depth);
+            out[i * depth + idx[i]] = 1f;
+        }
+        return wrap(out, shape);
     }
 
+    /** A new tensor of {@code shape} (x's dtype) whose element {@code n} is x's element {@code source[n]}. */
+    private Tensor pick(Tensor x, int[] source, Shape shape) {
+        if (x.dtype() == DType.F32) {
+            float[] in = CpuStorage.floats(x);
+            float[] out = new float[source.length];
+            for (int n = 0; n < out.length; n++) {
+                out[n] = in[source[n]];
+            }
+            return wrap(out, shape);
+        }
+        int[] in = CpuStorage.ints(x);
+        int[] out = new int[source.length];
+        for (int n = 0; n < out.length; n++) {
+            out[n] = in[source[n]];
+        }
+        return wrapInts(out, shape);
+    }
+
+    /** Writes x's element {@code n} to element {@code target[n]} of {@code out}, which has x's dtype. */
+    private static void place(Tensor x, int[] target, Tensor out) {
+        if (x.dtype() == DType.F32) {
+            float[] in = CpuStorage.floats(x);
+            float[] dst = CpuStorage.floats(out);
+            for (int n = 0; n < in.length; n++) {
+                dst[target[n]] = in[n];
+            }
+        } else {
+            int[] in = CpuStorage.ints(x);
+            int[] dst = CpuStorage.ints(out);
+            for (int n = 0; n < in.length; n++) {
+                dst[target[n]] = in[n];
+            }
+        }
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- processing
+
+    /** Dot products accumulate in double (each float product is exact there), rounded once to float. */
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        throw new UnsupportedOperationException("matmul: not implemented yet");
+        OpChecks.requireDType("matmul", a, DType.F32);
+        OpChecks.requireDType("matmul", b, DType.F32);
+        Shape shape = OpChecks.matmulShape(a.shape(), b.shape(), transposeA, transposeB);
+        int m = shape.dim(-2);
+        int n = shape.dim(-1);
+        int k = transposeA ? a.dim(-2) : a.dim(-1);
+        Shape batch = Shape.of(Arrays.copyOf(shape.dims(), shape.rank() - 2));
+        int[] aBatch = StridedIndex.broadcastOffsets(Shape.of(Arrays.copyOf(a.shape().dims(), a.rank() - 2)), batch);
+        int[] bBatch = StridedIndex.broadcastOffsets(Shape.of(Arrays.copyOf(b.shape().dims(), b.rank() - 2)), batch);
+        float[] x = CpuStorage.floats(a);
+        float[] y = CpuStorage.floats(b);
+        float[] out = new float[shape.numel()];
+        for (int t = 0; t < batch.numel(); t++) {
+            int aBase = aBatch[t] * m * k;
+            int bBase = bBatch[t] * k * n;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) {
+                        float u = x[aBase + (transposeA ? p * m + i : i * k + p)];
+                        float v = y[bBase + (transposeB ? j * k + p : p * n + j)];
+                        acc += (double) u * v;
+                    }
+                    out[(t * m + i) * n + j] = (float) acc;
+                }
+            }
+        }
+        return wrap(out, shape);
     }
 
     @Override
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
-        throw new UnsupportedOperationException("conv2d: not implemented yet");
+        OpChecks.requireDType("conv2d", x, DType.F32);
+        OpChecks.requireDType("conv2d", weight, DType.F32);
+        Shape shape = OpChecks.conv2dShape(x.shape(), weight.shape(), bias, params);
+        float[] in = CpuStorage.floats(x);
+        float[] w = CpuStorage.floats(weight);
+        double[] acc = new double[shape.numel()];
+        addBias("conv2d", acc, bias, shape);
+        forEachConvTap(x.shape(), weight.shape(), shape, params,
+                (out, wi, ii) -> acc[out] += (double) in[ii] * w[wi]);
+        return wrap(toFloats(acc), shape);
     }
 
     @Override
     public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
-        throw new UnsupportedOperationException("conv2dBackwardInput: not implemented yet");
+        OpChecks.requireDType("conv2dBackwardInput", weight, DType.F32);
+        OpChecks.checkConv2dBackward("conv2dBackwardInput", gradOut, inputShape, weight.shape(), params);
+        float[] g = CpuStorage.floats(gradOut);
+        float[] w = CpuStorage.floats(weight);
+        double[] acc = new double[inputShape.numel()];
+        forEachConvTap(inputShape, weight.shape(), gradOut.shape(), params,
+                (out, wi, ii) -> acc[ii] += (double) g[out] * w[wi]);
+        return wrap(toFloats(acc), inputShape);
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor gradOut, Shape weightShape, Conv2dParams params) {
-        throw new UnsupportedOperationException("conv2dBackwardWeight: not implemented yet");
+        OpChecks.requireDType("conv2dBackwardWeight", x, DType.F32);
+        OpChecks.checkConv2dBackward("conv2dBackwardWeight", gradOut, x.shape(), weightShape, params);
+        float[] in = CpuStorage.floats(x);
+        float[] g = CpuStorage.floats(gradOut);
+        double[] acc = new double[weightShape.numel()];
+        forEachConvTap(x.shape(), weightShape, gradOut.shape(), params,
+                (out, wi, ii) -> acc[wi] += (double) in[ii] * g[out]);
+        return wrap(toFloats(acc), weightShape);
     }
 
+    /**
+     * Computed as the input-gradient of the convolution that maps the result's shape to {@code x}'s:
+     * the weight [Cin, Cout, kh, kw] is exactly that convolution's [O, C, kh, kw].
+     */
     @Override
     public Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
-        throw new UnsupportedOperationException("convTranspose2d: not implemented yet");
+        OpChecks.requireDType("convTranspose2d", x, DType.F32);
+        OpChecks.requireDType("convTranspose2d", weight, DType.F32);
+        Shape shape = OpChecks.convTranspose2dShape(x.shape(), weight.shape(), bias, params);
+        float[] in = CpuStorage.floats(x);
+        float[] w = CpuStorage.floats(weight);
+        double[] acc = new double[shape.numel()];
+        addBias("convTranspose2d", acc, bias, shape);
+        forEachConvTap(shape, weight.shape(), x.shape(), params,
+                (out, wi, ii) -> acc[ii] += (double) in[out] * w[wi]);
+        return wrap(toFloats(acc), shape);
     }
 
+    /** Adds {@code bias[c]} (if any) to every element of channel c of an NCHW accumulator. */
+    private static void addBias(String op, double[] acc, Tensor bias, Shape shape) {
+        if (bias == null) {
+            return;
+        }
+        OpChecks.requireDType(op, bias, DType.F32);
+        float[] b = CpuStorage.floats(bias);
+        int channels = shape.dim(1);
+        int plane = shape.dim(2) * shape.dim(3);
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] = b[(i / plane) % channels];
+        }
+    }
+
+    /** One multiply of a convolution: flat indices into the output, the weight and the input. */
+    @FunctionalInterface
+    private interface ConvTap {
+        void accept(int outIndex, int weightIndex, int inIndex);
+    }
+
+    /**
+     * Calls {@code tap} for every (output, weight, input) element triple of the convolution of an input
+     * of shape {@code in} [N, C, H, W] by a weight {@code weight} [O, C, kh, kw] into an output of shape
+     * {@code out} [N, O, H', W'], skipping input positions that fall on the zero padding.
+     */
+    private static void forEachConvTap(Shape in, Shape weight, Shape out, Conv2dParams p, ConvTap tap) {
+        int batch = in.dim(0);
+        int inC = in.dim(1);
+        int inH = in.dim(2);
+        int inW = in.dim(3);
+        int outC = weight.dim(0);
+        int kh = weight.dim(2);
+        int kw = weight.dim(3);
+        int outH = out.dim(2);
+        int outW = out.dim(3);
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < outC; o++) {
+                for (int oy = 0; oy < outH; oy++) {
+                    for (int ox = 0; ox < outW; ox++) {
+                        int outIndex = ((n * outC + o) * outH + oy) * outW + ox;
+                        for (int c = 0; c < inC; c++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                                if (iy < 0 || iy >= inH) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
+                                    if (ix < 0 || ix >= inW) {
+                                        continue;
+                                    }
+                                    tap.accept(outIndex, ((o * inC + c) * kh + ky) * kw + kx, ((n * inC + c) * inH + iy) * inW + ix);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** NaN counts as the largest value: a window holding NaN gives NaN. */
     @Override
     public Tensor maxPool2d(Tensor x, Pool2dParams params) {
-        throw new UnsupportedOperationException("maxPool2d: not implemented yet");
+        return extremePool("maxPool2d", x, params, true);
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor x, Tensor gradOut, Pool2dParams params) {
-        throw new UnsupportedOperationException("maxPool2dBackward: not implemented yet");
+        OpChecks.requireDType("maxPool2dBackward", x, DType.F32);
+        OpChecks.checkPool2dBackward("maxPool2dBackward", gradOut, x.shape(), params);
+        float[] in = CpuStorage.floats(x);
+        float[] g = CpuStorage.floats(gradOut);
+        int[][] windows = poolWindows(x.shape(), gradOut.shape(), params);
+        double[] acc = new double[in.length];
+        for (int o = 0; o < windows.length; o++) {
+            acc[windows[o][firstExtreme(in, windows[o], true)]] += g[o];
+        }
+        return wrap(toFloats(acc), x.shape());
     }
 
+    /** NaN counts as the smallest value: a window holding NaN gives NaN. */
     @Override
     public Tensor minPool2d(Tensor x, Pool2dParams params) {
-        throw new UnsupportedOperationException("minPool2d: not implemented yet");
+        return extremePool("minPool2d", x, params, false);
+    }
+
+    private Tensor extremePool(String op, Tensor x, Pool2dParams params, boolean max) {
+        OpChecks.requireDType(op, x, DType.F32);
+        Shape shape = OpChecks.pool2dShape(op, x.shape(), params);
+        float[] in = CpuStorage.floats(x);
+        int[][] windows = poolWindows(x.shape(), shape, params);
+        float[] out = new float[shape.numel()];
+        for (int o = 0; o < out.length; o++) {
+            out[o] = in[windows[o][firstExtreme(in, windows[o], max)]];
+        }
+        return wrap(out, shape);
     }
 
     @Override
     public Tensor avgPool2d(Tensor x, Pool2dParams params) {
-        throw new UnsupportedOperationException("avgPool2d: not implemented yet");
+        OpChecks.requireDType("avgPool2d", x, DType.F32);
+        Shape shape = OpChecks.pool2dShape("avgPool2d", x.shape(), params);
+        float[] in = CpuStorage.floats(x);
+        int[][] windows = poolWindows(x.shape(), shape, params);
+        float[] out = new float[shape.numel()];
+        for (int o = 0; o < out.length; o++) {
+            double sum = 0;
+            for (int i : windows[o]) {
+                sum += in[i];
+            }
+            out[o] = (float) (sum / averageDivisor(windows[o], params));
+        }
+        return wrap(out, shape);
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params) {
-        throw new UnsupportedOperationException("avgPool2dBackward: not implemented yet");
+        OpChecks.checkPool2dBackward("avgPool2dBackward", gradOut, inputShape, params);
+        float[] g = CpuStorage.floats(gradOut);
+        int[][] windows = poolWindows(inputShape, gradOut.shape(), params);
+        double[] acc = new double[inputShape.numel()];
+        for (int o = 0; o < windows.length; o++) {
+            double share = g[o] / averageDivisor(windows[o], params);
+            for (int i : windows[o]) {
+                acc[i] += share;
+            }
+        }
+        return wrap(toFloats(acc), inputShape);
+    }
+
+    private static double averageDivisor(int[] window, Pool2dParams params) {
+        return params.countPadding() ? params.kernelH() * params.kernelW() : window.length;
+    }
+
+    /**
+     * For every element of a pooling's output {@code out} [N, C, H', W'], the flat indices into the input
+     * {@code in} [N, C, H, W] of the real (not padded) elements of its window, in row-major order. With
+     * padding at most half the window, every window holds at least one real element.
+     */
+    private static int[][] poolWindows(Shape in, Shape out, Pool2dParams p) {
+        int planes = in.dim(0) * in.dim(1);
+        int inH = in.dim(2);
+        int inW = in.dim(3);
+        int outH = out.dim(2);
+        int outW = out.dim(3);
+        int[][] windows = new int[out.numel()][];
+        int[] buffer = new int[p.kernelH() * p.kernelW()];
+        for (int plane = 0; plane < planes; plane++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    int count = 0;
+                    for (int ky = 0; ky < p.kernelH(); ky++) {
+                        int iy = oy * p.strideH() - p.padH() + ky;
+                        for (int kx = 0; kx < p.kernelW(); kx++) {
+                            int ix = ox * p.strideW() - p.padW() + kx;
+                            if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+                                buffer[count++] = (plane * inH + iy) * inW + ix;
+                            }
+                        }
+                    }
+                    windows[(plane * outH + oy) * outW + ox] = Arrays.copyOf(buffer, count);
+                }
+            }
+        }
+        return windows;
     }
 
     @Override
     public Tensor softmax(Tensor x, int axis) {
-        throw new UnsupportedOperationException("softmax: not implemented yet");
+        return softmaxAlong("softmax", x, axis, false);
     }
 
     @Override
     public Tensor logSoftmax(Tensor x, int axis) {
-        throw new UnsupportedOperationException("logSoftmax: not implemented yet");
+        return softmaxAlong("logSoftmax", x, axis, true);
+    }
+
+    /** Softmax or log-softmax along an axis: the maximum is subtracted and the denominator summed in double. */
+    private Tensor softmaxAlong(String op, Tensor x, int axis, boolean log) {
+        OpChecks.requireDType(op, x, DType.F32);
+        int a = OpChecks.axis(op, x.shape(), axis);
+        int n = x.dim(a);
+        int outer = x.shape().numel(0, a);
+        int inner = x.shape().numel(a + 1, x.rank());
+        float[] in = CpuStorage.floats(x);
+        float[] out = new float[in.length];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * n * inner + i;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    max = Math.max(max, in[base + j * inner]);
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    sum += Math.exp(in[base + j * inner] - max);
+                }
+                double logSum = Math.log(sum);
+                for (int j = 0; j < n; j++) {
+                    double shifted = in[base + j * inner] - max;
+                    out[base + j * inner] = (float) (log ? shifted - logSum : Math.exp(shifted) / sum);
+                }
+            }
+        }
+        return wrap(out, x.shape());
     }
 
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor targets) {
-        throw new UnsupportedOperationException("crossEntropy: not implemented yet");
+        OpChecks.checkCrossEntropy(logits, targets);
+        int rows = logits.dim(0);
+        int classes = logits.dim(1);
+        float[] in = CpuStorage.floats(logits);
+        int[] t = CpuStorage.ints(targets);
+        float[] out = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            OpChecks.requireIndexInRange("crossEntropy", t[r], classes);
+            int base = r * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, in[base + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                sum += Math.exp(in[base + c] - max);
+            }
+            out[r] = (float) (max + Math.log(sum) - in[base + t[r]]);
+        }
+        return wrap(out, Shape.of(rows));
     }
 
+    // ---------------------------------------------------------------- fused ops
+
+    /** Distances in double, so only exactly equal distances (duplicate codes) tie. */
     @Override
     public Tensor vqNearest(Tensor z, Tensor codebook) {
-        throw new UnsupportedOperationException("vqNearest: not implemented yet");
+        OpChecks.checkVqNearest(z, codebook);
+        int n = z.dim(0);
+        int codes = codebook.dim(0);
+        int d = z.dim(1);
+        float[] zs = CpuStorage.floats(z);
+        float[] e = CpuStorage.floats(codebook);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < codes; k++) {
+                double normE = 0;
+                double dot = 0;
+                for (int j = 0; j < d; j++) {
+                    normE += (double) e[k * d + j] * e[k * d + j];
+                    dot += (double) zs[i * d + j] * e[k * d + j];
+                }
+                double distance = normE - 2 * dot;
+                if (distance < best) {
+                    best = distance;
+                    out[i] = k;
+                }
+            }
+        }
+        return wrapInts(out, Shape.of(n));
     }
 
     @Override
     public VqStatistics vqEmaStatistics(Tensor z, Tensor assignments, int codes) {
-        throw new UnsupportedOperationException("vqEmaStatistics: not implemented yet");
+        OpChecks.checkVqEmaStatistics(z, assignments, codes);
+        int n = z.dim(0);
+        int d = z.dim(1);
+        float[] zs = CpuStorage.floats(z);
+        int[] a = CpuStorage.ints(assignments);
+        double[] counts = new double[codes];
+        double[] sums = new double[codes * d];
+        for (int i = 0; i < n; i++) {
+            OpChecks.requireIndexInRange("vqEmaStatistics", a[i], codes);
+            counts[a[i]] += 1;
+            for (int j = 0; j < d; j++) {
+                sums[a[i] * d + j] += zs[i * d + j];
+            }
+        }
+        return new VqStatistics(wrap(toFloats(counts), Shape.of(codes)), wrap(toFloats(sums), Shape.of(codes, d)));
     }
 
     @Override
     public AttentionResult causalAttention(Tensor query, Tensor key, Tensor value, float scale) {
-        throw new UnsupportedOperationException("causalAttention: not implemented yet");
+        OpChecks.checkAttention(query, key, value);
+        AttentionRows rows = new AttentionRows(query, key, value, scale);
+        float[] out = new float[value.numel()];
+        float[] logSumExp = new float[rows.heads * rows.length];
+        for (int h = 0; h < rows.heads; h++) {
+            for (int i = 1; i < rows.length; i++) {
+                double[] p = rows.probabilities(h, i);
+                for (int c = 0; c < rows.dv; c++) {
+                    double acc = 0;
+                    for (int j = 0; j < i; j++) {
+                        acc += p[j] * rows.v[rows.valueIndex(h, j, c)];
+                    }
+                    out[rows.valueIndex(h, i, c)] = (float) acc;
+                }
+                logSumExp[h * rows.length + i] = (float) AttentionRows.logSumExp(rows.scores(h, i));
+            }
+        }
+        return new AttentionResult(wrap(out, value.shape()), wrap(logSumExp, Shape.of(query.dim(0), query.dim(1), query.dim(2))));
     }
 
+    /**
+     * Recomputes each row's probabilities in double from {@code query} and {@code key} (rather than from
+     * the float {@code forward.logSumExp()}), so the oracle is as exact as it can be; {@code forward} is
+     * only checked for shape.
+     */
     @Override
-    public AttentionGradients causalAttentionBackward(Tensor query, Tensor key, Tensor value, float scale, AttentionResult forward, Tensor gradOut) {
-        throw new UnsupportedOperationException("causalAttentionBackward: not implemented yet");
+    public AttentionGradients causalAttentionBackward(Tensor query, Tensor key, Tensor value, float scale,
+                                                      AttentionResult forward, Tensor gradOut) {
+        OpChecks.checkAttentionBackward(query, key, value, forward, gradOut);
+        AttentionRows rows = new AttentionRows(query, key, value, scale);
+        float[] dOut = CpuStorage.floats(gradOut);
+        double[] dq = new double[query.numel()];
+        double[] dk = new double[key.numel()];
+        double[] dv = new double[value.numel()];
+        for (int h = 0; h < rows.heads; h++) {
+            for (int i = 1; i < rows.length; i++) {
+                double[] p = rows.probabilities(h, i);
+                // dP_ij = dO_i . v_j; the softmax Jacobian gives dS_ij = p_ij (dP_ij - sum_l p_il dP_il)
+                double[] dp = new double[i];
+                double weighted = 0;
+                for (int j = 0; j < i; j++) {
+                    for (int c = 0; c < rows.dv; c++) {
+                        dp[j] += (double) dOut[rows.valueIndex(h, i, c)] * rows.v[rows.valueIndex(h, j, c)];
+                        dv[rows.valueIndex(h, j, c)] += p[j] * dOut[rows.valueIndex(h, i, c)];
+                    }
+                    weighted += p[j] * dp[j];
+                }
+                for (int j = 0; j < i; j++) {
+                    double ds = p[j] * (dp[j] - weighted) * scale;
+                    for (int c = 0; c < rows.dk; c++) {
+                        dq[rows.keyIndex(h, i, c)] += ds * rows.k[rows.keyIndex(h, j, c)];
+                        dk[rows.keyIndex(h, j, c)] += ds * rows.q[rows.keyIndex(h, i, c)];
+                    }
+                }
+            }
+        }
+        return new AttentionGradients(wrap(toFloats(dq), query.shape()), wrap(toFloats(dk), key.shape()),
+                wrap(toFloats(dv), value.shape()));
+    }
+
+    /** The arrays and sizes of one causal attention call, with the per-row softmax in double. */
+    private static final class AttentionRows {
+        final float[] q;
+        final float[] k;
+        final float[] v;
+        final double scale;
+        /** B * H: the attention heads of every batch element, each independent. */
+        final int heads;
+        final int length;
+        final int dk;
+        final int dv;
+
+        AttentionRows(Tensor query, Tensor key, Tensor value, float scale) {
+            this.q = CpuStorage.floats(query);
+            this.k = CpuStorage.floats(key);
+            this.v = CpuStorage.floats(value);
+            this.scale = scale;
+            this.heads = query.dim(0) * query.dim(1);
+            this.length = query.dim(2);
+            this.dk = query.dim(3);
+            this.dv = value.dim(3);
+        }
+
+        int keyIndex(int head, int row, int c) {
+            return (head * length + row) * dk + c;
+        }
+
+        int valueIndex(int head, int row, int c) {
+            return (head * length + row) * dv + c;
+        }
+
+        /** {@code scale * q_i . k_j} for the keys j &lt; i that query row i sees. */
+        double[] scores(int head, int i) {
+            double[] s = new double[i];
+            for (int j = 0; j < i; j++) {
+                double dot = 0;
+                for (int c = 0; c < dk; c++) {
+                    dot += (double) q[keyIndex(head, i, c)] * k[keyIndex(head, j, c)];
+                }
+                s[j] = scale * dot;
+            }
+            return s;
+        }
+
+        /** {@code log sum_j exp(s_j)} of a non-empty row of scores, with the maximum subtracted. */
+        static double logSumExp(double[] s) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double x : s) {
+                max = Math.max(max, x);
+            }
+            double sum = 0;
+            for (double x : s) {
+                sum += Math.exp(x - max);
+            }
+            return max + Math.log(sum);
+        }
+
+        /** {@code softmax_j(s_ij)} over the keys j &lt; i; row i &gt;= 1. */
+        double[] probabilities(int head, int i) {
+            double[] s = scores(head, i);
+            double lse = logSumExp(s);
+            for (int j = 0; j < i; j++) {
+                s[j] = Math.exp(s[j] - lse);
+            }
+            return s;
+        }
     }
 
     @Override
     public Tensor minAvgPool(Tensor x, int minKernel, int avgKernel) {
-        throw new UnsupportedOperationException("minAvgPool: not implemented yet");
+        OpChecks.checkMinAvgPool(x, minKernel, avgKernel);
+        Tensor min = minPool2d(x, new Pool2dParams(minKernel, minKernel, 1, 1, minKernel / 2, minKernel / 2, false));
+        return avgPool2d(min, new Pool2dParams(avgKernel, avgKernel, 1, 1, avgKernel / 2, avgKernel / 2, true));
     }
 
+    /**
+     * Per element, in double: {@code g = grad (+ weightDecay * param unless decoupled)};
+     * {@code m = beta1 m + (1 - beta1) g}; {@code v = beta2 v + (1 - beta2) g^2};
+     * {@code param -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+     * (+ lr * weightDecay * param when decoupled, with the param before this step)}.
+     */
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment, AdamParams params) {
-        throw new UnsupportedOperationException("adamStep: not implemented yet");
+        OpChecks.checkAdam(param, grad, firstMoment, secondMoment);
+        float[] w = CpuStorage.floats(param);
+        float[] g = CpuStorage.floats(grad);
+        float[] m = CpuStorage.floats(firstMoment);
+        float[] v = CpuStorage.floats(secondMoment);
+        double lr = params.learningRate();
+        double beta1 = params.beta1();
+        double beta2 = params.beta2();
+        double decay = params.weightDecay();
+        double correction1 = 1 - Math.pow(beta1, params.step());
+        double correction2 = 1 - Math.pow(beta2, params.step());
+        for (int i = 0; i < w.length; i++) {
+            double gi = params.decoupled() ? g[i] : g[i] + decay * w[i];
+            double mi = beta1 * m[i] + (1 - beta1) * gi;
+            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            double update = lr * (mi / correction1) / (Math.sqrt(vi / correction2) + params.epsilon());
+            double decayed = params.decoupled() ? w[i] - lr * decay * w[i] : w[i];
+            w[i] = (float) (decayed - update);
+            m[i] = (float) mi;
+            v[i] = (float) vi;
+        }
     }
 }
