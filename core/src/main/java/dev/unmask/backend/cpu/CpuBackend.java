@@ -50,10 +50,7 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment, AdamParams params) {
-        for (Tensor t : new Tensor[] {param, grad, firstMoment, secondMoment}) {
-            OpChecks.requireDType("adamStep", t, DType.F32);
-            OpChecks.requireSameShape("adamStep", param, t);
-        }
+        OpChecks.checkAdam(param, grad, firstMoment, secondMoment);
         Elementwise.adam(CpuStorage.floats(param), CpuStorage.floats(grad), CpuStorage.floats(firstMoment),
                 CpuStorage.floats(secondMoment), params);
     }
@@ -128,8 +125,8 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
         requireF32("conv2dBackwardInput", gradOut, weight, null);
-        Shape out = OpChecks.conv2dShape(inputShape, weight.shape(), null, params);
-        requireShape("conv2dBackwardInput", gradOut, out);
+        OpChecks.checkConv2dBackward("conv2dBackwardInput", gradOut, inputShape, weight.shape(), params);
+        Shape out = gradOut.shape();
         Convolution.Geometry g = geometry(inputShape, weight.shape(), out, params);
         return wrap(Convolution.backwardInput(kernels, g, CpuStorage.floats(gradOut), CpuStorage.floats(weight)), inputShape);
     }
@@ -137,8 +134,8 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor gradOut, Shape weightShape, Conv2dParams params) {
         requireF32("conv2dBackwardWeight", x, gradOut, null);
-        Shape out = OpChecks.conv2dShape(x.shape(), weightShape, null, params);
-        requireShape("conv2dBackwardWeight", gradOut, out);
+        OpChecks.checkConv2dBackward("conv2dBackwardWeight", gradOut, x.shape(), weightShape, params);
+        Shape out = gradOut.shape();
         Convolution.Geometry g = geometry(x.shape(), weightShape, out, params);
         return wrap(Convolution.backwardWeight(kernels, g, CpuStorage.floats(x), CpuStorage.floats(gradOut)), weightShape);
     }
@@ -185,14 +182,8 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public AttentionGradients causalAttentionBackward(Tensor query, Tensor key, Tensor value, float scale,
                                                      AttentionResult forward, Tensor gradOut) {
-        OpChecks.checkAttention(query, key, value);
+        OpChecks.checkAttentionBackward(query, key, value, forward, gradOut);
         requireF32("causalAttentionBackward", query, key, value);
-        OpChecks.requireSameShape("causalAttentionBackward", forward.out(), value);
-        OpChecks.requireSameShape("causalAttentionBackward", gradOut, value);
-        if (!forward.logSumExp().shape().equals(Shape.of(query.dim(0), query.dim(1), query.dim(2)))) {
-            throw new IllegalArgumentException("causalAttentionBackward: logSumExp " + forward.logSumExp().shape()
-                    + " does not match query " + query.shape());
-        }
         float[] gq = new float[query.numel()];
         float[] gk = new float[key.numel()];
         float[] gv = new float[value.numel()];
@@ -222,12 +213,6 @@ public class CpuBackend extends ReferenceBackend {
         OpChecks.requireDType(op, b, DType.F32);
         if (c != null) {
             OpChecks.requireDType(op, c, DType.F32);
-        }
-    }
-
-    private static void requireShape(String op, Tensor x, Shape expected) {
-        if (!x.shape().equals(expected)) {
-            throw new IllegalArgumentException(op + ": gradient " + x.shape() + " does not match the convolution output " + expected);
         }
     }
 }
