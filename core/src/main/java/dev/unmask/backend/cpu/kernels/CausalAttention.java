@@ -29,6 +29,7 @@ public final class CausalAttention {
             float[] vT = new float[dv * length];
             float[] s = new float[Math.min(TILE, Math.max(1, length))];
             float[] acc = new float[dv];
+            float[] tileSums = new float[dv];
             for (int bh = start; bh < end; bh++) {
                 int qBase = bh * length * dk;
                 int vBase = bh * length * dv;
@@ -42,12 +43,12 @@ public final class CausalAttention {
                     Arrays.fill(acc, 0f);
                     for (int j0 = 0; j0 < i; j0 += TILE) {
                         int len = Math.min(TILE, i - j0);
-                        scores(k, q, qBase + i * dk, dk, scale, kT, length, j0, len, s);
-                        float mNew = Math.max(m, k.max(s, 0, len));
+                        float mNew = Math.max(m, k.scores(q, qBase + i * dk, dk, scale, kT, length, j0, len, s));
                         float correction = (float) Math.exp(m - mNew);
                         l = l * correction + k.expShiftSum(s, 0, len, mNew);
+                        k.weightedSums(s, len, vT, length, j0, dv, tileSums, 0);
                         for (int d = 0; d < dv; d++) {
-                            acc[d] = acc[d] * correction + k.dot(s, 0, vT, d * length + j0, len);
+                            acc[d] = acc[d] * correction + tileSums[d];
                         }
                         m = mNew;
                     }
@@ -93,7 +94,7 @@ public final class CausalAttention {
                     Arrays.fill(gradQ, qi, qi + dk, 0f);
                     for (int j0 = 0; j0 < i; j0 += TILE) {
                         int len = Math.min(TILE, i - j0);
-                        scores(k, q, qi, dk, scale, kT, length, j0, len, p);
+                        k.scores(q, qi, dk, scale, kT, length, j0, len, p);
                         k.expShiftSum(p, 0, len, lse);
                         Arrays.fill(ds, 0, len, 0f);
                         for (int d = 0; d < dv; d++) {
@@ -114,15 +115,6 @@ public final class CausalAttention {
                 transposeBack(dVT, length, dv, gradV, vBase);
             }
         });
-    }
-
-    /** {@code s[j] = scale * q_i . k_{j0 + j}} for {@code j < len}. */
-    private static void scores(FloatKernels k, float[] q, int qi, int dk, float scale, float[] kT, int length,
-                               int j0, int len, float[] s) {
-        Arrays.fill(s, 0, len, 0f);
-        for (int d = 0; d < dk; d++) {
-            k.axpy(scale * q[qi + d], kT, d * length + j0, s, 0, len);
-        }
     }
 
     /** {@code t[d * length + j] = x[base + j * dim + d]}. */

@@ -38,4 +38,17 @@ public interface FloatKernels {
      * of the new values; modifies {@code x}. The exponential may differ from {@link Math#exp} by a few ulp.
      */
     float expShiftSum(float[] x, int off, int n, float shift);
+
+    /**
+     * Attention scores of one query against keys held transposed: for {@code j < len},
+     * {@code s[j] = sum_d (scale * q[qOff + d]) * kT[d * ld + j0 + j]} over {@code d < dim}; modifies
+     * {@code s} and returns the largest score (len &gt;= 1).
+     */
+    float scores(float[] q, int qOff, int dim, float scale, float[] kT, int ld, int j0, int len, float[] s);
+
+    /**
+     * Weighted sums of rows held transposed: {@code out[outOff + d] = sum_j p[j] * vT[d * ld + j0 + j]} for
+     * {@code j < len}, {@code d < dim}; overwrites those {@code dim} entries of {@code out}.
+     */
+    void weightedSums(float[] p, int len, float[] vT, int ld, int j0, int dim, float[] out, int outOff);
 }

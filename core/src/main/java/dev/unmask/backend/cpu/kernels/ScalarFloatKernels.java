@@ -71,4 +71,20 @@ public final class ScalarFloatKernels implements FloatKernels {
         }
         return s;
     }
+
+    @Override
+    public float scores(float[] q, int qOff, int dim, float scale, float[] kT, int ld, int j0, int len, float[] s) {
+        java.util.Arrays.fill(s, 0, len, 0f);
+        for (int d = 0; d < dim; d++) {
+            axpy(scale * q[qOff + d], kT, d * ld + j0, s, 0, len);
+        }
+        return max(s, 0, len);
+    }
+
+    @Override
+    public void weightedSums(float[] p, int len, float[] vT, int ld, int j0, int dim, float[] out, int outOff) {
+        for (int d = 0; d < dim; d++) {
+            out[outOff + d] = dot(p, 0, vT, d * ld + j0, len);
+        }
+    }
 }

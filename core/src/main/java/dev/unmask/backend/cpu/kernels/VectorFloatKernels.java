@@ -152,4 +152,65 @@ final class VectorFloatKernels implements FloatKernels {
         }
         return s;
     }
+
+    /** One pass over the keys with the {@code dim} products summed in a register, the maximum kept alongside. */
+    @Override
+    public float scores(float[] q, int qOff, int dim, float scale, float[] kT, int ld, int j0, int len, float[] s) {
+        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int d = 0; d < dim; d++) {
+                acc = FloatVector.fromArray(S, kT, d * ld + j0 + j).fma(FloatVector.broadcast(S, scale * q[qOff + d]), acc);
+            }
+            acc.intoArray(s, j);
+            best = best.max(acc);
+        }
+        float m = best.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
+            float acc = 0f;
+            for (int d = 0; d < dim; d++) {
+                acc += scale * q[qOff + d] * kT[d * ld + j0 + j];
+            }
+            s[j] = acc;
+            m = Math.max(m, acc);
+        }
+        return m;
+    }
+
+    /** Four rows per pass over {@code p}, so each weight is loaded once per four sums. */
+    @Override
+    public void weightedSums(float[] p, int len, float[] vT, int ld, int j0, int dim, float[] out, int outOff) {
+        int d = 0;
+        int bound = S.loopBound(len);
+        for (; d + 4 <= dim; d += 4) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            int r0 = d * ld + j0;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector w = FloatVector.fromArray(S, p, j);
+                a0 = FloatVector.fromArray(S, vT, r0 + j).fma(w, a0);
+                a1 = FloatVector.fromArray(S, vT, r0 + ld + j).fma(w, a1);
+                a2 = FloatVector.fromArray(S, vT, r0 + 2 * ld + j).fma(w, a2);
+                a3 = FloatVector.fromArray(S, vT, r0 + 3 * ld + j).fma(w, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD);
+            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; j < len; j++) {
+                s0 += p[j] * vT[r0 + j];
+                s1 += p[j] * vT[r0 + ld + j];
+                s2 += p[j] * vT[r0 + 2 * ld + j];
+                s3 += p[j] * vT[r0 + 3 * ld + j];
+            }
+            out[outOff + d] = s0;
+            out[outOff + d + 1] = s1;
+            out[outOff + d + 2] = s2;
+            out[outOff + d + 3] = s3;
+        }
+        for (; d < dim; d++) {
+            out[outOff + d] = dot(p, 0, vT, d * ld + j0, len);
+        }
+    }
 }

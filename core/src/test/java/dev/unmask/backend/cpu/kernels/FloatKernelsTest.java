@@ -59,4 +59,43 @@ class FloatKernelsTest {
             }
         }
     }
+
+    @Test
+    void attentionScoresAndWeightedSumsOnEveryTail() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int ld = 4100;
+        for (FloatKernels k : GemmTest.implementations()) {
+            for (int dim : new int[] {1, 3, 4, 8, 9}) {
+                float[] t = GemmTest.random(dim * ld, rnd);
+                float[] q = GemmTest.random(dim + 2, rnd);
+                for (int n : LENGTHS) {
+                    int j0 = 1;
+                    String name = k.getClass().getSimpleName() + " dim=" + dim + " n=" + n;
+                    float[] s = new float[n];
+                    float max = k.scores(q, 2, dim, 0.5f, t, ld, j0, n, s);
+                    double wantMax = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) {
+                        double want = 0;
+                        for (int d = 0; d < dim; d++) {
+                            want += 0.5 * q[2 + d] * t[d * ld + j0 + j];
+                        }
+                        assertEquals(want, s[j], SUM_TOLERANCE * dim, name + " score " + j);
+                        wantMax = Math.max(wantMax, s[j]);
+                    }
+                    assertEquals(wantMax, max, 0f, name + " max score");
+                    float[] out = new float[dim + 1];
+                    out[0] = 42f;
+                    k.weightedSums(s, n, t, ld, j0, dim, out, 1);
+                    assertEquals(42f, out[0], 0f, name + " wrote before the range");
+                    for (int d = 0; d < dim; d++) {
+                        double want = 0;
+                        for (int j = 0; j < n; j++) {
+                            want += (double) s[j] * t[d * ld + j0 + j];
+                        }
+                        assertEquals(want, out[1 + d], SUM_TOLERANCE * n * dim, name + " weighted sum " + d);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -104,5 +104,15 @@ class VqNearestTest {
         public float expShiftSum(float[] x, int off, int n, float shift) {
             return plain.expShiftSum(x, off, n, shift);
         }
+
+        @Override
+        public float scores(float[] q, int qOff, int dim, float scale, float[] kT, int ld, int j0, int len, float[] s) {
+            return plain.scores(q, qOff, dim, scale, kT, ld, j0, len, s);
+        }
+
+        @Override
+        public void weightedSums(float[] p, int len, float[] vT, int ld, int j0, int dim, float[] out, int outOff) {
+            plain.weightedSums(p, len, vT, ld, j0, dim, out, outOff);
+        }
     }
 }
