@@ -31,6 +31,8 @@ class CpuConvolutionTest {
             new Case(2, 5, 12, 13, 6, 1, 1, Conv2dParams.of(1, 0)),
             new Case(1, 2, 15, 14, 3, 3, 2, new Conv2dParams(2, 3, 2, 0, 2, 1, 0, 0)),
             new Case(3, 33, 8, 8, 13, 3, 3, Conv2dParams.of(1, 2, 2)),
+            // one image, many output channels: the channels are split between threads
+            new Case(1, 5, 7, 9, 33, 3, 3, Conv2dParams.of(1, 1)),
     };
 
     @Test

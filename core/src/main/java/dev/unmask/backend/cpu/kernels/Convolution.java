@@ -33,20 +33,28 @@ public final class Convolution {
     private Convolution() {
     }
 
-    /** {@code out[n, o] = bias[o] + sum_c,ky,kx w[o, c, ky, kx] x[n, c, ...]}; bias may be null. Returns the new output. */
+    /**
+     * {@code out[n, o] = bias[o] + sum_c,ky,kx w[o, c, ky, kx] x[n, c, ...]}; bias may be null. Returns the
+     * new output. With fewer images than threads, the output channels of each image are split between
+     * threads too (each builds its own columns: a little duplicated work for all threads busy).
+     */
     public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
         float[] out = new float[g.n() * g.o() * g.outPlane()];
         int ckk = g.ckk();
         int plane = g.outPlane();
-        ParallelFor.range(g.n(), (start, end) -> {
-            for (int n = start; n < end; n++) {
+        int parts = g.n() >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS / Math.max(1, g.n()), g.o() / 16));
+        ParallelFor.range(g.n() * parts, (start, end) -> {
+            for (int task = start; task < end; task++) {
+                int n = task / parts;
+                int o0 = (int) ((long) g.o() * (task % parts) / parts);
+                int o1 = (int) ((long) g.o() * (task % parts + 1) / parts);
                 float[] cols = columnsOf(g, x, n);
                 int colOff = g.pointwise() ? n * ckk * plane : 0;
-                int outOff = n * g.o() * plane;
-                Gemm.multiply(k, g.o(), plane, ckk, weight, 0, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
+                int outOff = (n * g.o() + o0) * plane;
+                Gemm.multiply(k, o1 - o0, plane, ckk, weight, o0 * ckk, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
                 if (bias != null) {
-                    for (int o = 0; o < g.o(); o++) {
-                        int base = outOff + o * plane;
+                    for (int o = o0; o < o1; o++) {
+                        int base = (n * g.o() + o) * plane;
                         float b = bias[o];
                         for (int i = 0; i < plane; i++) {
                             out[base + i] += b;
