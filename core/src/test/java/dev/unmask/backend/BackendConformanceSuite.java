@@ -392,6 +392,9 @@ public abstract class BackendConformanceSuite {
         }
         F z = new F(mid, Shape.of(31, d));
         compare("vqNearest exact midpoints", EXACT, b -> b.vqNearest(z.on(b), book.on(b)));
+        F hugeBook = scaled(uniform(13, 5), 1e20f);
+        F hugeZ = scaled(uniform(31, 5), 1e20f);
+        compare("vqNearest beyond float range of squares", EXACT, b -> b.vqNearest(hugeZ.on(b), hugeBook.on(b)));
         I assignments = indices(33, 1025);
         F vectors = levels(5, 1025, 13);
         compare("vqEmaStatistics counts", EXACT, b -> stats(b, vectors, assignments).counts());
@@ -446,6 +449,14 @@ public abstract class BackendConformanceSuite {
                 });
             }
         }
+    }
+
+    private static F scaled(F x, float factor) {
+        float[] y = x.data().clone();
+        for (int i = 0; i < y.length; i++) {
+            y[i] *= factor;
+        }
+        return new F(y, x.shape());
     }
 
     private static float[] abs(float[] x) {

@@ -54,6 +54,10 @@ public final class VqNearest {
                     }
                     double zNorm = Math.sqrt(squaredNorm(z, (r0 + r) * d, d));
                     double limit = best + margin(d, codeNorm, zNorm);
+                    if (!Double.isFinite(limit)) {
+                        // float overflow (or NaN) in the fast scores: re-score every code
+                        limit = Double.POSITIVE_INFINITY;
+                    }
                     int zOff = (r0 + r) * d;
                     int bestIndex = 0;
                     double bestExact = Double.POSITIVE_INFINITY;
