@@ -51,4 +51,13 @@ public interface FloatKernels {
      * {@code j < len}, {@code d < dim}; overwrites those {@code dim} entries of {@code out}.
      */
     void weightedSums(float[] p, int len, float[] vT, int ld, int j0, int dim, float[] out, int outOff);
+
+    /**
+     * Nearest-code scores in place: {@code x[off + i] = norms[i] - 2 * x[off + i]} for {@code i < n};
+     * returns the smallest of the new values that is not NaN (+infinity when there is none).
+     */
+    float scoresFromDots(float[] x, int off, float[] norms, int n);
+
+    /** The first {@code i} in [from, n) with {@code x[off + i] <= limit} or NaN, or {@code n} when there is none. */
+    int nextAtMost(float[] x, int off, int from, int n, float limit);
 }

@@ -87,4 +87,27 @@ public final class ScalarFloatKernels implements FloatKernels {
             out[outOff + d] = dot(p, 0, vT, d * ld + j0, len);
         }
     }
+
+    @Override
+    public float scoresFromDots(float[] x, int off, float[] norms, int n) {
+        float best = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float s = norms[i] - 2f * x[off + i];
+            x[off + i] = s;
+            if (s < best) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public int nextAtMost(float[] x, int off, int from, int n, float limit) {
+        for (int i = from; i < n; i++) {
+            if (!(x[off + i] > limit)) {
+                return i;
+            }
+        }
+        return n;
+    }
 }

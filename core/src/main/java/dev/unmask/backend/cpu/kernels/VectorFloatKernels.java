@@ -213,4 +213,42 @@ final class VectorFloatKernels implements FloatKernels {
             out[outOff + d] = dot(p, 0, vT, d * ld + j0, len);
         }
     }
+
+    @Override
+    public float scoresFromDots(float[] x, int off, float[] norms, int n) {
+        FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector s = FloatVector.fromArray(S, x, off + i).mul(-2f).add(FloatVector.fromArray(S, norms, i));
+            s.intoArray(x, off + i);
+            // NaN lanes fail the comparison and keep the previous minimum
+            best = best.blend(s, s.compare(VectorOperators.LT, best));
+        }
+        float m = best.reduceLanes(VectorOperators.MIN);
+        for (; i < n; i++) {
+            float s = norms[i] - 2f * x[off + i];
+            x[off + i] = s;
+            if (s < m) {
+                m = s;
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public int nextAtMost(float[] x, int off, int from, int n, float limit) {
+        int i = from;
+        for (int bound = from + S.loopBound(n - from); i < bound; i += L) {
+            var above = FloatVector.fromArray(S, x, off + i).compare(VectorOperators.GT, limit);
+            if (!above.allTrue()) {
+                return i + above.not().firstTrue();
+            }
+        }
+        for (; i < n; i++) {
+            if (!(x[off + i] > limit)) {
+                return i;
+            }
+        }
+        return n;
+    }
 }

@@ -13,8 +13,8 @@ package dev.unmask.backend.cpu.kernels;
  * result is thus exactly the reference argmin; near-ties cost a few extra D-length dot products.
  */
 public final class VqNearest {
-    /** Vectors per tile: a 64 x 512 score tile is 128 KiB, within L2. */
-    private static final int TILE_ROWS = 64;
+    /** Vectors per tile: a 128 x 512 score tile is 256 KiB, within L2; fewer tiles, fewer packings of the codebook. */
+    private static final int TILE_ROWS = 128;
     /** Unit roundoff of float. */
     private static final double UNIT_ROUNDOFF = 0x1p-24;
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
@@ -31,6 +31,13 @@ public final class VqNearest {
             maxNorm = Math.max(maxNorm, Math.sqrt(Math.abs((double) norms[c])));
         }
         double codeNorm = maxNorm;
+        // the codebook transposed to [d, codes], so that packing it for the product is a contiguous copy
+        float[] codebookT = new float[d * codes];
+        for (int c = 0; c < codes; c++) {
+            for (int i = 0; i < d; i++) {
+                codebookT[i * codes + c] = codebook[c * d + i];
+            }
+        }
         int tiles = (n + TILE_ROWS - 1) / TILE_ROWS;
         ParallelFor.range(tiles, (start, end) -> {
             float[] scores = SCORES.get();
@@ -41,34 +48,29 @@ public final class VqNearest {
             for (int t = start; t < end; t++) {
                 int r0 = t * TILE_ROWS;
                 int rows = Math.min(TILE_ROWS, n - r0);
-                Gemm.multiply(k, rows, codes, d, z, r0 * d, d, 1, codebook, 0, 1, d, scores, 0, codes, false);
+                Gemm.multiply(k, rows, codes, d, z, r0 * d, d, 1, codebookT, 0, codes, 1, scores, 0, codes, false);
                 for (int r = 0; r < rows; r++) {
                     int row = r * codes;
-                    float best = Float.POSITIVE_INFINITY;
-                    for (int c = 0; c < codes; c++) {
-                        float s = norms[c] - 2f * scores[row + c];
-                        scores[row + c] = s;
-                        if (s < best) {
-                            best = s;
-                        }
-                    }
+                    float best = k.scoresFromDots(scores, row, norms, codes);
                     double zNorm = Math.sqrt(squaredNorm(z, (r0 + r) * d, d));
                     double limit = best + margin(d, codeNorm, zNorm);
                     if (!Double.isFinite(limit)) {
                         // float overflow (or NaN) in the fast scores: re-score every code
                         limit = Double.POSITIVE_INFINITY;
                     }
+                    float floatLimit = (float) limit;
+                    if (floatLimit < limit) {
+                        floatLimit = Math.nextUp(floatLimit);
+                    }
                     int zOff = (r0 + r) * d;
                     int bestIndex = 0;
                     double bestExact = Double.POSITIVE_INFINITY;
-                    for (int c = 0; c < codes; c++) {
-                        float s = scores[row + c];
-                        if (s <= limit || Float.isNaN(s)) {
-                            double exact = exactScore(z, zOff, codebook, c * d, d);
-                            if (exact < bestExact) {
-                                bestExact = exact;
-                                bestIndex = c;
-                            }
+                    for (int c = k.nextAtMost(scores, row, 0, codes, floatLimit); c < codes;
+                         c = k.nextAtMost(scores, row, c + 1, codes, floatLimit)) {
+                        double exact = exactScore(z, zOff, codebook, c * d, d);
+                        if (exact < bestExact) {
+                            bestExact = exact;
+                            bestIndex = c;
                         }
                     }
                     out[r0 + r] = bestIndex;

@@ -98,4 +98,39 @@ class FloatKernelsTest {
             }
         }
     }
+
+    @Test
+    void nearestCodeScoresAndCandidateScanOnEveryTail() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (FloatKernels k : GemmTest.implementations()) {
+            for (int n : LENGTHS) {
+                String name = k.getClass().getSimpleName() + " n=" + n;
+                float[] dots = GemmTest.random(n + 2, rnd);
+                float[] norms = GemmTest.random(n, rnd);
+                dots[2 + n - 1] = Float.NaN;
+                float[] x = dots.clone();
+                float best = k.scoresFromDots(x, 2, norms, n);
+                float want = Float.POSITIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    float s = norms[i] - 2f * dots[2 + i];
+                    assertEquals(s, x[2 + i], 0f, name + " score " + i);
+                    if (s < want) {
+                        want = s;
+                    }
+                }
+                assertEquals(want, best, 0f, name + " smallest non-NaN score");
+                float limit = 0.1f;
+                int from = n / 3;
+                int expected = n;
+                for (int i = from; i < n; i++) {
+                    if (!(x[2 + i] > limit)) {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertEquals(expected, k.nextAtMost(x, 2, from, n, limit), name + " next candidate");
+                assertEquals(n - 1, k.nextAtMost(x, 2, n - 1, n, Float.NEGATIVE_INFINITY), name + " NaN is a candidate");
+            }
+        }
+    }
 }

@@ -114,5 +114,15 @@ class VqNearestTest {
         public void weightedSums(float[] p, int len, float[] vT, int ld, int j0, int dim, float[] out, int outOff) {
             plain.weightedSums(p, len, vT, ld, j0, dim, out, outOff);
         }
+
+        @Override
+        public float scoresFromDots(float[] x, int off, float[] norms, int n) {
+            return plain.scoresFromDots(x, off, norms, n);
+        }
+
+        @Override
+        public int nextAtMost(float[] x, int off, int from, int n, float limit) {
+            return plain.nextAtMost(x, off, from, n, limit);
+        }
     }
 }
