@@ -180,6 +180,9 @@ public abstract class BackendConformanceSuite {
         F big = uniform(1 << 16);
         F big2 = uniform(1 << 16);
         compare("binary ADD large", EXACT, b -> b.binary(BinaryOp.ADD, big.on(b), big2.on(b)));
+        F wide = uniform(64, 1023);
+        F wideColumn = uniform(64, 1);
+        compare("binary SUB large with a broadcast column", EXACT, b -> b.binary(BinaryOp.SUB, wideColumn.on(b), wide.on(b)));
         F ties = levels(3, 13, 33);
         F ties2 = levels(3, 13, 33);
         F one = new F(new float[] {1f}, Shape.of(1, 1));

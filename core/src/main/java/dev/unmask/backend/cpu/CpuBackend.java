@@ -37,15 +37,27 @@ public class CpuBackend extends ReferenceBackend {
         return "cpu";
     }
 
-    /** Same-shape F32 operands take a threaded flat loop; everything else (broadcasting) the reference path. */
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || !a.shape().equals(b.shape())) {
-            return super.binary(op, a, b);
+        String name = "binary " + op;
+        OpChecks.requireDType(name, a, DType.F32);
+        OpChecks.requireDType(name, b, DType.F32);
+        Shape shape = OpChecks.broadcastShape(name, a.shape(), b.shape());
+        float[] out = new float[shape.numel()];
+        Elementwise.binary(op, CpuStorage.floats(a), broadcastStrides(a.shape(), shape), CpuStorage.floats(b),
+                broadcastStrides(b.shape(), shape), shape.dims(), out);
+        return wrap(out, shape);
+    }
+
+    /** Per axis of {@code target}, the stride of {@code source} (right-aligned) along it; 0 where it broadcasts. */
+    private static int[] broadcastStrides(Shape source, Shape target) {
+        int[] strides = new int[target.rank()];
+        int[] own = source.strides();
+        int shift = target.rank() - source.rank();
+        for (int i = shift; i < target.rank(); i++) {
+            strides[i] = source.dim(i - shift) == 1 ? 0 : own[i - shift];
         }
-        float[] out = new float[a.numel()];
-        Elementwise.binary(op, CpuStorage.floats(a), CpuStorage.floats(b), out);
-        return wrap(out, a.shape());
+        return strides;
     }
 
     @Override

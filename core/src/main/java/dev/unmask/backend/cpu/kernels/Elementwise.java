@@ -4,8 +4,8 @@ import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.BinaryOp;
 
 /**
- * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops on same-shape operands
- * (plain counted loops that C2 vectorises) and the Adam step. Each computes exactly what the reference
+ * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops with broadcasting (read
+ * through strides, no index arrays) and the Adam step. Each computes exactly what the reference
  * backend computes per element, so results are identical, only faster.
  */
 public final class Elementwise {
@@ -15,42 +15,70 @@ public final class Elementwise {
     private Elementwise() {
     }
 
-    /** {@code out[i] = a[i] op b[i]}; MAX and MIN follow {@link Math#max}/{@link Math#min} (NaN wins). */
-    public static void binary(BinaryOp op, float[] a, float[] b, float[] out) {
+    /**
+     * {@code out = a op b} with broadcasting: output element {@code (i_0, ..., i_r-1)} of shape {@code dims}
+     * reads {@code a[sum_k i_k * aStrides[k]]} and likewise b, where a stride is 0 along an axis the
+     * operand broadcasts over. MAX and MIN follow {@link Math#max}/{@link Math#min} (NaN wins). Work is split
+     * by element ranges, and each range walks whole or partial rows of the last axis.
+     */
+    public static void binary(BinaryOp op, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out) {
+        int rank = dims.length;
+        int inner = rank == 0 ? 1 : dims[rank - 1];
+        int as = rank == 0 ? 0 : aStrides[rank - 1];
+        int bs = rank == 0 ? 0 : bStrides[rank - 1];
         run(out.length, (start, end) -> {
-            switch (op) {
-                case ADD -> {
-                    for (int i = start; i < end; i++) {
-                        out[i] = a[i] + b[i];
-                    }
+            int e = start;
+            while (e < end) {
+                int row = e / inner;
+                int j = e - row * inner;
+                int len = Math.min(inner - j, end - e);
+                int aOff = j * as;
+                int bOff = j * bs;
+                for (int axis = rank - 2, rest = row; axis >= 0; axis--) {
+                    int coord = rest % dims[axis];
+                    rest /= dims[axis];
+                    aOff += coord * aStrides[axis];
+                    bOff += coord * bStrides[axis];
                 }
-                case SUB -> {
-                    for (int i = start; i < end; i++) {
-                        out[i] = a[i] - b[i];
-                    }
-                }
-                case MUL -> {
-                    for (int i = start; i < end; i++) {
-                        out[i] = a[i] * b[i];
-                    }
-                }
-                case DIV -> {
-                    for (int i = start; i < end; i++) {
-                        out[i] = a[i] / b[i];
-                    }
-                }
-                case MAX -> {
-                    for (int i = start; i < end; i++) {
-                        out[i] = Math.max(a[i], b[i]);
-                    }
-                }
-                case MIN -> {
-                    for (int i = start; i < end; i++) {
-                        out[i] = Math.min(a[i], b[i]);
-                    }
-                }
+                row(op, a, aOff, as, b, bOff, bs, out, e, len);
+                e += len;
             }
         });
+    }
+
+    private static void row(BinaryOp op, float[] a, int aOff, int as, float[] b, int bOff, int bs, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j * as] + b[bOff + j * bs];
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j * as] - b[bOff + j * bs];
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j * as] * b[bOff + j * bs];
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j * as] / b[bOff + j * bs];
+                }
+            }
+            case MAX -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.max(a[aOff + j * as], b[bOff + j * bs]);
+                }
+            }
+            case MIN -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.min(a[aOff + j * as], b[bOff + j * bs]);
+                }
+            }
+        }
     }
 
     /**
