@@ -197,7 +197,8 @@ public final class FashionMnist {
             byte[] out = new byte[PIXELS * 1024];
             int images = 0;
             int entry = 0;
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken(), entry++) {
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY;
+                    token = parser.nextToken(), entry++) {
                 expect(file, parser, token, JsonToken.START_ARRAY, "image " + entry + " to be an array");
                 if ((long) (images + 1) * PIXELS > out.length) {
                     out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * out.length));
@@ -247,22 +248,15 @@ public final class FashionMnist {
         return values;
     }
 
-    private static void expect(Path file, JsonParser parser, JsonToken actual, JsonToken expected, String what) {
+    private static void expect(Path file, JsonParser parser, JsonToken actual, JsonToken expected, String what)
+            throws IOException {
         if (actual != expected) {
             throw malformed(file, parser, "expected " + what + ", found " + describe(parser, actual));
         }
     }
 
-    private static String describe(JsonParser parser, JsonToken token) {
-        if (token == null) {
-            return "the end of the file";
-        }
-        try {
-            return token.isScalarValue() ? "'" + parser.getText() + "'" : token.asString() == null
-                    ? token.name() : "'" + token.asString() + "'";
-        } catch (IOException e) {
-            return token.name();
-        }
+    private static String describe(JsonParser parser, JsonToken token) throws IOException {
+        return token == null ? "the end of the file" : "'" + parser.getText() + "'";
     }
 
     private static ImageFileException malformed(Path file, JsonParser parser, String problem) {
@@ -273,7 +267,10 @@ public final class FashionMnist {
         return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    /** Image i of class c as a [-1, 1] picture of {@code resolution}, centred, padding black (-1). */
+    /**
+     * Image {@code index} (file order) of class {@code label} as a [-1, 1] picture of {@code resolution},
+     * centred, padding black (-1).
+     */
     private FloatImage image(int label, int index, Resolution resolution) {
         int side = resolution.side();
         int margin = (side - SIDE) / 2;

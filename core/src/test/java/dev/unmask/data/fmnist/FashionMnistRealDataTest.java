@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,14 +25,20 @@ class FashionMnistRealDataTest {
     /** The published means are rounded to 4 digits. */
     private static final double MEAN_TOLERANCE = 2e-4;
 
+    private static final Path DIRECTORY = FashionMnist.defaultDirectory();
     private static FashionMnist data;
 
     @BeforeAll
     static void loadIfPresent() {
-        Path dir = FashionMnist.defaultDirectory();
-        Assumptions.assumeTrue(Files.isDirectory(dir.resolve("src").resolve("clothes")),
-                "Fashion-MNIST is not in " + dir + "; run scripts/fetch-fashion-mnist.sh to enable this test");
-        data = FashionMnist.load(dir);
+        if (Files.isDirectory(DIRECTORY.resolve("src").resolve("clothes"))) {
+            data = FashionMnist.load(DIRECTORY);
+        }
+    }
+
+    @BeforeEach
+    void skipWithoutData() {
+        Assumptions.assumeTrue(data != null,
+                "Fashion-MNIST is not in " + DIRECTORY + "; run scripts/fetch-fashion-mnist.sh to enable this test");
     }
 
     @Test
