@@ -73,7 +73,7 @@ public class KernelBenchmarks {
 
     /** 2 * 16384 * 512 * 64 = 1.07 GFLOP of scores per call. */
     @Benchmark
-    public Tensor vqNearest() {
+    public Tensor vqNn() {
         return b.vqNearest(vectors, codebook);
     }
 
@@ -84,7 +84,7 @@ public class KernelBenchmarks {
     }
 
     @Benchmark
-    public Tensor minAvgPool() {
+    public Tensor minavgPool() {
         return b.minAvgPool(scoreMaps, 3, 7);
     }
 

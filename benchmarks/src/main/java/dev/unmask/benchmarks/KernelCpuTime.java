@@ -24,9 +24,9 @@ public final class KernelCpuTime {
         workloads.backend = args.length > 0 ? args[0] : "cpu";
         workloads.setup();
         time("conv3x3", 2.0 * 16 * 128 * 1152 * 1024, workloads::conv3x3);
-        time("vq_nn", 2.0 * 16384 * 512 * 64, workloads::vqNearest);
+        time("vq_nn", 2.0 * 16384 * 512 * 64, workloads::vqNn);
         time("attention", 0, workloads::attention);
-        time("minavg_pool", 0, workloads::minAvgPool);
+        time("minavg_pool", 0, workloads::minavgPool);
     }
 
     private static void time(String name, double flop, Supplier<?> op) {
