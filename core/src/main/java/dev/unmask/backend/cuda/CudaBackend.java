@@ -66,8 +66,9 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Opens a scope on this thread: tensors created until it is closed belong to it and are freed by its
-     * {@code close()}. Scopes nest; use try-with-resources.
+     * Opens a scope on this thread: tensors created on this thread until it is closed belong to it and are
+     * freed by its {@code close()}, which must happen on the same thread. Scopes nest; use
+     * try-with-resources. A tensor used after its scope closed is an {@link IllegalStateException}.
      */
     public DeviceScope openScope() {
         Deque<DeviceScope> stack = scopes.get();
@@ -466,7 +467,7 @@ public final class CudaBackend implements Backend {
 
     /**
      * {@code sgemm_batched}; an operand's batch dimensions must equal the result's or hold one matrix
-     * (stride 0). Other broadcasts, and more than 65535 batches, run on the CPU.
+     * (stride 0). Other broadcasts, and more than 65535 batches or row tiles, run on the CPU.
      */
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
@@ -479,7 +480,7 @@ public final class CudaBackend implements Backend {
         int batches = shape.numel(0, shape.rank() - 2);
         long strideA = batchStride(a.shape(), shape, (long) m * k);
         long strideB = batchStride(b.shape(), shape, (long) k * n);
-        if (strideA < 0 || strideB < 0 || batches > MAX_GRID_YZ) {
+        if (strideA < 0 || strideB < 0 || batches > MAX_GRID_YZ || blocks(m, GEMM_TILE) > MAX_GRID_YZ) {
             return viaCpu(h -> cpu.matmul(h.get(0), h.get(1), transposeA, transposeB), a, b);
         }
         if (shape.numel() == 0) {

@@ -4,9 +4,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,5 +106,26 @@ class EmulatedRuntimeTest {
         assertEquals(before, runtime.liveAllocations());
         assertThrows(IllegalStateException.class, kept::handle);
         assertThrows(IllegalStateException.class, () -> scope.allocate(4));
+    }
+
+    @Test
+    void trackedBuffersRememberWhereTheyWereAllocated() {
+        String previous = System.getProperty(DeviceScope.TRACK_ALLOCATIONS);
+        System.setProperty(DeviceScope.TRACK_ALLOCATIONS, "true");
+        try (DeviceScope tracked = new DeviceScope(runtime)) {
+            DeviceBuffer leaked = tracked.allocate(4);
+            StackTraceElement[] site = leaked.allocationSite().getStackTrace();
+            assertTrue(java.util.Arrays.stream(site).anyMatch(e -> e.getMethodName().equals("trackedBuffersRememberWhereTheyWereAllocated")));
+            assertEquals(List.of(leaked), tracked.liveBuffers());
+        } finally {
+            if (previous == null) {
+                System.clearProperty(DeviceScope.TRACK_ALLOCATIONS);
+            } else {
+                System.setProperty(DeviceScope.TRACK_ALLOCATIONS, previous);
+            }
+        }
+        try (DeviceScope untracked = new DeviceScope(runtime)) {
+            assertNull(untracked.allocate(4).allocationSite());
+        }
     }
 }
