@@ -21,6 +21,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +55,7 @@ public final class CudaBackend implements Backend {
     private final CpuBackend cpu = new CpuBackend();
     private final DeviceScope root;
     private final ThreadLocal<Deque<DeviceScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final Set<DeviceScope> openScopes = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** A backend over {@code runtime}; the backend closes the runtime when it is closed. */
@@ -76,10 +79,12 @@ public final class CudaBackend implements Backend {
             @Override
             public void close() {
                 stack.remove(this);
+                openScopes.remove(this);
                 super.close();
             }
         };
         stack.push(scope);
+        openScopes.add(scope);
         return scope;
     }
 
@@ -88,10 +93,14 @@ public final class CudaBackend implements Backend {
         return "cuda";
     }
 
+    /** Frees every tensor of this backend (in every scope, on every thread), then closes the runtime. Safe twice. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            for (DeviceScope scope : List.copyOf(openScopes)) {
+                scope.close();  // scopes of any thread: their buffers must go before the runtime does
+            }
             root.close();
             runtime.close();
             cpu.close();

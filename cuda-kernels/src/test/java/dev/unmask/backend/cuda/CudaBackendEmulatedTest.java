@@ -19,11 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,7 +168,7 @@ class CudaBackendEmulatedTest {
         float[] b = base.toFloatArray();
         System.arraycopy(b, 0, codes, 0, b.length);
         System.arraycopy(b, 0, codes, b.length, b.length);
-        java.util.Arrays.fill(codes, 6 * 13, 7 * 13, 100f);
+        Arrays.fill(codes, 6 * 13, 7 * 13, 100f);
         Tensor codebook = REFERENCE.fromFloats(codes, Shape.of(7, 13));
         Tensor z = REFERENCE.fromFloats(b, Shape.of(3, 13));
         assertArrayEquals(new int[] {0, 1, 2}, cuda.vqNearest(onCuda(z), onCuda(codebook)).toIntArray());
@@ -187,7 +189,7 @@ class CudaBackendEmulatedTest {
     void causalAttentionForwardAndBackward() {
         int[][] shapes = {{1, 1, 1, 1, 1}, {2, 3, 13, 13, 31}, {1, 2, 70, 32, 5}, {1, 1, 33, 33, 7}};  // last: CPU path
         for (int[] s : shapes) {
-            String name = "attention " + java.util.Arrays.toString(s);
+            String name = "attention " + Arrays.toString(s);
             Tensor q = random(s[0], s[1], s[2], s[3]);
             Tensor k = random(s[0], s[1], s[2], s[3]);
             Tensor v = random(s[0], s[1], s[2], s[4]);
@@ -286,7 +288,7 @@ class CudaBackendEmulatedTest {
             for (int i = 0; i < axesSets.length; i++) {
                 int[] axes = axesSets[i];
                 boolean keep = (i + op.ordinal()) % 2 == 0;
-                same("reduce " + op + " " + java.util.Arrays.toString(axes) + " keep " + keep, FLOAT_SUM,
+                same("reduce " + op + " " + Arrays.toString(axes) + " keep " + keep, FLOAT_SUM,
                         b -> t -> b.reduce(op, t.get(0), axes, keep), x);
             }
         }
@@ -432,5 +434,16 @@ class CudaBackendEmulatedTest {
         }
         assertEquals(before + 1, runtime.liveAllocations());
         assertEquals(13, kept.toFloatArray().length);
+    }
+
+    @Test
+    void closingTheBackendFreesOpenScopesSoClosingThemLaterIsHarmless() {
+        CudaBackend backend = new CudaBackend(EmulatedRuntime.create());
+        DeviceScope scope = backend.openScope();
+        Tensor inScope = backend.fromFloats(new float[] {1f}, Shape.of(1));
+        backend.close();
+        assertThrows(IllegalStateException.class, inScope::toFloatArray);
+        assertDoesNotThrow(scope::close);
+        assertDoesNotThrow(backend::close);
     }
 }
