@@ -27,9 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * The CUDA backend: tensors in device memory, ops as launches of the hand-written kernels of
- * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (the
- * movement ops permute, slice, pad, concat, expand, and the shapes a kernel does not cover, listed at
- * each op) copy their inputs to a {@link CpuBackend}, compute there and copy the result back.
+ * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (slice, pad,
+ * concat, I32 permute and expand, and the shapes a kernel does not cover, listed at each op) copy their
+ * inputs to a {@link CpuBackend}, compute there and copy the result back.
  *
  * <p>Memory: every tensor this backend creates belongs to the innermost {@link #openScope() scope}
  * opened on the calling thread, or to the backend itself; closing the scope (or the backend) frees it.
@@ -244,6 +244,26 @@ public final class CudaBackend implements Backend {
      * {@code operands} broadcast to {@code out}, or null when the rank exceeds MAX_RANK.
      */
     private static int[] broadcastStruct(Shape out, Shape... operands) {
+        int[][] strides = new int[operands.length][];
+        for (int o = 0; o < operands.length; o++) {
+            strides[o] = broadcastStrides(operands[o], out);
+        }
+        return broadcastFields(out, strides);
+    }
+
+    /** Strides of {@code operand} read as {@code out}: aligned from the right, 0 on broadcast axes. */
+    private static int[] broadcastStrides(Shape operand, Shape out) {
+        int[] result = new int[out.rank()];
+        int[] strides = operand.strides();
+        int shift = out.rank() - operand.rank();
+        for (int i = 0; i < operand.rank(); i++) {
+            result[shift + i] = operand.dim(i) == 1 ? 0 : strides[i];
+        }
+        return result;
+    }
+
+    /** The {@code Broadcast} struct from explicit per-operand strides, or null past MAX_RANK. */
+    private static int[] broadcastFields(Shape out, int[]... strides) {
         int rank = out.rank();
         if (rank > MAX_RANK) {
             return null;
@@ -253,15 +273,27 @@ public final class CudaBackend implements Backend {
         for (int i = 0; i < rank; i++) {
             fields[1 + i] = out.dim(i);
         }
-        for (int o = 0; o < operands.length; o++) {
-            Shape s = operands[o];
-            int[] strides = s.strides();
-            int shift = rank - s.rank();
-            for (int i = 0; i < s.rank(); i++) {
-                fields[1 + MAX_RANK + o * MAX_RANK + shift + i] = s.dim(i) == 1 ? 0 : strides[i];
-            }
+        for (int o = 0; o < strides.length; o++) {
+            System.arraycopy(strides[o], 0, fields, 1 + MAX_RANK + o * MAX_RANK, rank);
         }
         return fields;
+    }
+
+    /**
+     * A new F32 tensor of {@code shape} whose element at index (i_0, ...) is {@code x[sum_a i_a strides[a]]}:
+     * {@code binary_f32} multiplying by a stride-0 one, which is exact ({@code v * 1 == v}, NaN stays NaN).
+     * Null when the rank exceeds MAX_RANK.
+     */
+    private Tensor stridedCopy(Tensor x, Shape shape, int[] strides) {
+        int[] g = broadcastFields(shape, strides, new int[shape.rank()]);
+        if (g == null) {
+            return null;
+        }
+        Tensor one = fromFloats(new float[] {1f}, Shape.scalar());
+        Tensor y = allocate(shape, DType.F32);
+        launchElementwise("binary_f32", shape.numel(), new KernelArgs().pointer(handle(x)).pointer(handle(one))
+                .pointer(handle(y)).i64(shape.numel()).i32(BinaryOp.MUL.ordinal()).intStruct(g));
+        return y;
     }
 
     private Tensor binaryKernel(int code, Tensor a, Tensor b, String name) {
@@ -392,10 +424,17 @@ public final class CudaBackend implements Backend {
         return new Tensor(shape, x.storage());
     }
 
-    /** No kernel yet: runs on the CPU. */
+    /** F32 up to rank 8: a {@link #stridedCopy}; I32 and higher ranks run on the CPU. */
     @Override
     public Tensor permute(Tensor x, int... perm) {
-        return viaCpu(h -> cpu.permute(h.get(0), perm), x);
+        Shape shape = OpChecks.permutedShape(x.shape(), perm);
+        int[] inStrides = x.shape().strides();
+        int[] strides = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            strides[i] = inStrides[x.shape().normaliseAxis(perm[i])];
+        }
+        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, shape, strides) : null;
+        return y != null ? y : viaCpu(h -> cpu.permute(h.get(0), perm), x);
     }
 
     /** No kernel yet: runs on the CPU. */
@@ -416,10 +455,12 @@ public final class CudaBackend implements Backend {
         return viaCpu(h -> cpu.concat(h, axis), xs.toArray(new Tensor[0]));
     }
 
-    /** No kernel yet: runs on the CPU. */
+    /** F32 up to rank 8: a {@link #stridedCopy}; I32 and higher ranks run on the CPU. */
     @Override
     public Tensor expand(Tensor x, Shape shape) {
-        return viaCpu(h -> cpu.expand(h.get(0), shape), x);
+        OpChecks.requireBroadcastable("expand", x.shape(), shape);
+        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, shape, broadcastStrides(x.shape(), shape)) : null;
+        return y != null ? y : viaCpu(h -> cpu.expand(h.get(0), shape), x);
     }
 
     /** Fails after the launch when the kernel reported an index out of range. */

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with ties, NaN, masked rows and constant windows.
  */
 class CudaBackendEmulatedTest {
-    /** Same float operations in the same order on both sides: results must be bit-identical. */
+    /** Same float operations in the same order on both sides: bit-identical results (any NaN matches NaN). */
     private static final double EXACT = 0;
     /** expf/logf/tanhf (glibc) against Java's double functions rounded to float: a few ulps. */
     private static final double TRANSCENDENTAL = 1e-6;
@@ -119,7 +119,8 @@ class CudaBackendEmulatedTest {
         float[] e = expected.toFloatArray();
         float[] a = actual.toFloatArray();
         for (int i = 0; i < e.length; i++) {
-            boolean ok = Float.isNaN(e[i]) ? Float.isNaN(a[i])
+            boolean ok = tolerance == EXACT ? Float.floatToIntBits(a[i]) == Float.floatToIntBits(e[i])
+                    : Float.isNaN(e[i]) ? Float.isNaN(a[i])
                     : Float.isInfinite(e[i]) ? e[i] == a[i]
                     : Math.abs(a[i] - e[i]) <= tolerance * (1 + Math.abs(e[i]));
             if (!ok) {
@@ -414,6 +415,13 @@ class CudaBackendEmulatedTest {
         same("pad", EXACT, b -> t -> b.pad(t.get(0), new int[] {0, 1, 2}, new int[] {1, 0, 1}, -3f), x);
         same("concat", EXACT, b -> t -> b.concat(List.of(t.get(0), t.get(1)), 2), x, random(2, 3, 1));
         same("expand", EXACT, b -> t -> b.expand(t.get(0), Shape.of(4, 3, 5)), random(3, 1));
+        same("expand scalar", EXACT, b -> t -> b.expand(t.get(0), Shape.of(2, 13)), REFERENCE.fromFloats(new float[] {-0f}, Shape.scalar()));
+        float[] special = {Float.NaN, -0f, Float.MIN_VALUE, Float.NEGATIVE_INFINITY, 1e-40f, 3f};
+        same("permute keeps NaN, -0 and subnormals", EXACT, b -> t -> b.permute(t.get(0), 1, 0),
+                REFERENCE.fromFloats(special, Shape.of(2, 3)));
+        same("permute rank 4", EXACT, b -> t -> b.permute(t.get(0), 0, 2, 1, 3), random(2, 13, 3, 5));
+        same("permute I32 (CPU path)", EXACT, b -> t -> b.permute(t.get(0), 1, 0), ints(9, 3, 13));
+        same("expand I32 (CPU path)", EXACT, b -> t -> b.expand(t.get(0), Shape.of(3, 4)), ints(9, 1, 4));
         same("reshape", EXACT, b -> t -> b.reshape(t.get(0), Shape.of(6, 5)), x);
         same("full", EXACT, b -> t -> b.full(Shape.of(13), DType.F32, 1.5f));
         same("zeros", EXACT, b -> t -> b.full(Shape.of(13), DType.I32, 0f));
