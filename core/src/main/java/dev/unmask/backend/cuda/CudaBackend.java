@@ -27,8 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * The CUDA backend: tensors in device memory, ops as launches of the hand-written kernels of
- * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (slice, pad,
- * concat, I32 permute and expand, and the shapes a kernel does not cover, listed at each op) copy their
+ * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (pad, concat,
+ * I32 permute, slice and expand, and the shapes a kernel does not cover, listed at each op) copy their
  * inputs to a {@link CpuBackend}, compute there and copy the result back.
  *
  * <p>Memory: every tensor this backend creates belongs to the innermost {@link #openScope() scope}
@@ -280,18 +280,22 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * A new F32 tensor of {@code shape} whose element at index (i_0, ...) is {@code x[sum_a i_a strides[a]]}:
+     * A new F32 tensor of {@code shape} whose element at index (i_0, ...) is
+     * {@code x[firstElement + sum_a i_a strides[a]]}:
      * {@code binary_f32} multiplying by a stride-0 one, which is exact ({@code v * 1 == v}, NaN stays NaN).
      * Null when the rank exceeds MAX_RANK.
      */
-    private Tensor stridedCopy(Tensor x, Shape shape, int[] strides) {
+    private Tensor stridedCopy(Tensor x, long firstElement, Shape shape, int[] strides) {
         int[] g = broadcastFields(shape, strides, new int[shape.rank()]);
         if (g == null) {
             return null;
         }
-        Tensor one = fromFloats(new float[] {1f}, Shape.scalar());
         Tensor y = allocate(shape, DType.F32);
-        launchElementwise("binary_f32", shape.numel(), new KernelArgs().pointer(handle(x)).pointer(handle(one))
+        if (shape.numel() == 0) {
+            return y;
+        }
+        Tensor one = fromFloats(new float[] {1f}, Shape.scalar());
+        launchElementwise("binary_f32", shape.numel(), new KernelArgs().pointer(handle(x), 4 * firstElement).pointer(handle(one))
                 .pointer(handle(y)).i64(shape.numel()).i32(BinaryOp.MUL.ordinal()).intStruct(g));
         return y;
     }
@@ -433,14 +437,18 @@ public final class CudaBackend implements Backend {
         for (int i = 0; i < perm.length; i++) {
             strides[i] = inStrides[x.shape().normaliseAxis(perm[i])];
         }
-        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, shape, strides) : null;
+        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, 0, shape, strides) : null;
         return y != null ? y : viaCpu(h -> cpu.permute(h.get(0), perm), x);
     }
 
-    /** No kernel yet: runs on the CPU. */
+    /** F32 up to rank 8: a {@link #stridedCopy} from the first kept element; I32 and higher ranks run on the CPU. */
     @Override
     public Tensor slice(Tensor x, int axis, int start, int end) {
-        return viaCpu(h -> cpu.slice(h.get(0), axis, start, end), x);
+        Shape shape = OpChecks.slicedShape(x.shape(), axis, start, end);
+        int[] strides = x.shape().strides();
+        Tensor y = x.dtype() == DType.F32
+                ? stridedCopy(x, (long) start * strides[x.shape().normaliseAxis(axis)], shape, strides) : null;
+        return y != null ? y : viaCpu(h -> cpu.slice(h.get(0), axis, start, end), x);
     }
 
     /** No kernel yet: runs on the CPU. */
@@ -459,7 +467,7 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor expand(Tensor x, Shape shape) {
         OpChecks.requireBroadcastable("expand", x.shape(), shape);
-        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, shape, broadcastStrides(x.shape(), shape)) : null;
+        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, 0, shape, broadcastStrides(x.shape(), shape)) : null;
         return y != null ? y : viaCpu(h -> cpu.expand(h.get(0), shape), x);
     }
 

@@ -168,7 +168,8 @@ public final class JCudaRuntime implements DeviceRuntime {
         for (int i = 0; i < values.length; i++) {
             KernelArgs.Arg a = list.get(i);
             values[i] = switch (a.kind()) {
-                case POINTER -> a.value() == 0 ? Pointer.to(new long[] {0}) : Pointer.to(pointer(a.value()));
+                case POINTER -> a.value() == 0 ? Pointer.to(new long[] {0})
+                        : Pointer.to(pointer(a.value()).withByteOffset(a.byteOffset()));
                 case LONG -> Pointer.to(new long[] {a.value()});
                 case INT -> Pointer.to(new int[] {(int) a.value()});
                 case FLOAT -> Pointer.to(new float[] {Float.intBitsToFloat((int) a.value())});

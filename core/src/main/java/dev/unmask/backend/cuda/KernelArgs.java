@@ -39,15 +39,26 @@ public final class KernelArgs {
         }
     }
 
-    /** One argument; for {@link Kind#POINTER} the value is a runtime's pointer handle. */
-    public record Arg(Kind kind, long value, byte[] structBytes) {
+    /**
+     * One argument. For {@link Kind#POINTER} the value is a runtime's pointer handle and
+     * {@code byteOffset} a distance into its allocation; for the others the value's low bits hold it.
+     */
+    public record Arg(Kind kind, long value, long byteOffset, byte[] structBytes) {
     }
 
     private final List<Arg> args = new ArrayList<>();
 
     /** A device pointer: a handle from {@link DeviceRuntime#allocate}. */
     public KernelArgs pointer(long handle) {
-        args.add(new Arg(Kind.POINTER, handle, null));
+        return pointer(handle, 0);
+    }
+
+    /** A device pointer {@code byteOffset} bytes into the allocation {@code handle}. */
+    public KernelArgs pointer(long handle, long byteOffset) {
+        if (byteOffset < 0) {
+            throw new IllegalArgumentException("negative pointer offset " + byteOffset);
+        }
+        args.add(new Arg(Kind.POINTER, handle, byteOffset, null));
         return this;
     }
 
@@ -62,18 +73,18 @@ public final class KernelArgs {
     }
 
     public KernelArgs i32(int value) {
-        args.add(new Arg(Kind.INT, value, null));
+        args.add(new Arg(Kind.INT, value, 0, null));
         return this;
     }
 
     /** A 64-bit integer parameter ({@code size_t} or {@code long long}). */
     public KernelArgs i64(long value) {
-        args.add(new Arg(Kind.LONG, value, null));
+        args.add(new Arg(Kind.LONG, value, 0, null));
         return this;
     }
 
     public KernelArgs f32(float value) {
-        args.add(new Arg(Kind.FLOAT, Float.floatToRawIntBits(value), null));
+        args.add(new Arg(Kind.FLOAT, Float.floatToRawIntBits(value), 0, null));
         return this;
     }
 
@@ -83,7 +94,7 @@ public final class KernelArgs {
         for (int f : fields) {
             b.putInt(f);
         }
-        args.add(new Arg(Kind.STRUCT, 0, b.array()));
+        args.add(new Arg(Kind.STRUCT, 0, 0, b.array()));
         return this;
     }
 
@@ -100,7 +111,10 @@ public final class KernelArgs {
         return s.toString();
     }
 
-    /** All arguments packed back to back, little-endian, without alignment padding. */
+    /**
+     * All arguments packed back to back, little-endian, without alignment padding; a pointer is packed as
+     * handle + byte offset, which is its address for runtimes whose handles are addresses.
+     */
     public byte[] packed() {
         int size = 0;
         for (Arg a : args) {
@@ -109,7 +123,8 @@ public final class KernelArgs {
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         for (Arg a : args) {
             switch (a.kind()) {
-                case POINTER, LONG -> b.putLong(a.value());
+                case POINTER -> b.putLong(a.value() + a.byteOffset());
+                case LONG -> b.putLong(a.value());
                 case INT, FLOAT -> b.putInt((int) a.value());
                 case STRUCT -> b.put(a.structBytes());
             }

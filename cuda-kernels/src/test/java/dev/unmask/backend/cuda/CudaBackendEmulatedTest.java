@@ -412,6 +412,10 @@ class CudaBackendEmulatedTest {
         Tensor x = random(2, 3, 5);
         same("permute", EXACT, b -> t -> b.permute(t.get(0), 2, 0, 1), x);
         same("slice", EXACT, b -> t -> b.slice(t.get(0), 1, 1, 3), x);
+        same("slice last axis", EXACT, b -> t -> b.slice(t.get(0), -1, 4, 5), x);
+        same("slice first axis", EXACT, b -> t -> b.slice(t.get(0), 0, 1, 2), x);
+        same("slice empty", EXACT, b -> t -> b.slice(t.get(0), 2, 3, 3), x);
+        same("slice I32 (CPU path)", EXACT, b -> t -> b.slice(t.get(0), 1, 2, 13), ints(9, 3, 13));
         same("pad", EXACT, b -> t -> b.pad(t.get(0), new int[] {0, 1, 2}, new int[] {1, 0, 1}, -3f), x);
         same("concat", EXACT, b -> t -> b.concat(List.of(t.get(0), t.get(1)), 2), x, random(2, 3, 1));
         same("expand", EXACT, b -> t -> b.expand(t.get(0), Shape.of(4, 3, 5)), random(3, 1));

@@ -200,8 +200,12 @@ public final class EmulatedRuntime implements DeviceRuntime {
     @Override
     public void launch(String kernel, Dim3 grid, Dim3 block, int sharedBytes, KernelArgs args) {
         for (KernelArgs.Arg a : args.list()) {
-            if (a.kind() == KernelArgs.Kind.POINTER && a.value() != 0 && !allocations.containsKey(a.value())) {
-                throw new DeviceException("launch " + kernel + ": argument is not a live device pointer: " + a.value());
+            if (a.kind() == KernelArgs.Kind.POINTER && a.value() != 0) {
+                Long size = allocations.get(a.value());
+                if (size == null || a.byteOffset() >= size) {
+                    throw new DeviceException("launch " + kernel + ": argument is not inside a live allocation: "
+                            + a.value() + " + " + a.byteOffset());
+                }
             }
         }
         launch0(kernel, grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(), sharedBytes, args.signature(),
