@@ -183,6 +183,11 @@ JNIEXPORT void JNICALL Java_dev_unmask_backend_cuda_EmulatedRuntime_zero0(JNIEnv
     std::memset(address(handle), 0, static_cast<size_t>(bytes));
 }
 
+// 0 parallel (the OS interleaves threads), 1 forward, 2 reverse (one thread at a time, in that order).
+JNIEXPORT void JNICALL Java_dev_unmask_backend_cuda_EmulatedRuntime_setSchedule0(JNIEnv*, jclass, jint schedule) {
+    emu::set_schedule(schedule == 1 ? emu::Schedule::Forward : schedule == 2 ? emu::Schedule::Reverse : emu::Schedule::Parallel);
+}
+
 JNIEXPORT void JNICALL Java_dev_unmask_backend_cuda_EmulatedRuntime_launch0(JNIEnv* env, jclass, jstring kernelName, jint gx,
                                                                            jint gy, jint gz, jint bx, jint by, jint bz,
                                                                            jint sharedBytes, jstring signature,

@@ -448,6 +448,54 @@ class CudaBackendEmulatedTest {
         assertEquals(13, kept.toFloatArray().length);
     }
 
+    /** Barrier-using kernels under both deterministic thread orders: a missing barrier fails one of them. */
+    @Test
+    void barrierKernelsAgreeUnderForwardAndReverseThreadOrders() {
+        EmulatedRuntime runtime = (EmulatedRuntime) cuda.runtime();
+        Tensor q = random(1, 1, 70, 5);
+        Tensor k = random(1, 1, 70, 5);
+        Tensor v = random(1, 1, 70, 3);
+        Tensor gradOut = random(1, 1, 70, 3);
+        Tensor[] codes = separatedCodes();
+        AttentionResult expected = REFERENCE.causalAttention(q, k, v, 0.5f);
+        AttentionGradients expectedGrad = REFERENCE.causalAttentionBackward(q, k, v, 0.5f, expected, gradOut);
+        try {
+            for (EmulatedRuntime.Schedule schedule : List.of(EmulatedRuntime.Schedule.FORWARD, EmulatedRuntime.Schedule.REVERSE)) {
+                runtime.setSchedule(schedule);
+                same("vqNearest " + schedule, EXACT, b -> t -> b.vqNearest(t.get(0), t.get(1)), codes[0], codes[1]);
+                same("minAvgPool " + schedule, FLOAT_SUM, b -> t -> b.minAvgPool(t.get(0), 3, 7), random(1, 1, 17, 18));
+                same("row sum " + schedule, FLOAT_SUM, b -> t -> b.reduce(ReduceOp.SUM, t.get(0), new int[] {1}, false), random(2, 300));
+                same("softmax " + schedule, TRANSCENDENTAL, b -> t -> b.softmax(t.get(0), 1), random(2, 300));
+                same("matmul " + schedule, FLOAT_SUM, b -> t -> b.matmul(t.get(0), t.get(1), false, false), random(65, 17), random(17, 3));
+                AttentionResult actual = cuda.causalAttention(onCuda(q), onCuda(k), onCuda(v), 0.5f);
+                assertClose("attention " + schedule, expected.out(), actual.out(), ATTENTION);
+                AttentionGradients grad = cuda.causalAttentionBackward(onCuda(q), onCuda(k), onCuda(v), 0.5f, actual, onCuda(gradOut));
+                assertClose("attention dk " + schedule, expectedGrad.key(), grad.key(), ATTENTION);
+                assertClose("attention dq " + schedule, expectedGrad.query(), grad.query(), ATTENTION);
+            }
+        } finally {
+            runtime.setSchedule(EmulatedRuntime.Schedule.PARALLEL);
+        }
+    }
+
+    /** 130 vectors, each within 0.05 of one of 33 codes that are at least 1 apart: no near ties. */
+    private static Tensor[] separatedCodes() {
+        float[] codebook = new float[33 * 3];
+        for (int k = 0; k < 33; k++) {
+            codebook[3 * k] = k;
+            codebook[3 * k + 1] = k % 3;
+            codebook[3 * k + 2] = -k / 2f;
+        }
+        float[] z = new float[130 * 3];
+        for (int n = 0; n < 130; n++) {
+            int k = RANDOM.nextInt(33);
+            for (int j = 0; j < 3; j++) {
+                z[3 * n + j] = codebook[3 * k + j] + (RANDOM.nextFloat() - 0.5f) * 0.1f;
+            }
+        }
+        return new Tensor[] {REFERENCE.fromFloats(z, Shape.of(130, 3)), REFERENCE.fromFloats(codebook, Shape.of(33, 3))};
+    }
+
     @Test
     void closingTheBackendFreesOpenScopesSoClosingThemLaterIsHarmless() {
         CudaBackend backend = new CudaBackend(EmulatedRuntime.create());

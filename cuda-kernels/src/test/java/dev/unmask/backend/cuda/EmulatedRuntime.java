@@ -33,6 +33,15 @@ public final class EmulatedRuntime implements DeviceRuntime {
 
     private final Map<Long, Long> allocations = new ConcurrentHashMap<>();
 
+    /**
+     * How the emulator runs the threads of a block (process-wide): {@code PARALLEL} lets the OS interleave
+     * them; {@code FORWARD} and {@code REVERSE} run one thread at a time in thread order (or reverse) until
+     * it blocks, so a missing barrier makes a reader run before its writer under one of the two.
+     */
+    public enum Schedule {
+        PARALLEL, FORWARD, REVERSE
+    }
+
     private EmulatedRuntime() {
     }
 
@@ -212,6 +221,11 @@ public final class EmulatedRuntime implements DeviceRuntime {
                 args.packed());
     }
 
+    /** Sets the thread schedule of every later launch (of every emulated runtime in this process). */
+    public void setSchedule(Schedule schedule) {
+        setSchedule0(schedule.ordinal());
+    }
+
     /** Launches run to completion before {@link #launch} returns. */
     @Override
     public void synchronize() {
@@ -240,6 +254,8 @@ public final class EmulatedRuntime implements DeviceRuntime {
     private static native void copyBytes(long destination, long source, long bytes);
 
     private static native void zero0(long pointer, long bytes);
+
+    private static native void setSchedule0(int schedule);
 
     private static native void launch0(String kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ,
                                        int sharedBytes, String signature, byte[] packed);
