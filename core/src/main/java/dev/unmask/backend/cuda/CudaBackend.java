@@ -23,6 +23,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +66,7 @@ public final class CudaBackend implements Backend {
         this.root = new DeviceScope(runtime);
     }
 
+    /** The runtime this backend launches on. */
     public DeviceRuntime runtime() {
         return runtime;
     }
@@ -168,7 +171,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor full(Shape shape, DType dtype, float value) {
-        if (value == 0f && Float.floatToRawIntBits(value) == 0) {
+        if (Float.floatToRawIntBits(value) == 0) {  // +0 only: -0 is not all-zero bytes
             return zeros(shape, dtype);
         }
         return fromCpu(cpu.full(shape, dtype, value));
@@ -193,7 +196,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Runs {@code op} on the CPU backend: inputs copied there, the result copied back. */
-    private Tensor viaCpu(java.util.function.Function<List<Tensor>, Tensor> op, Tensor... inputs) {
+    private Tensor viaCpu(Function<List<Tensor>, Tensor> op, Tensor... inputs) {
         List<Tensor> host = new ArrayList<>(inputs.length);
         for (Tensor t : inputs) {
             host.add(t == null ? null : toCpu(t));
@@ -472,7 +475,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Fails after the launch when the kernel reported an index out of range. */
-    private Tensor withStatus(String op, int bound, java.util.function.LongFunction<Tensor> body) {
+    private Tensor withStatus(String op, int bound, LongFunction<Tensor> body) {
         Tensor status = zeros(Shape.of(1), DType.I32);
         Tensor out = body.apply(handle(status));
         int[] flag = toInts(status);
