@@ -735,14 +735,39 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- fused ops
 
+    /**
+     * Inputs whose squared norms or dot products could overflow float (vq_nearest's distances would be
+     * inf - inf) run on the CPU; finding out costs two device reductions and one small copy.
+     */
     @Override
     public Tensor vqNearest(Tensor z, Tensor codebook) {
         OpChecks.checkVqNearest(z, codebook);
+        if (!distancesFitFloat(z, codebook)) {
+            return viaCpu(h -> cpu.vqNearest(h.get(0), h.get(1)), z, codebook);
+        }
         int n = z.dim(0);
         Tensor out = allocate(Shape.of(n), DType.I32);
         launch("vq_nearest", Dim3.cover(n, VQ_ROWS), Dim3.of(VQ_ROWS), 0, new KernelArgs().pointer(handle(z))
                 .pointer(handle(codebook)).i32(n).i32(codebook.dim(0)).i32(z.dim(1)).pointer(handle(out)));
         return out;
+    }
+
+    /** Whether {@code ||e||^2 + 2 |z.e|} stays below the float range for every pair (false with NaN inputs). */
+    private boolean distancesFitFloat(Tensor z, Tensor codebook) {
+        double zMax;
+        double eMax;
+        try (DeviceScope temporaries = openScope()) {
+            zMax = maxAbs(z);
+            eMax = maxAbs(codebook);
+        }
+        return (eMax * eMax + 2 * zMax * eMax) * z.dim(1) < Float.MAX_VALUE;
+    }
+
+    private double maxAbs(Tensor x) {
+        if (x.numel() == 0) {
+            return 0;
+        }
+        return toFloats(reduce(ReduceOp.MAX, unary(UnaryOp.ABS, x), new int[0], false))[0];
     }
 
     /** Assignments are range-checked on the host first (the kernel adds at the row they name). */

@@ -152,6 +152,13 @@ class CudaBackendEmulatedTest {
         }
     }
 
+    @Test
+    void vqNearestBeyondTheFloatRangeOfSquaresRunsOnTheCpu() {
+        Tensor z = REFERENCE.binary(BinaryOp.MUL, random(31, 5), REFERENCE.fromFloats(new float[] {1e20f}, Shape.scalar()));
+        Tensor codebook = REFERENCE.binary(BinaryOp.MUL, random(13, 5), REFERENCE.fromFloats(new float[] {1e20f}, Shape.scalar()));
+        same("vqNearest of huge values", EXACT, b -> t -> b.vqNearest(t.get(0), t.get(1)), z, codebook);
+    }
+
     private static double distance(float[] z, float[] e, int n, int k, int d) {
         double s = 0;
         for (int j = 0; j < d; j++) {
