@@ -29,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The CUDA backend: tensors in device memory, ops as launches of the hand-written kernels of
- * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (pad, concat,
- * I32 permute, slice and expand, and the shapes a kernel does not cover, listed at each op) copy their
+ * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (pad, I32
+ * permute, slice, expand and concat, and the shapes a kernel does not cover, listed at each op) copy their
  * inputs to a {@link CpuBackend}, compute there and copy the result back.
  *
  * <p>Memory: every tensor this backend creates belongs to the innermost {@link #openScope() scope}
@@ -59,6 +59,7 @@ public final class CudaBackend implements Backend {
     private final ThreadLocal<Deque<DeviceScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
     private final Set<DeviceScope> openScopes = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private DeviceBuffer one;
 
     /** A backend over {@code runtime}; the backend closes the runtime when it is closed. */
     public CudaBackend(DeviceRuntime runtime) {
@@ -122,6 +123,15 @@ public final class CudaBackend implements Backend {
         Tensor t = allocate(shape, dtype);
         runtime.zero(handle(t), (long) shape.numel() * dtype.bytes());
         return t;
+    }
+
+    /** The device pointer of a float 1, owned by the backend (not by any scope) and made once. */
+    private synchronized long one() {
+        if (one == null) {
+            one = root.allocate(DType.F32.bytes());
+            runtime.copyToDevice(one.handle(), new float[] {1f});
+        }
+        return one.handle();
     }
 
     private long handle(Tensor x) {
@@ -284,23 +294,29 @@ public final class CudaBackend implements Backend {
 
     /**
      * A new F32 tensor of {@code shape} whose element at index (i_0, ...) is
-     * {@code x[firstElement + sum_a i_a strides[a]]}:
-     * {@code binary_f32} multiplying by a stride-0 one, which is exact ({@code v * 1 == v}, NaN stays NaN).
-     * Null when the rank exceeds MAX_RANK.
+     * {@code x[firstElement + sum_a i_a strides[a]]}; null when the rank exceeds MAX_RANK.
      */
     private Tensor stridedCopy(Tensor x, long firstElement, Shape shape, int[] strides) {
-        int[] g = broadcastFields(shape, strides, new int[shape.rank()]);
-        if (g == null) {
+        if (shape.rank() > MAX_RANK) {
             return null;
         }
         Tensor y = allocate(shape, DType.F32);
-        if (shape.numel() == 0) {
-            return y;
-        }
-        Tensor one = fromFloats(new float[] {1f}, Shape.scalar());
-        launchElementwise("binary_f32", shape.numel(), new KernelArgs().pointer(handle(x), 4 * firstElement).pointer(handle(one))
-                .pointer(handle(y)).i64(shape.numel()).i32(BinaryOp.MUL.ordinal()).intStruct(g));
+        stridedCopyInto(y, 0, x, firstElement, shape, strides);
         return y;
+    }
+
+    /**
+     * Writes {@code shape.numel()} consecutive elements of {@code y} from {@code yFirst} on, the element at
+     * index (i_0, ...) of {@code shape} being {@code x[xFirst + sum_a i_a strides[a]]}: {@code binary_f32}
+     * multiplying by a stride-0 one, which is exact ({@code v * 1 == v}, NaN stays NaN). Rank at most MAX_RANK.
+     */
+    private void stridedCopyInto(Tensor y, long yFirst, Tensor x, long xFirst, Shape shape, int[] strides) {
+        if (shape.numel() == 0) {
+            return;
+        }
+        int[] g = broadcastFields(shape, strides, new int[shape.rank()]);
+        launchElementwise("binary_f32", shape.numel(), new KernelArgs().pointer(handle(x), 4 * xFirst).pointer(one())
+                .pointer(handle(y), 4 * yFirst).i64(shape.numel()).i32(BinaryOp.MUL.ordinal()).intStruct(g));
     }
 
     private Tensor binaryKernel(int code, Tensor a, Tensor b, String name) {
@@ -460,10 +476,35 @@ public final class CudaBackend implements Backend {
         return viaCpu(h -> cpu.pad(h.get(0), before, after, value), x);
     }
 
-    /** No kernel yet: runs on the CPU. */
+    /**
+     * F32: strided copies. Each input, read with the concatenation axis first, fills one contiguous block
+     * of a [total, outer, inner] staging tensor, which is then read back as [outer, total, inner] (no
+     * staging when {@code outer == 1}). I32 runs on the CPU.
+     */
     @Override
     public Tensor concat(List<Tensor> xs, int axis) {
-        return viaCpu(h -> cpu.concat(h, axis), xs.toArray(new Tensor[0]));
+        Shape shape = OpChecks.concatShape(xs, axis);
+        if (xs.get(0).dtype() != DType.F32) {
+            return viaCpu(h -> cpu.concat(h, axis), xs.toArray(new Tensor[0]));
+        }
+        int a = shape.normaliseAxis(axis);
+        int outer = shape.numel(0, a);
+        int total = shape.dim(a);
+        int inner = shape.numel(a + 1, shape.rank());
+        Tensor y = allocate(shape, DType.F32);
+        try (DeviceScope temporaries = openScope()) {
+            Tensor stage = outer == 1 ? y : allocate(Shape.of(total, outer, inner), DType.F32);
+            long offset = 0;
+            for (Tensor x : xs) {
+                int n = x.dim(a);
+                stridedCopyInto(stage, offset * outer * inner, x, 0, Shape.of(n, outer, inner), new int[] {inner, n * inner, 1});
+                offset += n;
+            }
+            if (stage != y) {
+                stridedCopyInto(y, 0, stage, 0, Shape.of(outer, total, inner), new int[] {inner, outer * inner, 1});
+            }
+        }
+        return y;
     }
 
     /** F32 up to rank 8: a {@link #stridedCopy}; I32 and higher ranks run on the CPU. */
