@@ -29,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The CUDA backend: tensors in device memory, ops as launches of the hand-written kernels of
- * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (pad, I32
- * permute, slice, expand and concat, and the shapes a kernel does not cover, listed at each op) copy their
+ * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (I32 permute,
+ * slice, expand, concat and pad, and the shapes a kernel does not cover, listed at each op) copy their
  * inputs to a {@link CpuBackend}, compute there and copy the result back.
  *
  * <p>Memory: every tensor this backend creates belongs to the innermost {@link #openScope() scope}
@@ -470,10 +470,28 @@ public final class CudaBackend implements Backend {
         return y != null ? y : viaCpu(h -> cpu.slice(h.get(0), axis, start, end), x);
     }
 
-    /** No kernel yet: runs on the CPU. */
+    /** F32: one {@link #concat} with constant blocks per padded axis. I32 runs on the CPU. */
     @Override
     public Tensor pad(Tensor x, int[] before, int[] after, float value) {
-        return viaCpu(h -> cpu.pad(h.get(0), before, after, value), x);
+        Shape shape = OpChecks.paddedShape(x.shape(), before, after);
+        if (x.dtype() != DType.F32) {
+            return viaCpu(h -> cpu.pad(h.get(0), before, after, value), x);
+        }
+        Tensor y = allocate(shape, DType.F32);
+        try (DeviceScope temporaries = openScope()) {
+            Tensor current = x;
+            for (int axis = 0; axis < shape.rank(); axis++) {
+                if (before[axis] > 0 || after[axis] > 0) {
+                    List<Tensor> pieces = new ArrayList<>(3);
+                    pieces.add(full(current.shape().withDim(axis, before[axis]), DType.F32, value));
+                    pieces.add(current);
+                    pieces.add(full(current.shape().withDim(axis, after[axis]), DType.F32, value));
+                    current = concat(pieces, axis);
+                }
+            }
+            runtime.copyDeviceToDevice(handle(y), handle(current), 4L * shape.numel());
+        }
+        return y;
     }
 
     /**

@@ -424,6 +424,10 @@ class CudaBackendEmulatedTest {
         same("slice empty", EXACT, b -> t -> b.slice(t.get(0), 2, 3, 3), x);
         same("slice I32 (CPU path)", EXACT, b -> t -> b.slice(t.get(0), 1, 2, 13), ints(9, 3, 13));
         same("pad", EXACT, b -> t -> b.pad(t.get(0), new int[] {0, 1, 2}, new int[] {1, 0, 1}, -3f), x);
+        same("pad with zeros, spatial only", EXACT, b -> t -> b.pad(t.get(0), new int[] {0, 0, 1, 2}, new int[] {0, 0, 0, 1}, 0f),
+                random(2, 3, 13, 4));
+        same("pad nothing", EXACT, b -> t -> b.pad(t.get(0), new int[3], new int[3], 1f), x);
+        same("pad I32 (CPU path)", EXACT, b -> t -> b.pad(t.get(0), new int[] {1}, new int[] {2}, 7f), ints(9, 13));
         same("concat last axis", EXACT, b -> t -> b.concat(List.of(t.get(0), t.get(1)), 2), x, random(2, 3, 1));
         same("concat middle axis", EXACT, b -> t -> b.concat(List.of(t.get(0), t.get(1), t.get(2)), 1), x, random(2, 1, 5),
                 random(2, 4, 5));
