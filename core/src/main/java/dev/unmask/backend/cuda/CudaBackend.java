@@ -19,6 +19,7 @@ import dev.unmask.tensor.Tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -380,7 +381,8 @@ public final class CudaBackend implements Backend {
 
     /**
      * Axes that form one contiguous run reduce on the device ({@code reduce_rows_f32} when they end the
-     * shape, {@code reduce_strided_f32} otherwise); other axis sets and empty reductions run on the CPU.
+     * shape, {@code reduce_strided_f32} otherwise); other axis sets are first permuted behind the kept
+     * axes. Empty tensors, and other axis sets past rank 8, run on the CPU.
      */
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
@@ -388,8 +390,11 @@ public final class CudaBackend implements Backend {
         OpChecks.requireDType(name, x, DType.F32);
         int[] reduced = OpChecks.reductionAxes(name, x.shape(), axes);
         boolean contiguous = reduced.length > 0 && reduced[reduced.length - 1] - reduced[0] == reduced.length - 1;
-        if (!contiguous || x.numel() == 0) {
+        if (x.numel() == 0 || (!contiguous && x.rank() > MAX_RANK)) {
             return viaCpu(h -> cpu.reduce(op, h.get(0), axes, keepDims), x);
+        }
+        if (!contiguous) {
+            return reduceAfterPermute(op, x, reduced, keepDims);
         }
         int outer = x.shape().numel(0, reduced[0]);
         int extent = x.shape().numel(reduced[0], reduced[reduced.length - 1] + 1);
@@ -401,6 +406,28 @@ public final class CudaBackend implements Backend {
         } else {
             launchElementwise("reduce_strided_f32", (long) outer * inner, new KernelArgs().pointer(handle(x))
                     .i32(outer).i32(extent).i32(inner).i32(op.ordinal()).pointer(handle(y)));
+        }
+        return y;
+    }
+
+    /** Moves the reduced axes behind the kept ones (a strided copy), then reduces that trailing run. */
+    private Tensor reduceAfterPermute(ReduceOp op, Tensor x, int[] reduced, boolean keepDims) {
+        int[] order = new int[x.rank()];
+        int next = 0;
+        for (int axis = 0; axis < x.rank(); axis++) {
+            if (Arrays.binarySearch(reduced, axis) < 0) {
+                order[next++] = axis;
+            }
+        }
+        int[] trailing = new int[reduced.length];
+        for (int i = 0; i < reduced.length; i++) {
+            order[next] = reduced[i];
+            trailing[i] = next++;
+        }
+        Tensor y = allocate(OpChecks.reducedShape(x.shape(), reduced, keepDims), DType.F32);
+        try (DeviceScope temporaries = openScope()) {
+            Tensor r = reduce(op, permute(x, order), trailing, false);
+            runtime.copyDeviceToDevice(handle(y), handle(r), 4L * y.numel());
         }
         return y;
     }
@@ -761,18 +788,50 @@ public final class CudaBackend implements Backend {
         return softmaxRows(x, axis, true);
     }
 
-    /** {@code softmax_rows_f32} along the last axis; other axes and empty tensors run on the CPU. */
+    /**
+     * {@code softmax_rows_f32} along the last axis; another axis is permuted last and back (up to rank 8).
+     * Empty tensors and the remaining cases run on the CPU.
+     */
     private Tensor softmaxRows(Tensor x, int axis, boolean logarithm) {
         String name = logarithm ? "logSoftmax" : "softmax";
         OpChecks.requireDType(name, x, DType.F32);
         int a = OpChecks.axis(name, x.shape(), axis);
-        if (a != x.rank() - 1 || x.numel() == 0) {
+        if (x.numel() == 0 || (a != x.rank() - 1 && x.rank() > MAX_RANK)) {
             return viaCpu(h -> logarithm ? cpu.logSoftmax(h.get(0), axis) : cpu.softmax(h.get(0), axis), x);
+        }
+        if (a != x.rank() - 1) {
+            return softmaxAfterPermute(x, a, logarithm);
         }
         int cols = x.dim(a);
         Tensor y = allocate(x.shape(), DType.F32);
         launch("softmax_rows_f32", Dim3.of(x.numel() / cols), Dim3.of(ROW_THREADS), 0,
                 new KernelArgs().pointer(handle(x)).i32(cols).i32(logarithm ? 1 : 0).pointer(handle(y)));
+        return y;
+    }
+
+    /** Softmax of the rows of {@code x} with {@code axis} moved last, strided back into x's layout. */
+    private Tensor softmaxAfterPermute(Tensor x, int axis, boolean logarithm) {
+        int rank = x.rank();
+        int[] toLast = new int[rank];
+        int[] position = new int[rank];  // where each axis of x sits in the permuted layout
+        for (int i = 0, j = 0; i < rank; i++) {
+            if (i != axis) {
+                position[i] = j;
+                toLast[j++] = i;
+            }
+        }
+        toLast[rank - 1] = axis;
+        position[axis] = rank - 1;
+        Tensor y = allocate(x.shape(), DType.F32);
+        try (DeviceScope temporaries = openScope()) {
+            Tensor rows = softmaxRows(permute(x, toLast), -1, logarithm);
+            int[] permutedStrides = rows.shape().strides();
+            int[] strides = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                strides[i] = permutedStrides[position[i]];
+            }
+            stridedCopyInto(y, 0, rows, 0, x.shape(), strides);
+        }
         return y;
     }
 
