@@ -263,7 +263,12 @@ public final class OpChecks {
     /** Checks that {@code gradOut} has the shape {@link Op#conv2d} gives for {@code inputShape} and {@code weightShape}. */
     public static void checkConv2dBackward(String op, Tensor gradOut, Shape inputShape, Shape weightShape, Conv2dParams p) {
         requireDType(op, gradOut, DType.F32);
-        Shape expected = conv2dShape(inputShape, weightShape, null, p);
+        Shape expected;
+        try {
+            expected = conv2dShape(inputShape, weightShape, null, p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
         if (!gradOut.shape().equals(expected)) {
             throw new IllegalArgumentException(op + ": output gradient " + gradOut.shape() + " does not match conv2d of "
                     + inputShape + " by " + weightShape + " with " + p + ", which gives " + expected);

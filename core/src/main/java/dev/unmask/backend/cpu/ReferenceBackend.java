@@ -22,6 +22,11 @@ import java.util.List;
 /**
  * The reference CPU backend: every op as plain, obvious loops. It is the oracle that every faster
  * implementation (threaded, blocked, SIMD, CUDA) is tested against, so clarity wins over speed here.
+ *
+ * <p>To be as exact as an oracle can be, sums, dot products, softmax denominators and gradient
+ * accumulations run in double and are rounded to float once, at the end. Where {@link dev.unmask.ops.Op}
+ * leaves NaN open, this backend follows PyTorch: argmax/argmin and max/min pooling treat NaN as the
+ * extreme value (the first NaN wins).
  */
 public class ReferenceBackend implements Backend {
 
@@ -519,7 +524,7 @@ public class ReferenceBackend implements Backend {
         float[] in = CpuStorage.floats(x);
         float[] w = CpuStorage.floats(weight);
         double[] acc = new double[shape.numel()];
-        addBias(acc, bias, shape);
+        addBias("conv2d", acc, bias, shape);
         forEachConvTap(x.shape(), weight.shape(), shape, params,
                 (out, wi, ii) -> acc[out] += (double) in[ii] * w[wi]);
         return wrap(toFloats(acc), shape);
@@ -561,18 +566,18 @@ public class ReferenceBackend implements Backend {
         float[] in = CpuStorage.floats(x);
         float[] w = CpuStorage.floats(weight);
         double[] acc = new double[shape.numel()];
-        addBias(acc, bias, shape);
+        addBias("convTranspose2d", acc, bias, shape);
         forEachConvTap(shape, weight.shape(), x.shape(), params,
                 (out, wi, ii) -> acc[ii] += (double) in[out] * w[wi]);
         return wrap(toFloats(acc), shape);
     }
 
     /** Adds {@code bias[c]} (if any) to every element of channel c of an NCHW accumulator. */
-    private static void addBias(double[] acc, Tensor bias, Shape shape) {
+    private static void addBias(String op, double[] acc, Tensor bias, Shape shape) {
         if (bias == null) {
             return;
         }
-        OpChecks.requireDType("bias", bias, DType.F32);
+        OpChecks.requireDType(op, bias, DType.F32);
         float[] b = CpuStorage.floats(bias);
         int channels = shape.dim(1);
         int plane = shape.dim(2) * shape.dim(3);
@@ -865,7 +870,7 @@ public class ReferenceBackend implements Backend {
                     }
                     out[rows.valueIndex(h, i, c)] = (float) acc;
                 }
-                logSumExp[h * rows.length + i] = (float) rows.logSumExp(h, i);
+                logSumExp[h * rows.length + i] = (float) AttentionRows.logSumExp(rows.scores(h, i));
             }
         }
         return new AttentionResult(wrap(out, value.shape()), wrap(logSumExp, Shape.of(query.dim(0), query.dim(1), query.dim(2))));
@@ -955,9 +960,8 @@ public class ReferenceBackend implements Backend {
             return s;
         }
 
-        /** {@code log sum_{j<i} exp(s_ij)}, with the maximum subtracted; row i &gt;= 1. */
-        double logSumExp(int head, int i) {
-            double[] s = scores(head, i);
+        /** {@code log sum_j exp(s_j)} of a non-empty row of scores, with the maximum subtracted. */
+        static double logSumExp(double[] s) {
             double max = Double.NEGATIVE_INFINITY;
             for (double x : s) {
                 max = Math.max(max, x);
@@ -972,7 +976,7 @@ public class ReferenceBackend implements Backend {
         /** {@code softmax_j(s_ij)} over the keys j &lt; i; row i &gt;= 1. */
         double[] probabilities(int head, int i) {
             double[] s = scores(head, i);
-            double lse = logSumExp(head, i);
+            double lse = logSumExp(s);
             for (int j = 0; j < i; j++) {
                 s[j] = Math.exp(s[j] - lse);
             }

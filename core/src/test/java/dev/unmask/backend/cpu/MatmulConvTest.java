@@ -251,6 +251,10 @@ class MatmulConvTest {
                 () -> backend.conv2dBackwardInput(wrongGrad, w, x.shape(), p));
         assertThrowsNaming(IllegalArgumentException.class, "conv2dBackwardWeight",
                 () -> backend.conv2dBackwardWeight(x, wrongGrad, w.shape(), p));
+        assertThrowsNaming(IllegalArgumentException.class, "conv2dBackwardInput",
+                () -> backend.conv2dBackwardInput(wrongGrad, w, Shape.of(1, 2, 5), p));
+        assertThrowsNaming(IllegalArgumentException.class, "conv2d",
+                () -> backend.conv2d(x, w, backend.full(Shape.of(3), DType.I32, 0), p));
         assertThrowsNaming(IllegalArgumentException.class, "convTranspose2d",
                 () -> backend.convTranspose2d(x, backend.full(Shape.of(3, 2, 3, 3), DType.F32, 1), null, p));
     }

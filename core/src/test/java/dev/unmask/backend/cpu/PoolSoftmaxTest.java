@@ -60,6 +60,17 @@ class PoolSoftmaxTest {
     }
 
     @Test
+    void maxAndMinPoolPropagateNaN() {
+        Tensor x = tensor(backend, new float[] {1, Float.NaN, 3, 4, 5, 6, 7, 8}, 1, 1, 2, 4);
+        float[] max = backend.maxPool2d(x, Pool2dParams.of(2, 2, 0)).toFloatArray();
+        float[] min = backend.minPool2d(x, Pool2dParams.of(2, 2, 0)).toFloatArray();
+        assertEquals(Float.NaN, max[0]);
+        assertEquals(8f, max[1]);
+        assertEquals(Float.NaN, min[0]);
+        assertEquals(3f, min[1]);
+    }
+
+    @Test
     void avgPoolByHandWithAndWithoutCountingPadding() {
         Tensor x = tensor(backend, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3);
         Tensor counted = backend.avgPool2d(x, new Pool2dParams(3, 3, 2, 2, 1, 1, true));

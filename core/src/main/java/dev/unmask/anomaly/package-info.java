@@ -1,0 +1,19 @@
+/**
+ * Latent-restoration anomaly scoring (Marimont and Tarroni 2021, as their code does it; DESIGN section 6).
+ *
+ * <p>The models are seen through three small seams: {@link dev.unmask.anomaly.CodeEncoder} (images to code
+ * grids), {@link dev.unmask.anomaly.CodePrior} (causal logits over a grid) and
+ * {@link dev.unmask.anomaly.CodeDecoder} (grids to images). Over them:
+ * <ul>
+ *   <li>{@link dev.unmask.anomaly.LatentNll}: per-latent NLL from one prior pass;</li>
+ *   <li>{@link dev.unmask.anomaly.SampleScore}: the sum of the NLL values above lambdaS;</li>
+ *   <li>{@link dev.unmask.anomaly.RestorationScorer}: n restored copies (resampling latents whose NLL
+ *       exceeds lambdaP), with a naive and an efficient {@link dev.unmask.anomaly.RestorationSchedule} that
+ *       agree code for code, and the {@link dev.unmask.anomaly.PixelScoreMap};</li>
+ *   <li>{@link dev.unmask.anomaly.LatentThresholds} and {@link dev.unmask.anomaly.Calibration} (with its
+ *       JSON form for model bundles); {@link dev.unmask.anomaly.LatentAnomalyScorer} ties it together.</li>
+ * </ul>
+ * Random draws are keyed by (seed, image, copy, position), so no result depends on batching, scheduling
+ * or threads.
+ */
+package dev.unmask.anomaly;

@@ -1,0 +1,152 @@
+package dev.unmask.models.pixelsnail;
+
+import dev.unmask.autograd.Variable;
+import dev.unmask.nn.Layer;
+import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * rosinality's {@code CausalConv2d}: zero padding that keeps the kernel on rows at or above the output
+ * row, then a {@link WeightNormConv2d} (child {@code conv}, so parameters {@code conv.conv.weight_g},
+ * {@code conv.conv.weight_v}, {@code conv.conv.bias}). The output has the input's height and width.
+ * <ul>
+ *   <li>{@link Padding#DOWN}: {@code kh - 1} rows above, {@code kw / 2} columns each side.</li>
+ *   <li>{@link Padding#DOWN_RIGHT}: {@code kh - 1} rows above, {@code kw - 1} columns on the left.</li>
+ *   <li>{@link Padding#CAUSAL}: as DOWN, and the taps of the kernel's last row from the centre rightwards
+ *       are zero, so the output at (y, x) sees rows above and the current row left of x only.</li>
+ * </ul>
+ * As rosinality does, CAUSAL zeroes those taps of {@code weight_v} in place before every forward pass (and
+ * at construction) rather than masking inside the graph: the value is the same, and the gradient of the
+ * zeroed entries is {@code g / ||v|| * dL/dw}, not zero, exactly as PyTorch reports it; the next forward
+ * pass zeroes whatever an optimizer step wrote there.
+ */
+public final class CausalConv2d extends Layer {
+    /** Which part of the kernel window lies above and left of the output position. */
+    public enum Padding { DOWN, DOWN_RIGHT, CAUSAL }
+
+    private final int in;
+    private final int kernelH;
+    private final int kernelW;
+    private final int top;
+    private final int left;
+    private final int right;
+    private final Padding padding;
+    private final WeightNormConv2d conv;
+    private Tensor causalMask;
+    private Tensor zero;
+
+    public CausalConv2d(int in, int out, int kernelH, int kernelW, Padding padding, SplittableRandom rng) {
+        if (in < 1 || out < 1 || kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException("CausalConv2d: invalid channels " + in + " -> " + out
+                    + " or kernel " + kernelH + "x" + kernelW);
+        }
+        if (padding != Padding.DOWN_RIGHT && kernelW % 2 == 0) {
+            throw new IllegalArgumentException("CausalConv2d: " + padding
+                    + " padding centres the kernel and needs an odd width, got " + kernelW);
+        }
+        this.in = in;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.padding = padding;
+        this.top = kernelH - 1;
+        this.left = padding == Padding.DOWN_RIGHT ? kernelW - 1 : kernelW / 2;
+        this.right = padding == Padding.DOWN_RIGHT ? 0 : kernelW / 2;
+        this.conv = registerModule("conv", new WeightNormConv2d(in, out, kernelH, kernelW, 0, 0, true, rng));
+        zeroCausalTaps();
+    }
+
+    /** The weight-normalised convolution after the padding. */
+    public WeightNormConv2d conv() {
+        return conv;
+    }
+
+    /** {@code x} [B, in, H, W] to [B, out, H, W]; with CAUSAL padding, first zeroes the masked taps of weight_v. */
+    @Override
+    public Variable forward(Variable x) {
+        if (x.rank() != 4 || x.dim(1) != in) {
+            throw new IllegalArgumentException("CausalConv2d: expected [B, " + in + ", H, W], got " + x.shape());
+        }
+        zeroCausalTaps();
+        return conv.forward(x.pad(new int[] {0, 0, top, left}, new int[] {0, 0, 0, right}, 0f));
+    }
+
+    /**
+     * The same convolution applied to the one-hot encoding of {@code codes} (I32 [B, H, W] in
+     * [0, in)), computed without the one-hot tensor: the output at (y, x) is the bias plus, for every
+     * kernel tap (i, j) over a position inside the grid, the weight column {@code w[:, code, i, j]} of the
+     * code there; padded taps add nothing. The gradient flows to the weight (g, v) and bias. With CAUSAL
+     * padding, first zeroes the masked taps of weight_v.
+     *
+     * @return [B, out, H, W]
+     */
+    public Variable forwardOneHot(Tensor codes) {
+        int[] code = checkedCodes(codes, in);
+        zeroCausalTaps();
+        int batch = codes.dim(0);
+        int height = codes.dim(1);
+        int width = codes.dim(2);
+        int taps = kernelH * kernelW;
+        int zeroRow = taps * in;
+        int[] rows = new int[batch * height * width * taps];
+        int n = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    for (int i = 0; i < kernelH; i++) {
+                        for (int j = 0; j < kernelW; j++) {
+                            int yy = y - top + i;
+                            int xx = x - left + j;
+                            boolean inside = yy >= 0 && yy < height && xx >= 0 && xx < width;
+                            int tap = i * kernelW + j;
+                            rows[n++] = inside ? tap * in + code[(b * height + yy) * width + xx] : zeroRow;
+                        }
+                    }
+                }
+            }
+        }
+        Variable weight = conv.weight();
+        int out = weight.dim(0);
+        // row (tap * in + code) of the table is w[:, code, i, j]; the extra last row of zeros serves padded taps
+        Variable table = weight.permute(2, 3, 1, 0).reshape(zeroRow, out).pad(new int[] {0, 0}, new int[] {1, 0}, 0f);
+        Tensor indices = codes.backend().fromInts(rows, Shape.of(batch, height, width, taps));
+        Variable summed = table.gather(indices).sum(3).permute(0, 3, 1, 2);
+        return summed.add(conv.bias().reshape(1, out, 1, 1));
+    }
+
+    private void zeroCausalTaps() {
+        if (padding != Padding.CAUSAL) {
+            return;
+        }
+        Tensor v = conv.weightV().value();
+        if (causalMask == null || causalMask.backend() != v.backend()) {
+            float[] mask = new float[kernelH * kernelW];
+            Arrays.fill(mask, 1f);
+            for (int j = kernelW / 2; j < kernelW; j++) {
+                mask[(kernelH - 1) * kernelW + j] = 0f;
+            }
+            causalMask = v.backend().fromFloats(mask, Shape.of(kernelH, kernelW));
+            zero = v.backend().full(Shape.scalar(), DType.F32, 0f);
+        }
+        // where() writes +0 (as PyTorch's zero_()), where a product with the mask would give -0 or NaN
+        v.backend().copyInto(v, v.backend().where(causalMask, v, zero));
+    }
+
+    /** The values of {@code codes}; fails unless it is I32 [B, H, W] with every value in [0, classes). */
+    static int[] checkedCodes(Tensor codes, int classes) {
+        if (codes.dtype() != DType.I32 || codes.rank() != 3) {
+            throw new IllegalArgumentException("codes must be I32 [B, H, W], got " + codes);
+        }
+        int[] values = codes.toIntArray();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] >= classes) {
+                throw new IllegalArgumentException("code " + values[i] + " at flat index " + i + " is outside [0, "
+                        + classes + ")");
+            }
+        }
+        return values;
+    }
+}

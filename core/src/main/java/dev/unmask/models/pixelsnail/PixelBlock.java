@@ -1,0 +1,75 @@
+package dev.unmask.models.pixelsnail;
+
+import dev.unmask.autograd.Variable;
+import dev.unmask.nn.Module;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * rosinality's {@code PixelBlock} over [B, channel, H, W] features and the [B, 2, H, W] coordinate
+ * background:
+ * <pre>
+ *   out = resblocks(x)                                        (causal gated residual blocks)
+ *   key   = key_resblock([x', out, background])               (1x1 gated block, 2 channel + 2 wide)
+ *   query = query_resblock([out, background])                 (1x1 gated block, channel + 2 wide)
+ *   out = out_resblock(out, aux = causal_attention(query, key))
+ * </pre>
+ * where {@code x' = elu(x)} when there is at least one residual block (rosinality's first block applies
+ * its ELU to the block input in place) and {@code x} otherwise. Without attention the block ends with
+ * {@code out = conv([out, background])}, a 1x1 weight-normalised convolution named {@code out}.
+ */
+public final class PixelBlock extends Module {
+    private final IndexedModules<GatedResBlock> resblocks = new IndexedModules<>();
+    private final GatedResBlock keyResblock;
+    private final GatedResBlock queryResblock;
+    private final CausalAttention causalAttention;
+    private final GatedResBlock outResblock;
+    private final WeightNormConv2d out;
+
+    public PixelBlock(int channel, int resChannel, int kernel, int resBlocks, boolean attention, double dropout,
+                      int heads, SplittableRandom rng) {
+        registerModule("resblocks", resblocks);
+        for (int i = 0; i < resBlocks; i++) {
+            resblocks.add(new GatedResBlock(channel, resChannel, kernel, GatedResBlock.Convolution.CAUSAL, dropout,
+                    0, 0, rng));
+        }
+        if (attention) {
+            keyResblock = registerModule("key_resblock", new GatedResBlock(channel * 2 + 2, channel, 1,
+                    GatedResBlock.Convolution.SAME, dropout, 0, 0, rng));
+            queryResblock = registerModule("query_resblock", new GatedResBlock(channel + 2, channel, 1,
+                    GatedResBlock.Convolution.SAME, dropout, 0, 0, rng));
+            causalAttention = registerModule("causal_attention",
+                    new CausalAttention(channel + 2, channel * 2 + 2, channel / 2, heads, rng));
+            outResblock = registerModule("out_resblock", new GatedResBlock(channel, channel, 1,
+                    GatedResBlock.Convolution.SAME, dropout, channel / 2, 0, rng));
+            out = null;
+        } else {
+            keyResblock = null;
+            queryResblock = null;
+            causalAttention = null;
+            outResblock = null;
+            out = registerModule("out", WeightNormConv2d.same(channel + 2, channel, 1, rng));
+        }
+    }
+
+    /** {@code x} [B, channel, H, W] and {@code background} [B, 2, H, W] to [B, channel, H, W]. */
+    public Variable forward(Variable x, Variable background) {
+        Variable features = x;
+        Variable keyInput = x;
+        List<GatedResBlock> blocks = resblocks.list();
+        for (int i = 0; i < blocks.size(); i++) {
+            Variable activated = features.elu(1f);
+            if (i == 0) {
+                keyInput = activated;
+            }
+            features = blocks.get(i).forwardActivated(activated, null, null);
+        }
+        if (causalAttention == null) {
+            return out.forward(Variable.concat(List.of(features, background), 1));
+        }
+        Variable key = keyResblock.forward(Variable.concat(List.of(keyInput, features, background), 1));
+        Variable query = queryResblock.forward(Variable.concat(List.of(features, background), 1));
+        return outResblock.forward(features, causalAttention.forward(query, key), null);
+    }
+}

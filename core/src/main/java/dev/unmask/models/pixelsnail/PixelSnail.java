@@ -1,0 +1,113 @@
+package dev.unmask.models.pixelsnail;
+
+import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backends;
+import dev.unmask.nn.ELU;
+import dev.unmask.nn.Module;
+import dev.unmask.nn.Sequential;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * PixelSNAIL (Chen et al. 2018) as rosinality's vq-vae-2-pytorch builds it, an autoregressive prior over
+ * a grid of VQ-VAE codes in raster order: the logits at position i depend on the codes before i only.
+ * <pre>
+ *   out = shift_down(horizontal(onehot(codes))) + shift_right(vertical(onehot(codes)))
+ *   out = blocks(out, background)        (PixelBlocks)
+ *   logits = out(out) = WNConv1x1(elu(out))
+ * </pre>
+ * {@code horizontal} is a 'down' causal convolution of kernel (k/2) x k over the rows above (after the
+ * one-row shift), {@code vertical} a 'downright' one of kernel ((k+1)/2) x (k/2) over the current row
+ * left of the position (after the one-column shift), k the configured kernel. Both are
+ * computed as gathers of weight columns ({@link CausalConv2d#forwardOneHot}), never as one-hot
+ * convolutions; the code grid is used nowhere else. The buffer {@code background} [1, 2, H, W] holds the
+ * row coordinate {@code (y - H/2) / H} and the column coordinate {@code (x - W/2) / W}.
+ *
+ * <p>Parameter names are rosinality's ({@code horizontal.conv.conv.weight_v},
+ * {@code blocks.0.causal_attention.query.weight_g}, {@code out.1.conv.bias}, ...), so a state dict of his
+ * PyTorch model with the same configuration loads by name (without the conditioning network of the
+ * hierarchical model, which this one-level prior does not have).
+ */
+public final class PixelSnail extends Module {
+    private final PixelSnailConfig config;
+    private final CausalConv2d horizontal;
+    private final CausalConv2d vertical;
+    private final IndexedModules<PixelBlock> blocks = new IndexedModules<>();
+    private final Sequential out;
+
+    /** A model with PyTorch's default initialisation drawn from {@code rng}, in training mode. */
+    public PixelSnail(PixelSnailConfig config, SplittableRandom rng) {
+        this.config = config;
+        int kernel = config.kernel();
+        this.horizontal = registerModule("horizontal", new CausalConv2d(config.classes(), config.channel(),
+                kernel / 2, kernel, CausalConv2d.Padding.DOWN, rng));
+        this.vertical = registerModule("vertical", new CausalConv2d(config.classes(), config.channel(),
+                (kernel + 1) / 2, kernel / 2, CausalConv2d.Padding.DOWN_RIGHT, rng));
+        registerBuffer("background", background(config.height(), config.width()));
+        registerModule("blocks", blocks);
+        for (int i = 0; i < config.blocks(); i++) {
+            blocks.add(new PixelBlock(config.channel(), config.resChannel(), config.kernel(), config.resBlocks(),
+                    config.attention(), config.dropout(), config.heads(), rng));
+        }
+        this.out = registerModule("out", new Sequential(new ELU(), WeightNormConv2d.same(config.channel(),
+                config.classes(), 1, rng)));
+    }
+
+    private static Tensor background(int height, int width) {
+        float[] data = new float[2 * height * width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                data[y * width + x] = (y - height / 2f) / height;
+                data[height * width + y * width + x] = (x - width / 2f) / width;
+            }
+        }
+        return Backends.defaultBackend().fromFloats(data, Shape.of(1, 2, height, width));
+    }
+
+    public PixelSnailConfig config() {
+        return config;
+    }
+
+    /**
+     * Logits of every position given the codes before it (teacher forcing).
+     *
+     * @param codes I32 [B, height, width], values in [0, classes)
+     * @return [B, classes, height, width]
+     */
+    public Variable logits(Tensor codes) {
+        if (codes.rank() != 3 || codes.dim(1) != config.height() || codes.dim(2) != config.width()) {
+            throw new IllegalArgumentException("PixelSnail: codes must be [B, " + config.height() + ", "
+                    + config.width() + "], got " + codes.shape());
+        }
+        int batch = codes.dim(0);
+        int height = config.height();
+        int width = config.width();
+        Variable rowsAbove = horizontal.forwardOneHot(codes).pad(new int[] {0, 0, 1, 0}, new int[4], 0f)
+                .slice(2, 0, height);
+        Variable leftInRow = vertical.forwardOneHot(codes).pad(new int[] {0, 0, 0, 1}, new int[4], 0f)
+                .slice(3, 0, width);
+        Variable features = rowsAbove.add(leftInRow);
+        Variable background = Variable.constant(buffer("background")).expand(Shape.of(batch, 2, height, width));
+        for (PixelBlock block : blocks.list()) {
+            features = block.forward(features, background);
+        }
+        return out.forward(features);
+    }
+
+    /**
+     * Per-position negative log-likelihood {@code -log softmax(logits)[code]} of the codes themselves
+     * (teacher forcing, one forward pass), in nats.
+     *
+     * @param codes I32 [B, height, width], values in [0, classes)
+     * @return [B, height, width]
+     */
+    public Variable nll(Tensor codes) {
+        Variable logits = logits(codes);
+        int batch = codes.dim(0);
+        int positions = batch * config.height() * config.width();
+        return logits.permute(0, 2, 3, 1).reshape(positions, config.classes())
+                .crossEntropyPerRow(codes.reshape(positions)).reshape(batch, config.height(), config.width());
+    }
+}

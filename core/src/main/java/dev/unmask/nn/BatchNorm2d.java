@@ -1,0 +1,89 @@
+package dev.unmask.nn;
+
+import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
+import dev.unmask.backend.Backends;
+import dev.unmask.ops.BinaryOp;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+/**
+ * Batch normalisation over the channels of NCHW input, as PyTorch's BatchNorm2d:
+ * {@code y = (x - mean) / sqrt(var + eps) * weight + bias} per channel. In training mode the batch's
+ * mean and biased variance are used, and the buffers {@code running_mean} and {@code running_var} move
+ * towards the batch mean and the unbiased variance by {@code momentum}; {@code num_batches_tracked}
+ * counts the updates. In evaluation mode the running statistics are used.
+ */
+public final class BatchNorm2d extends Layer {
+    private static final int[] STAT_AXES = {0, 2, 3};
+
+    private final int channels;
+    private final float eps;
+    private final float momentum;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    /**
+     * @param eps      added to the variance (PyTorch 1e-5, Keras and MesoNet 1e-3)
+     * @param momentum weight of the new batch in the running statistics (PyTorch 0.1; Keras's 0.99 is 0.01 here)
+     */
+    public BatchNorm2d(int channels, float eps, float momentum) {
+        if (channels < 1 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("BatchNorm2d: invalid channels " + channels + ", eps " + eps
+                    + " or momentum " + momentum);
+        }
+        this.channels = channels;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.weight = registerParameter("weight", new Parameter(Init.constant(Shape.of(channels), 1f)));
+        this.bias = registerParameter("bias", new Parameter(Init.constant(Shape.of(channels), 0f)));
+        registerBuffer("running_mean", Init.constant(Shape.of(channels), 0f));
+        registerBuffer("running_var", Init.constant(Shape.of(channels), 1f));
+        registerBuffer("num_batches_tracked", Backends.defaultBackend().fromInts(new int[] {0}, Shape.scalar()));
+    }
+
+    /** PyTorch's defaults: eps 1e-5, momentum 0.1. */
+    public BatchNorm2d(int channels) {
+        this(channels, 1e-5f, 0.1f);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        if (x.rank() != 4 || x.dim(1) != channels) {
+            throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expected NCHW input with "
+                    + channels + " channels, got " + x.shape());
+        }
+        Shape perChannel = Shape.of(1, channels, 1, 1);
+        Variable centred;
+        Variable variance;
+        if (isTraining()) {
+            Variable mean = x.mean(STAT_AXES, true);
+            centred = x.sub(mean);
+            variance = centred.square().mean(STAT_AXES, true);
+            updateRunningStatistics(mean.value(), variance.value(), x.value().numel() / channels);
+        } else {
+            centred = x.sub(Variable.constant(buffer("running_mean").reshape(perChannel)));
+            variance = Variable.constant(buffer("running_var").reshape(perChannel));
+        }
+        Variable normalised = centred.div(variance.add(eps).sqrt());
+        return normalised.mul(weight.reshape(perChannel)).add(bias.reshape(perChannel));
+    }
+
+    private void updateRunningStatistics(Tensor mean, Tensor biasedVariance, int count) {
+        Backend op = mean.backend();
+        float unbias = count > 1 ? (float) count / (count - 1) : 1f;
+        Tensor m = op.full(Shape.scalar(), mean.dtype(), momentum);
+        Tensor keep = op.full(Shape.scalar(), mean.dtype(), 1 - momentum);
+        Tensor variance = op.binary(BinaryOp.MUL, biasedVariance, op.full(Shape.scalar(), mean.dtype(), unbias));
+        setBuffer("running_mean", blend(op, buffer("running_mean"), mean, keep, m));
+        setBuffer("running_var", blend(op, buffer("running_var"), variance, keep, m));
+        int batches = (int) buffer("num_batches_tracked").item();
+        setBuffer("num_batches_tracked", op.fromInts(new int[] {batches + 1}, Shape.scalar()));
+    }
+
+    /** {@code keep * running + m * batch}, reshaped to the running buffer's [C]. */
+    private static Tensor blend(Backend op, Tensor running, Tensor batch, Tensor keep, Tensor m) {
+        Tensor b = op.reshape(batch, running.shape());
+        return op.binary(BinaryOp.ADD, op.binary(BinaryOp.MUL, running, keep), op.binary(BinaryOp.MUL, b, m));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.unmask.train;
+
+import dev.unmask.backend.Backends;
+import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The program the tests run in a separate JVM.
+ * <ul>
+ *   <li>{@code train <folder> <steps> <every>}: deterministic {@link TinyTraining}, resumed from the
+ *       folder's latest checkpoint if any, run to {@code steps} with a checkpoint every {@code every};</li>
+ *   <li>{@code write-forever <folder>}: saves ever-larger-step checkpoints of a 4 MB tensor filled with
+ *       the step number, continuing after the folder's latest one, until killed.</li>
+ * </ul>
+ */
+public final class TrainingChild {
+    static final int LARGE_ELEMENTS = 1 << 20;
+    static final int KEEP = 3;
+
+    private TrainingChild() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        DeterministicMode.enable();
+        switch (args[0]) {
+            case "train" -> train(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
+            case "write-forever" -> writeForever(Path.of(args[1]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    private static void train(Path folder, long steps, long every) throws IOException {
+        TinyTraining t = new TinyTraining(TrainingResumeTest.SEED);
+        Trainer<Tensor> trainer = t.builder.deterministic(true)
+                .checkpoints(CheckpointStore.open(folder, 10), every).build();
+        trainer.resumeLatest();
+        trainer.run(steps);
+    }
+
+    private static void writeForever(Path folder) throws IOException {
+        CheckpointStore store = CheckpointStore.open(folder, KEEP);
+        long step = store.latest().map(l -> l.checkpoint().step() + 1).orElse(0L);
+        while (true) {
+            Tensor filled = Backends.defaultBackend().full(Shape.of(LARGE_ELEMENTS), DType.F32, step);
+            store.save(new Checkpoint(step, Map.of("weight", filled), Map.of(), step, step, step,
+                    new DataPosition(step, 0, step), "{\"step\":" + step + "}"));
+            System.out.println("saved " + step);
+            step++;
+        }
+    }
+}

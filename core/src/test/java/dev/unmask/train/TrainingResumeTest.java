@@ -1,0 +1,71 @@
+package dev.unmask.train;
+
+import dev.unmask.backend.cpu.ReferenceBackend;
+import dev.unmask.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Resume equivalence: N steps in one process equal N/2 steps, a checkpoint, and N/2 more steps in a
+ * fresh process, bit for bit: parameters, Adam moments, step counts, generator state and data position.
+ */
+class TrainingResumeTest {
+    static final long SEED = 20240611L;
+
+    private static Checkpoint read(Path file) throws IOException {
+        return Checkpoint.read(file, new ReferenceBackend());
+    }
+
+    private static void assertSameBits(Map<String, Tensor> expected, Map<String, Tensor> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what + " names");
+        expected.forEach((name, t) -> {
+            int[] want = floatBits(t);
+            int[] got = floatBits(actual.get(name));
+            assertArrayEquals(want, got, what + " '" + name + "' differs bitwise");
+        });
+    }
+
+    private static int[] floatBits(Tensor t) {
+        float[] values = t.toFloatArray();
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
+
+    @Test
+    void halfThenFreshProcessHalfEqualsStraightRun(@TempDir Path dir) throws Exception {
+        long n = TinyTraining.TOTAL_STEPS;
+        Path straight = dir.resolve("straight");
+        Path split = dir.resolve("split");
+
+        ForkedJvm.run(dir.resolve("straight.log"), "train", straight.toString(), Long.toString(n), Long.toString(n));
+        ForkedJvm.run(dir.resolve("first.log"), "train", split.toString(), Long.toString(n / 2), Long.toString(n / 2));
+        Checkpoint half = read(CheckpointStore.open(split, 10).fileFor(n / 2));
+        ForkedJvm.run(dir.resolve("second.log"), "train", split.toString(), Long.toString(n), Long.toString(n / 2));
+
+        Checkpoint expected = read(CheckpointStore.open(straight, 10).fileFor(n));
+        Checkpoint actual = read(CheckpointStore.open(split, 10).fileFor(n));
+        assertEquals(n, actual.step());
+        assertSameBits(expected.model(), actual.model(), "parameter");
+        assertSameBits(expected.optimizer(), actual.optimizer(), "optimizer state");
+        assertEquals(expected.optimizerSteps(), actual.optimizerSteps());
+        assertEquals(expected.rngState(), actual.rngState());
+        assertEquals(expected.data(), actual.data());
+
+        // the comparison means something only if the second half changed the state
+        assertFalse(Arrays.equals(floatBits(half.model().get("0.weight")), floatBits(actual.model().get("0.weight"))));
+        assertFalse(Arrays.equals(floatBits(half.optimizer().get("0.exp_avg")),
+                floatBits(actual.optimizer().get("0.exp_avg"))));
+    }
+}
