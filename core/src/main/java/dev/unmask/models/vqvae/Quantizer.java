@@ -1,0 +1,128 @@
+package dev.unmask.models.vqvae;
+
+import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
+import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
+import dev.unmask.nn.Embedding;
+import dev.unmask.nn.Module;
+import dev.unmask.nn.Parameter;
+import dev.unmask.ops.BinaryOp;
+import dev.unmask.ops.ReduceOp;
+import dev.unmask.ops.VqStatistics;
+import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Vector quantiser with a codebook {@code embed} [D, K] (column k is code k), rosinality's layout.
+ *
+ * <p>EMA mode: {@code embed}, {@code cluster_size} [K] and {@code embed_avg} [D, K] are buffers. After the
+ * assignment of a train-mode forward, with n_k the vectors assigned to code k and s_k their sum:
+ * <pre>
+ *   cluster_size = decay * cluster_size + (1 - decay) * n_k
+ *   embed_avg    = decay * embed_avg    + (1 - decay) * s_k
+ *   n            = sum(cluster_size)
+ *   smoothed_k   = (cluster_size_k + eps) / (n + K * eps) * n        (Laplace smoothing)
+ *   embed[:, k]  = embed_avg[:, k] / smoothed_k
+ * </pre>
+ * The forward's outputs use the codebook as it was before the update. LOSS mode: {@code embed} is a
+ * parameter, learned through the codebook term; there are no buffers.
+ */
+public final class Quantizer extends Module {
+    private static final String EMBED = "embed";
+    private static final String CLUSTER_SIZE = "cluster_size";
+    private static final String EMBED_AVG = "embed_avg";
+
+    private final VqVaeConfig config;
+    private final Parameter embedParameter;
+
+    /** A codebook drawn N(0, 1) (as PyTorch's randn), cluster sizes 1, embed_avg a copy of the codebook. */
+    Quantizer(VqVaeConfig config, SplittableRandom rng) {
+        this.config = config;
+        // an embedding table is initialised N(0, 1), the distribution of rosinality's randn codebook
+        Tensor rows = new Embedding(config.codes(), config.embedDim(), rng).weight().value();
+        Backend b = rows.backend();
+        Tensor initial = b.permute(rows, 1, 0);
+        if (config.codebook() == CodebookMode.EMA) {
+            embedParameter = null;
+            registerBuffer(EMBED, initial);
+            registerBuffer(CLUSTER_SIZE, b.full(Shape.of(config.codes()), DType.F32, 1f));
+            registerBuffer(EMBED_AVG, b.permute(rows, 1, 0));
+        } else {
+            embedParameter = registerParameter(EMBED, new Parameter(initial));
+        }
+    }
+
+    /** The codebook [D, K], the live tensor (EMA updates replace it; do not modify it). */
+    public Tensor embed() {
+        return embedParameter != null ? embedParameter.value() : buffer(EMBED);
+    }
+
+    /** The codebook as rows [K, D], a copy. */
+    public Tensor codebookRows() {
+        Tensor e = embed();
+        return e.backend().permute(e, 1, 0);
+    }
+
+    /** Index of the nearest code of each row of {@code vectors} [N, D] (ties to the lowest): I32 [N]. */
+    public Tensor nearest(Tensor vectors) {
+        return vectors.backend().vqNearest(vectors, codebookRows());
+    }
+
+    /**
+     * Quantises {@code z} [..., D] (channels last). In EMA mode and training mode it then updates the
+     * codebook buffers (see the class comment).
+     */
+    public QuantizerOutput forward(Variable z) {
+        int d = config.embedDim();
+        if (z.rank() < 2 || z.dim(z.rank() - 1) != d) {
+            throw new IllegalArgumentException("quantize: expected vectors [..., " + d + "], got " + z.shape());
+        }
+        Backend b = z.value().backend();
+        int[] dims = z.shape().dims();
+        Shape gridShape = Shape.of(Arrays.copyOf(dims, dims.length - 1));
+        Tensor flat = z.value().reshape(gridShape.numel(), d);
+        Tensor rows = codebookRows();
+        Tensor codes = b.vqNearest(flat, rows);
+        Tensor grid = codes.reshape(gridShape);
+        VqStatistics statistics = b.vqEmaStatistics(flat, codes, config.codes());
+        Variable quantized = embedParameter != null
+                ? embedParameter.permute(1, 0).gather(grid)
+                : Variable.constant(b.gather(rows, grid));
+        Variable commitment = quantized.detach().sub(z).square().mean();
+        Variable codebookLoss = embedParameter != null ? quantized.sub(z.detach()).square().mean() : null;
+        if (embedParameter == null && isTraining()) {
+            updateEma(statistics);
+        }
+        return new QuantizerOutput(z.straightThrough(quantized), grid, commitment, codebookLoss, statistics.counts());
+    }
+
+    private void updateEma(VqStatistics statistics) {
+        Backend b = statistics.counts().backend();
+        float decay = config.decay();
+        float eps = config.epsilon();
+        Tensor clusterSize = movingAverage(b, buffer(CLUSTER_SIZE), statistics.counts(), decay);
+        Tensor embedAvg = movingAverage(b, buffer(EMBED_AVG), b.permute(statistics.sums(), 1, 0), decay);
+        Tensor n = b.reduce(ReduceOp.SUM, clusterSize, new int[0], false);
+        Tensor smoothed = b.binary(BinaryOp.MUL,
+                b.binary(BinaryOp.DIV, b.binary(BinaryOp.ADD, clusterSize, scalar(b, eps)),
+                        b.binary(BinaryOp.ADD, n, scalar(b, config.codes() * eps))),
+                n);
+        setBuffer(CLUSTER_SIZE, clusterSize);
+        setBuffer(EMBED_AVG, embedAvg);
+        setBuffer(EMBED, b.binary(BinaryOp.DIV, embedAvg, smoothed));
+    }
+
+    /** {@code decay * average + (1 - decay) * value}. */
+    private static Tensor movingAverage(Backend b, Tensor average, Tensor value, float decay) {
+        return b.binary(BinaryOp.ADD, b.binary(BinaryOp.MUL, average, scalar(b, decay)),
+                b.binary(BinaryOp.MUL, value, scalar(b, 1 - decay)));
+    }
+
+    private static Tensor scalar(Backend b, float value) {
+        return b.full(Shape.scalar(), DType.F32, value);
+    }
+}
