@@ -2,7 +2,7 @@
 // kernels are the production .cu sources compiled against cuda_emu.h, launched by name.
 //
 // Arguments arrive packed back to back (little-endian, no padding) with a signature of one letter per
-// parameter: p pointer (8 bytes), i int, l 64-bit integer, f float, s struct by value. The registry
+// parameter: p pointer (8 bytes), i 32-bit integer, l 64-bit integer, f float, s struct by value. The registry
 // derives each kernel's signature from its C++ parameter types, so a launch whose arguments do not
 // match the kernel is a Java exception, not a corrupted run.
 //
@@ -25,6 +25,7 @@
 #include "elementwise.cu"
 #include "gather.cu"
 #include "gemm.cu"
+#include "movement.cu"
 #include "pool.cu"
 #include "reduce.cu"
 #include "vq.cu"
@@ -36,7 +37,7 @@ template <typename T> struct always_false : std::false_type {};
 template <typename T> constexpr char code_of() {
     if constexpr (std::is_pointer_v<T>) {
         return 'p';
-    } else if constexpr (std::is_same_v<T, int>) {
+    } else if constexpr (std::is_integral_v<T> && sizeof(T) == 4) {
         return 'i';
     } else if constexpr (std::is_same_v<T, float>) {
         return 'f';
@@ -89,10 +90,18 @@ const std::map<std::string, Kernel>& registry() {
     static const std::map<std::string, Kernel> kernels = {
             KERNEL(vq_nearest),
             KERNEL(vq_ema_statistics),
-            KERNEL(causal_attention_forward),
+            KERNEL(causal_attention_forward_d8),
+            KERNEL(causal_attention_forward_d16),
+            KERNEL(causal_attention_forward_d32),
             KERNEL(causal_attention_backward_delta),
-            KERNEL(causal_attention_backward_query),
-            KERNEL(causal_attention_backward_key_value),
+            KERNEL(causal_attention_backward_query_d8),
+            KERNEL(causal_attention_backward_query_d16),
+            KERNEL(causal_attention_backward_query_d32),
+            KERNEL(causal_attention_backward_key_value_d8),
+            KERNEL(causal_attention_backward_key_value_d16),
+            KERNEL(causal_attention_backward_key_value_d32),
+            KERNEL(strided_copy_32),
+            KERNEL(fill_32),
             KERNEL(min_avg_pool),
             KERNEL(extreme_pool2d),
             KERNEL(max_pool2d_backward),

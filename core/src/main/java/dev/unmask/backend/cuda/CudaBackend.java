@@ -18,6 +18,8 @@ import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
 import java.util.ArrayDeque;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
@@ -30,8 +32,8 @@ import java.util.function.Supplier;
 
 /**
  * The CUDA backend: tensors in device memory, ops as launches of the hand-written kernels of
- * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Ops without a kernel (I32 permute,
- * slice, expand, concat and pad, and the shapes a kernel does not cover, listed at each op) copy their
+ * {@code cuda-kernels/src/main/cuda} through a {@link DeviceRuntime}. Cases without a kernel (movement
+ * past rank 8, and the shapes a kernel does not cover, listed at each op) copy their
  * inputs to a {@link CpuBackend}, compute there and copy the result back.
  *
  * <p>Memory: every tensor this backend creates belongs to the innermost {@link #openScope() scope}
@@ -42,11 +44,11 @@ public final class CudaBackend implements Backend {
     private static final int ROW_THREADS = 256;    // reduce.cu's ROW_THREADS
     private static final int VQ_ROWS = 128;        // vq.cu's VQ_ROWS
     private static final int ATT_TILE = 64;        // attention.cu's ATT_TILE
-    private static final int ATT_MAX_DIM = 32;     // attention.cu's ATT_MAX_DIM
+    private static final int[] ATT_WIDTHS = {8, 16, 32};  // attention.cu's register widths (_d8, _d16, _d32)
     private static final int POOL_TILE = 16;       // pool.cu's POOL_TILE
     private static final int GEMM_TILE = 64;       // gemm.cu's GEMM_BM and GEMM_BN
     private static final int GEMM_THREADS = 256;   // gemm.cu's GEMM_THREADS
-    private static final int MAX_RANK = 8;         // elementwise.cu's MAX_RANK
+    private static final int MAX_RANK = 8;         // elementwise.cu's MAX_RANK and movement.cu's MOVE_MAX_RANK
     private static final int MAX_GRID_YZ = 65535;  // CUDA's limit on grid.y and grid.z
     private static final int MAX_DEFAULT_SHARED = 48 * 1024;
     private static final int UNARY_ELU = 8;        // elementwise.cu's UnaryCode after the UnaryOp values
@@ -60,7 +62,6 @@ public final class CudaBackend implements Backend {
     private final ThreadLocal<Deque<DeviceScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
     private final Set<DeviceScope> openScopes = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-    private DeviceBuffer one;
 
     /** A backend over {@code runtime}; the backend closes the runtime when it is closed. */
     public CudaBackend(DeviceRuntime runtime) {
@@ -126,15 +127,6 @@ public final class CudaBackend implements Backend {
         return t;
     }
 
-    /** The device pointer of a float 1, owned by the backend (not by any scope) and made once. */
-    private synchronized long one() {
-        if (one == null) {
-            one = root.allocate(DType.F32.bytes());
-            runtime.copyToDevice(one.handle(), new float[] {1f});
-        }
-        return one.handle();
-    }
-
     private long handle(Tensor x) {
         if (!(x.storage() instanceof CudaStorage s) || s.backend() != this) {
             throw new IllegalArgumentException("tensor lives on " + x.backend().name() + ", not on this CUDA backend");
@@ -180,12 +172,15 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
+    /** {@code fill_32} with the value's bits (I32: the value truncated toward zero, as a cast does). */
     @Override
     public Tensor full(Shape shape, DType dtype, float value) {
-        if (Float.floatToRawIntBits(value) == 0) {  // +0 only: -0 is not all-zero bytes
-            return zeros(shape, dtype);
+        Tensor t = allocate(shape, dtype);
+        int bits = dtype == DType.F32 ? Float.floatToRawIntBits(value) : (int) value;
+        if (shape.numel() > 0) {
+            launchElementwise("fill_32", shape.numel(), new KernelArgs().pointer(handle(t)).i64(shape.numel()).i32(bits));
         }
-        return fromCpu(cpu.full(shape, dtype, value));
+        return t;
     }
 
     @Override
@@ -293,31 +288,47 @@ public final class CudaBackend implements Backend {
         return fields;
     }
 
-    /**
-     * A new F32 tensor of {@code shape} whose element at index (i_0, ...) is
-     * {@code x[firstElement + sum_a i_a strides[a]]}; null when the rank exceeds MAX_RANK.
-     */
-    private Tensor stridedCopy(Tensor x, long firstElement, Shape shape, int[] strides) {
-        if (shape.rank() > MAX_RANK) {
-            return null;
-        }
-        Tensor y = allocate(shape, DType.F32);
-        stridedCopyInto(y, 0, x, firstElement, shape, strides);
-        return y;
+    /** Row-major strides of {@code shape} as longs. */
+    private static long[] contiguous(Shape shape) {
+        return Arrays.stream(shape.strides()).asLongStream().toArray();
     }
 
     /**
-     * Writes {@code shape.numel()} consecutive elements of {@code y} from {@code yFirst} on, the element at
-     * index (i_0, ...) of {@code shape} being {@code x[xFirst + sum_a i_a strides[a]]}: {@code binary_f32}
-     * multiplying by a stride-0 one, which is exact ({@code v * 1 == v}, NaN stays NaN). Rank at most MAX_RANK.
+     * {@code strided_copy_32} over {@code shape} (rank at most MAX_RANK): the element at index (i_0, ...)
+     * goes from {@code source[sourceOffset + sum_a i_a sourceStrides[a]]} to
+     * {@code destination[destinationOffset + sum_a i_a destinationStrides[a]]}; 32-bit words, any dtype.
      */
-    private void stridedCopyInto(Tensor y, long yFirst, Tensor x, long xFirst, Shape shape, int[] strides) {
+    private void stridedCopy(Tensor source, long sourceOffset, long[] sourceStrides, Tensor destination,
+                             long destinationOffset, long[] destinationStrides, Shape shape) {
         if (shape.numel() == 0) {
             return;
         }
-        int[] g = broadcastFields(shape, strides, new int[shape.rank()]);
-        launchElementwise("binary_f32", shape.numel(), new KernelArgs().pointer(handle(x), 4 * xFirst).pointer(one())
-                .pointer(handle(y), 4 * yFirst).i64(shape.numel()).i32(BinaryOp.MUL.ordinal()).intStruct(g));
+        // movement.cu's StridedLayout: int rank, int shape[8], padding to 8 bytes, long long sourceStride[8],
+        // long long destinationStride[8], long long sourceOffset, long long destinationOffset
+        ByteBuffer layout = ByteBuffer.allocate(4 + 4 * MAX_RANK + 4 + 8 * (2 * MAX_RANK + 2)).order(ByteOrder.LITTLE_ENDIAN);
+        layout.putInt(shape.rank());
+        for (int a = 0; a < MAX_RANK; a++) {
+            layout.putInt(a < shape.rank() ? shape.dim(a) : 0);
+        }
+        layout.putInt(0);
+        for (long[] strides : new long[][] {sourceStrides, destinationStrides}) {
+            for (int a = 0; a < MAX_RANK; a++) {
+                layout.putLong(a < shape.rank() ? strides[a] : 0);
+            }
+        }
+        layout.putLong(sourceOffset).putLong(destinationOffset);
+        launchElementwise("strided_copy_32", shape.numel(), new KernelArgs().pointer(handle(source))
+                .pointer(handle(destination)).i64(shape.numel()).struct(layout.array()));
+    }
+
+    /** A new tensor of {@code shape} read from {@code x} with the given strides; null past MAX_RANK. */
+    private Tensor gatherStrided(Tensor x, long offset, long[] strides, Shape shape) {
+        if (shape.rank() > MAX_RANK) {
+            return null;
+        }
+        Tensor y = allocate(shape, x.dtype());
+        stridedCopy(x, offset, strides, y, 0, contiguous(shape), shape);
+        return y;
     }
 
     private Tensor binaryKernel(int code, Tensor a, Tensor b, String name) {
@@ -474,89 +485,71 @@ public final class CudaBackend implements Backend {
         return new Tensor(shape, x.storage());
     }
 
-    /** F32 up to rank 8: a {@link #stridedCopy}; I32 and higher ranks run on the CPU. */
+    /** {@code strided_copy_32} up to rank 8; higher ranks run on the CPU. */
     @Override
     public Tensor permute(Tensor x, int... perm) {
         Shape shape = OpChecks.permutedShape(x.shape(), perm);
         int[] inStrides = x.shape().strides();
-        int[] strides = new int[perm.length];
+        long[] strides = new long[perm.length];
         for (int i = 0; i < perm.length; i++) {
             strides[i] = inStrides[x.shape().normaliseAxis(perm[i])];
         }
-        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, 0, shape, strides) : null;
+        Tensor y = gatherStrided(x, 0, strides, shape);
         return y != null ? y : viaCpu(h -> cpu.permute(h.get(0), perm), x);
     }
 
-    /** F32 up to rank 8: a {@link #stridedCopy} from the first kept element; I32 and higher ranks run on the CPU. */
+    /** {@code strided_copy_32} from the first kept element, up to rank 8; higher ranks run on the CPU. */
     @Override
     public Tensor slice(Tensor x, int axis, int start, int end) {
         Shape shape = OpChecks.slicedShape(x.shape(), axis, start, end);
-        int[] strides = x.shape().strides();
-        Tensor y = x.dtype() == DType.F32
-                ? stridedCopy(x, (long) start * strides[x.shape().normaliseAxis(axis)], shape, strides) : null;
+        long[] strides = contiguous(x.shape());
+        Tensor y = gatherStrided(x, start * strides[x.shape().normaliseAxis(axis)], strides, shape);
         return y != null ? y : viaCpu(h -> cpu.slice(h.get(0), axis, start, end), x);
     }
 
-    /** F32: one {@link #concat} with constant blocks per padded axis. I32 runs on the CPU. */
+    /** {@code fill_32}, then {@code strided_copy_32} into the interior, up to rank 8; higher ranks run on the CPU. */
     @Override
     public Tensor pad(Tensor x, int[] before, int[] after, float value) {
         Shape shape = OpChecks.paddedShape(x.shape(), before, after);
-        if (x.dtype() != DType.F32) {
+        if (shape.rank() > MAX_RANK) {
             return viaCpu(h -> cpu.pad(h.get(0), before, after, value), x);
         }
-        Tensor y = allocate(shape, DType.F32);
-        try (DeviceScope temporaries = openScope()) {
-            Tensor current = x;
-            for (int axis = 0; axis < shape.rank(); axis++) {
-                if (before[axis] > 0 || after[axis] > 0) {
-                    List<Tensor> pieces = new ArrayList<>(3);
-                    pieces.add(full(current.shape().withDim(axis, before[axis]), DType.F32, value));
-                    pieces.add(current);
-                    pieces.add(full(current.shape().withDim(axis, after[axis]), DType.F32, value));
-                    current = concat(pieces, axis);
-                }
-            }
-            runtime.copyDeviceToDevice(handle(y), handle(current), 4L * shape.numel());
+        Tensor y = full(shape, x.dtype(), value);
+        long[] strides = contiguous(shape);
+        long offset = 0;
+        for (int a = 0; a < shape.rank(); a++) {
+            offset += before[a] * strides[a];
         }
+        stridedCopy(x, 0, contiguous(x.shape()), y, offset, strides, x.shape());
         return y;
     }
 
-    /**
-     * F32: strided copies. Each input, read with the concatenation axis first, fills one contiguous block
-     * of a [total, outer, inner] staging tensor, which is then read back as [outer, total, inner] (no
-     * staging when {@code outer == 1}). I32 runs on the CPU.
-     */
+    /** One {@code strided_copy_32} per input into its window of the result, viewed as [outer, total, inner]. */
     @Override
     public Tensor concat(List<Tensor> xs, int axis) {
         Shape shape = OpChecks.concatShape(xs, axis);
-        if (xs.get(0).dtype() != DType.F32) {
-            return viaCpu(h -> cpu.concat(h, axis), xs.toArray(new Tensor[0]));
-        }
         int a = shape.normaliseAxis(axis);
         int outer = shape.numel(0, a);
         int total = shape.dim(a);
         int inner = shape.numel(a + 1, shape.rank());
-        Tensor y = allocate(shape, DType.F32);
-        try (DeviceScope temporaries = openScope()) {
-            Tensor stage = outer == 1 ? y : allocate(Shape.of(total, outer, inner), DType.F32);
-            long offset = 0;
-            for (Tensor x : xs) {
-                int n = x.dim(a);
-                stridedCopyInto(stage, offset * outer * inner, x, 0, Shape.of(n, outer, inner), new int[] {inner, n * inner, 1});
-                offset += n;
-            }
-            if (stage != y) {
-                stridedCopyInto(y, 0, stage, 0, Shape.of(outer, total, inner), new int[] {inner, outer * inner, 1});
-            }
+        Tensor y = allocate(shape, xs.get(0).dtype());
+        long[] destinationStrides = {(long) total * inner, inner, 1};
+        long offset = 0;
+        for (Tensor x : xs) {
+            int n = x.dim(a);
+            stridedCopy(x, 0, new long[] {(long) n * inner, inner, 1}, y, offset * inner, destinationStrides,
+                    Shape.of(outer, n, inner));
+            offset += n;
         }
         return y;
     }
 
-    /** F32 up to rank 8: a {@link #stridedCopy}; I32 and higher ranks run on the CPU. */
+    /** {@code strided_copy_32} with zero strides on broadcast axes, up to rank 8; higher ranks run on the CPU. */
     @Override
     public Tensor expand(Tensor x, Shape shape) {
         OpChecks.requireBroadcastable("expand", x.shape(), shape);
-        Tensor y = x.dtype() == DType.F32 ? stridedCopy(x, 0, shape, broadcastStrides(x.shape(), shape)) : null;
+        long[] strides = Arrays.stream(broadcastStrides(x.shape(), shape)).asLongStream().toArray();
+        Tensor y = gatherStrided(x, 0, strides, shape);
         return y != null ? y : viaCpu(h -> cpu.expand(h.get(0), shape), x);
     }
 
@@ -826,11 +819,11 @@ public final class CudaBackend implements Backend {
         try (DeviceScope temporaries = openScope()) {
             Tensor rows = softmaxRows(permute(x, toLast), -1, logarithm);
             int[] permutedStrides = rows.shape().strides();
-            int[] strides = new int[rank];
+            long[] strides = new long[rank];
             for (int i = 0; i < rank; i++) {
                 strides[i] = permutedStrides[position[i]];
             }
-            stridedCopyInto(y, 0, rows, 0, x.shape(), strides);
+            stridedCopy(rows, 0, strides, y, 0, contiguous(x.shape()), x.shape());
         }
         return y;
     }
@@ -904,13 +897,24 @@ public final class CudaBackend implements Backend {
         return new VqStatistics(counts, sums);
     }
 
-    /** Whether attention.cu's kernels take these shapes (head sizes up to ATT_MAX_DIM, B*H up to 65535). */
-    private static boolean attentionFits(Tensor query, Tensor value) {
-        return query.dim(3) <= ATT_MAX_DIM && value.dim(3) <= ATT_MAX_DIM
-                && (long) query.dim(0) * query.dim(1) <= MAX_GRID_YZ && query.numel() > 0 && value.numel() > 0;
+    /** Suffix of the narrowest attention kernel whose register width holds both head sizes, or null past 32. */
+    private static String attentionWidth(Tensor query, Tensor value) {
+        int needed = Math.max(query.dim(3), value.dim(3));
+        for (int width : ATT_WIDTHS) {
+            if (needed <= width) {
+                return "_d" + width;
+            }
+        }
+        return null;
     }
 
-    /** Head sizes above 32 (attention.cu's ATT_MAX_DIM) and empty tensors run on the CPU. */
+    /** Whether attention.cu's kernels take these shapes (head sizes up to 32, B*H up to 65535, not empty). */
+    private static boolean attentionFits(Tensor query, Tensor value) {
+        return attentionWidth(query, value) != null && (long) query.dim(0) * query.dim(1) <= MAX_GRID_YZ
+                && query.numel() > 0 && value.numel() > 0;
+    }
+
+    /** The narrowest of the _d8/_d16/_d32 kernels; head sizes above 32 and empty tensors run on the CPU. */
     @Override
     public AttentionResult causalAttention(Tensor query, Tensor key, Tensor value, float scale) {
         OpChecks.checkAttention(query, key, value);
@@ -923,7 +927,7 @@ public final class CudaBackend implements Backend {
         int len = query.dim(2);
         Tensor out = allocate(value.shape(), DType.F32);
         Tensor lse = allocate(Shape.of(query.dim(0), query.dim(1), len), DType.F32);
-        launch("causal_attention_forward", Dim3.of(blocks(len, ATT_TILE), heads), Dim3.of(ATT_TILE), 0,
+        launch("causal_attention_forward" + attentionWidth(query, value), Dim3.of(blocks(len, ATT_TILE), heads), Dim3.of(ATT_TILE), 0,
                 new KernelArgs().pointer(handle(query)).pointer(handle(key)).pointer(handle(value)).i32(len)
                         .i32(query.dim(3)).i32(value.dim(3)).f32(scale).pointer(handle(out)).pointer(handle(lse)));
         return new AttentionResult(out, lse);
@@ -953,8 +957,9 @@ public final class CudaBackend implements Backend {
         Supplier<KernelArgs> common = () -> new KernelArgs().pointer(handle(query)).pointer(handle(key))
                 .pointer(handle(value)).pointer(handle(gradOut)).pointer(handle(forward.logSumExp())).pointer(handle(delta))
                 .i32(len).i32(dk).i32(dv).f32(scale);
-        launch("causal_attention_backward_query", grid, Dim3.of(ATT_TILE), 0, common.get().pointer(handle(gradQ)));
-        launch("causal_attention_backward_key_value", grid, Dim3.of(ATT_TILE), 0,
+        String width = attentionWidth(query, value);
+        launch("causal_attention_backward_query" + width, grid, Dim3.of(ATT_TILE), 0, common.get().pointer(handle(gradQ)));
+        launch("causal_attention_backward_key_value" + width, grid, Dim3.of(ATT_TILE), 0,
                 common.get().pointer(handle(gradK)).pointer(handle(gradV)));
         return new AttentionGradients(gradQ, gradK, gradV);
     }

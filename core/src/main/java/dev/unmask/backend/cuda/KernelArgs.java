@@ -19,7 +19,7 @@ public final class KernelArgs {
     public enum Kind {
         /** A device pointer: 8 bytes. */
         POINTER('p'),
-        /** {@code int}: 4 bytes. */
+        /** {@code int} or {@code unsigned int}: 4 bytes. */
         INT('i'),
         /** {@code long long} or {@code size_t}: 8 bytes. */
         LONG('l'),
@@ -85,6 +85,12 @@ public final class KernelArgs {
 
     public KernelArgs f32(float value) {
         args.add(new Arg(Kind.FLOAT, Float.floatToRawIntBits(value), 0, null));
+        return this;
+    }
+
+    /** A struct by value, as its bytes in the device's layout (little-endian, C alignment padding included). */
+    public KernelArgs struct(byte[] bytes) {
+        args.add(new Arg(Kind.STRUCT, 0, 0, bytes.clone()));
         return this;
     }
 
