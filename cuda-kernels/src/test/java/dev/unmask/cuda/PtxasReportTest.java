@@ -98,11 +98,11 @@ class PtxasReportTest {
         }
         Set<String> registered = new TreeSet<>();
         Matcher entry = Pattern.compile("^\\s+KERNEL\\((\\w+)\\),", Pattern.MULTILINE)
-                .matcher(Files.readString(Path.of("emulator/kernel_registry.cpp")));
+                .matcher(Files.readString(Path.of("emulator/jni/emulated_runtime.cpp")));
         while (entry.find()) {
             registered.add(entry.group(1));
         }
-        assertEquals(compiled, registered, "emulator/kernel_registry.cpp must list exactly the kernels nvcc compiles");
+        assertEquals(compiled, registered, "emulator/jni/emulated_runtime.cpp must register exactly the kernels nvcc compiles");
     }
 
     @Test
