@@ -57,21 +57,31 @@ public final class CudaBackend implements Backend {
     private static final int BINARY_FIRST_COMPARE = 6;  // B_EQ: comparisons follow the BinaryOp codes
 
     private final DeviceRuntime runtime;
+    private final GemmAccelerators.Result gemm;
     private final CpuBackend cpu = new CpuBackend();
     private final DeviceScope root;
     private final ThreadLocal<Deque<DeviceScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
     private final Set<DeviceScope> openScopes = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** A backend over {@code runtime}; the backend closes the runtime when it is closed. */
+    /**
+     * A backend over {@code runtime}, with cuBLAS for matmul when {@link GemmAccelerators#load} finds it;
+     * the backend closes both when it is closed.
+     */
     public CudaBackend(DeviceRuntime runtime) {
         this.runtime = runtime;
+        this.gemm = GemmAccelerators.load(runtime);
         this.root = new DeviceScope(runtime);
     }
 
     /** The runtime this backend launches on. */
     public DeviceRuntime runtime() {
         return runtime;
+    }
+
+    /** Whether matmul runs on cuBLAS, or why it runs on our {@code sgemm_batched} kernel. */
+    public GemmAccelerators.Result gemmAccelerator() {
+        return gemm;
     }
 
     /**
@@ -108,7 +118,13 @@ public final class CudaBackend implements Backend {
                 scope.close();  // scopes of any thread: their buffers must go before the runtime does
             }
             root.close();
-            runtime.close();
+            try {
+                if (gemm.available()) {
+                    gemm.accelerator().close();  // its handle lives in the runtime's context
+                }
+            } finally {
+                runtime.close();
+            }
             cpu.close();
         }
     }
@@ -606,8 +622,9 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- processing
 
     /**
-     * {@code sgemm_batched}; an operand's batch dimensions must equal the result's or hold one matrix
-     * (stride 0). Other broadcasts, and more than 65535 batches or row tiles, run on the CPU.
+     * cuBLAS when {@link #gemmAccelerator()} has it, else {@code sgemm_batched}; an operand's batch
+     * dimensions must equal the result's or hold one matrix (stride 0). Other broadcasts, and (for our
+     * kernel) more than 65535 batches or row tiles, run on the CPU. Convolutions always use our kernels.
      */
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
@@ -620,6 +637,12 @@ public final class CudaBackend implements Backend {
         int batches = shape.numel(0, shape.rank() - 2);
         long strideA = batchStride(a.shape(), shape, (long) m * k);
         long strideB = batchStride(b.shape(), shape, (long) k * n);
+        if (strideA >= 0 && strideB >= 0 && gemm.available() && shape.numel() > 0 && k > 0) {
+            Tensor c = allocate(shape, DType.F32);
+            gemm.accelerator().sgemmStridedBatched(handle(a), handle(b), handle(c), m, n, k, transposeA, transposeB,
+                    strideA, strideB, (long) m * n, batches);
+            return c;
+        }
         if (strideA < 0 || strideB < 0 || batches > MAX_GRID_YZ || blocks(m, GEMM_TILE) > MAX_GRID_YZ) {
             return viaCpu(h -> cpu.matmul(h.get(0), h.get(1), transposeA, transposeB), a, b);
         }

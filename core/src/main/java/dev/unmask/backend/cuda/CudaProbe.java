@@ -8,7 +8,7 @@ import java.lang.reflect.InvocationTargetException;
 
 /**
  * Decides once per process whether the CUDA backend can start, without touching JCuda on the CPU path:
- * {@link JCudaRuntime} (the only class that references JCuda) is loaded by name, so a missing JCuda jar,
+ * {@link JCudaRuntime} (the only class that references JCuda's driver API) is loaded by name, so a missing JCuda jar,
  * native library or NVIDIA driver surfaces here as a caught {@link LinkageError} or
  * {@link DeviceException}. The first failure is logged once, with its reason.
  */

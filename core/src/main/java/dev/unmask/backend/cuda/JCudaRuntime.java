@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code unmask-cuda-kernels} jar). Every failing driver call is a {@link DeviceException} naming the
  * call and its {@code CUresult}.
  *
- * <p>This is the only class that references JCuda. Nothing on the CPU path loads it: {@link CudaProbe}
+ * <p>This is the only class that references JCuda's driver API ({@link CublasGemm}, loaded after it,
+ * references JCublas). Nothing on the CPU path loads it: {@link CudaProbe}
  * reaches it by reflection after checking nothing else, so a missing driver or JCuda jar is a caught
  * {@link LinkageError} there.
  */
@@ -78,12 +79,13 @@ public final class JCudaRuntime implements DeviceRuntime {
         }
     }
 
-    /** The driver's current context is per thread; the backend may be called from any thread. */
-    private void makeCurrent() {
+    /** The driver's current context is per thread; the backend (and cuBLAS) may be called from any thread. */
+    void makeCurrent() {
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
-    private CUdeviceptr pointer(long handle) {
+    /** The device pointer behind {@code handle} (package-private for {@link CublasGemm}). */
+    CUdeviceptr pointer(long handle) {
         CUdeviceptr p = pointers.get(handle);
         if (p == null) {
             throw new DeviceException("unknown or freed device pointer handle " + handle);
