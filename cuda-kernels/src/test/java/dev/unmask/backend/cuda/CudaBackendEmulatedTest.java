@@ -19,6 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -27,6 +30,7 @@ import java.util.function.Function;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -370,6 +374,35 @@ class CudaBackendEmulatedTest {
         same("matmul mixed broadcast (CPU path)", FLOAT_SUM, be -> t -> be.matmul(t.get(0), t.get(1), false, false),
                 random(2, 1, 4, 5), random(1, 3, 5, 6));
         same("matmul 1x1x1", FLOAT_SUM, be -> t -> be.matmul(t.get(0), t.get(1), false, false), random(1, 1), random(1, 1));
+    }
+
+    /** No cuBLAS on the emulated runtime: matmul launches our {@code sgemm_batched}, as on a GPU without CUDA 12. */
+    @Test
+    void matmulRunsOurSgemmKernelWithoutAnAccelerator() {
+        assertFalse(cuda.gemmAccelerator().available());
+        assertTrue(cuda.gemmAccelerator().reason().contains(cuda.runtime().name()), cuda.gemmAccelerator().reason());
+
+        EmulatedRuntime emulated = EmulatedRuntime.create();
+        List<String> launched = new ArrayList<>();
+        DeviceRuntime recording = (DeviceRuntime) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DeviceRuntime.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("launch")) {
+                        launched.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(emulated, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Tensor a = random(13, 31);
+        Tensor b = random(31, 65);
+        try (CudaBackend backend = new CudaBackend(recording)) {
+            Tensor product = backend.matmul(a.to(backend), b.to(backend), false, false);
+            assertEquals(List.of("sgemm_batched"), launched);
+            // same kernel, same inputs as the shared backend, whose results the reference checks above
+            assertArrayEquals(cuda.matmul(onCuda(a), onCuda(b), false, false).toFloatArray(), product.toFloatArray());
+        }
     }
 
     @Test
