@@ -5,7 +5,16 @@
  *
  * <ul>
  *   <li>{@link dev.unmask.backend.cuda.JCudaRuntime}: the CUDA driver API through JCuda, kernels from the
- *       packaged fatbin. The only class that references JCuda.</li>
+ *       packaged fatbin. The only class that references JCuda's driver API.</li>
+ *   <li>Optional accelerators, whose absence changes nothing but speed: our kernels are the default for
+ *       everything. {@link dev.unmask.backend.cuda.GemmAccelerators} loads cuBLAS (JCublas 12.6.0,
+ *       {@code CublasGemm}, the only class that references {@code jcuda.jcublas}) by name for matmul, only
+ *       on the JCuda runtime (so after a successful driver probe), only when {@code libcublas.so.12} loads
+ *       (CUDA 13 machines lack it) and unless {@code -Dunmask.cuda.cublas=false}; otherwise matmul uses
+ *       {@code sgemm_batched}. cuDNN is left out: JCudnn stops at 11.7.0, needs cuDNN 8.x and names its
+ *       native library after the JCuda version on the classpath (12.6.0 here), so it cannot load next to
+ *       our JCuda, and CUDA 13 / cuDNN 9 machines lack its libraries anyway; convolutions stay on our
+ *       implicit-GEMM kernels (see {@code cuda-kernels/README.md}).</li>
  *   <li>{@code EmulatedRuntime} (tests of {@code cuda-kernels}): the same kernel sources compiled by g++
  *       against the CPU emulator {@code cuda_emu.h}, so the backend is tested without a GPU.</li>
  *   <li>{@link dev.unmask.backend.cuda.CudaProbe}: decides once per process whether CUDA can start; without
