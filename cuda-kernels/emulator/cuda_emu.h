@@ -8,8 +8,8 @@
 //   - Blocks run one at a time; every thread of the block is a real OS thread (a persistent pool,
 //     grown to the largest block seen), so threads really interleave and races can show.
 //   - __shared__ is `static`: one copy shared by every thread of the block (launches are serialised).
-//     Dynamic shared memory is declared only through DYNAMIC_SHARED(type, name); it is filled with
-//     0xFF bytes (NaN floats, -1 ints) before every block so reads before writes stand out.
+//     Dynamic shared memory is declared only through DYNAMIC_SHARED(type, name). Both are filled
+//     with 0xFF bytes (NaN floats, -1 ints) before every block so reads before writes stand out.
 //   - __syncthreads is a real barrier over the block's live threads: threads that returned drop out.
 //     Threads waiting at different __syncthreads call sites, warp intrinsics whose lanes are at
 //     different call sites or name an exited lane, and any state where every live thread waits and
@@ -17,6 +17,8 @@
 //   - Warp intrinsics (__shfl*_sync, __ballot_sync, __any_sync, __all_sync, __syncwarp) follow CUDA's
 //     lane rules (width sub-sections, out-of-range sources return the caller's own value).
 //   - Atomics are real CPU atomics.
+//   - Launches check the project's kernel contract: blocks of a multiple of 32 threads, at most
+//     1024, and at most 48 KiB of dynamic shared memory.
 //   - Schedule: emu::set_schedule(emu::Schedule::Parallel) (default) lets the OS interleave threads;
 //     Forward/Reverse run one thread at a time, in thread order (or reverse), each until it blocks
 //     at a barrier or warp intrinsic. A missing __syncthreads between a write and a read of shared
@@ -43,6 +45,7 @@
 #include <mutex>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <type_traits>
 #include <vector>
 
@@ -53,7 +56,9 @@
 #define __host__
 #define __forceinline__ inline
 #define __noinline__
-#define __shared__ static
+// Static shared arrays live in their own linker section, so the launcher can poison all of them
+// before every block (the linker defines __start_/__stop_ symbols for such a section).
+#define __shared__ static __attribute__((section("emu_shared")))
 #define __constant__ static
 #define __launch_bounds__(...)
 
@@ -206,15 +211,13 @@ struct Block {
             thread[t]->atBarrier = false;
             thread[t]->exited = false;
         }
-        warps.assign((n + 31) / 32, WarpState());
+        warps.assign(n / 32, WarpState());
         barrierArrived = 0;
         barrierSite = Site();
         running = s == Schedule::Parallel ? -1 : (s == Schedule::Forward ? 0 : n - 1);
     }
 
-    int warpLanes(int warp) const { return std::min(32, threads - 32 * warp); }
-
-    [[noreturn]] void deadlock(int me) {
+    [[noreturn]] void deadlock() {
         char msg[2048];
         int len = std::snprintf(msg, sizeof msg, "deadlock in block (%u,%u,%u): all %d live threads wait and none can go on;",
                                 blockIdx.x, blockIdx.y, blockIdx.z, live);
@@ -224,7 +227,6 @@ struct Block {
                 shown++;
             }
         }
-        (void) me;
         fail(msg);
     }
 
@@ -260,7 +262,7 @@ struct Block {
         self.site = site;
         blocked++;
         if (blocked == live) {
-            deadlock(me);
+            deadlock();
         }
         passTurn();
         self.wake.wait(held, [&] { return !self.waiting && (schedule == Schedule::Parallel || running == me); });
@@ -324,11 +326,10 @@ struct Block {
             std::snprintf(msg, sizeof msg, "%s at %s:%d: calling lane %d is not in mask 0x%08x", name, site.file, site.line, lane, mask);
             fail(msg);
         }
-        int lanes = warpLanes(warp);
         for (int l = 0; l < 32; l++) {
-            if ((mask >> l & 1u) && (l >= lanes || thread[32 * warp + l]->exited)) {
-                std::snprintf(msg, sizeof msg, "%s at %s:%d: mask 0x%08x names lane %d of warp %d, which %s", name, site.file,
-                              site.line, mask, l, warp, l >= lanes ? "does not exist" : "has exited");
+            if ((mask >> l & 1u) && thread[32 * warp + l]->exited) {
+                std::snprintf(msg, sizeof msg, "%s at %s:%d: mask 0x%08x names lane %d of warp %d, which has exited", name, site.file,
+                              site.line, mask, l, warp);
                 fail(msg);
             }
         }
@@ -372,7 +373,7 @@ struct Block {
         if (barrierArrived > 0 && barrierArrived == live) {
             releaseBarrier();
         } else if (live > 0 && blocked == live) {
-            deadlock(me);
+            deadlock();
         }
         passTurn();
     }
@@ -392,6 +393,17 @@ inline unsigned char*& dynamic_shared_base() {
 
 inline void* dynamic_shared_memory() { return dynamic_shared_base(); }
 
+extern "C" __attribute__((weak)) char __start_emu_shared[];
+extern "C" __attribute__((weak)) char __stop_emu_shared[];
+
+// Fills every static __shared__ array with 0xFF bytes (NaN floats), as for dynamic shared memory,
+// so a block never sees what the previous block left there.
+inline void poison_static_shared() {
+    if (__start_emu_shared != nullptr && __stop_emu_shared != nullptr) {
+        std::memset(__start_emu_shared, 0xFF, static_cast<size_t>(__stop_emu_shared - __start_emu_shared));
+    }
+}
+
 inline Schedule& schedule() {
     static Schedule s = Schedule::Parallel;
     return s;
@@ -399,44 +411,55 @@ inline Schedule& schedule() {
 
 inline void set_schedule(Schedule s) { schedule() = s; }
 
-// Persistent worker threads; worker i plays thread i of every block.
+// Persistent worker threads; worker i plays thread i of every block. Each worker sleeps on its own
+// condition variable so a small block wakes only the workers it uses.
 class Pool {
 public:
     ~Pool() {
-        {
-            std::lock_guard<std::mutex> g(lock_);
-            stop_ = true;
+        std::unique_lock<std::mutex> held(lock_);
+        for (auto& w : workers_) {
+            w->stop = true;
+            w->go.notify_one();
         }
-        go_.notify_all();
-        for (std::thread& t : workers_) {
-            t.join();
+        held.unlock();
+        for (auto& w : workers_) {
+            w->thread.join();
         }
     }
 
     void run(int n, const std::function<void(int)>& body) {
         std::unique_lock<std::mutex> held(lock_);
         while (static_cast<int>(workers_.size()) < n) {
-            int index = static_cast<int>(workers_.size());
-            workers_.emplace_back([this, index] { loop(index); });
+            workers_.push_back(std::make_unique<Worker>());
+            Worker* w = workers_.back().get();
+            int index = static_cast<int>(workers_.size()) - 1;
+            w->thread = std::thread([this, w, index] { loop(*w, index); });
         }
         body_ = &body;
-        active_ = n;
         remaining_ = n;
-        generation_++;
-        go_.notify_all();
+        for (int i = 0; i < n; i++) {
+            workers_[i]->pending = true;
+            workers_[i]->go.notify_one();
+        }
         done_.wait(held, [&] { return remaining_ == 0; });
     }
 
 private:
-    void loop(int index) {
-        unsigned long long seen = 0;
+    struct Worker {
+        std::condition_variable go;
+        std::thread thread;
+        bool pending = false;
+        bool stop = false;
+    };
+
+    void loop(Worker& self, int index) {
         std::unique_lock<std::mutex> held(lock_);
         for (;;) {
-            go_.wait(held, [&] { return stop_ || (generation_ != seen && index < active_); });
-            if (stop_) {
+            self.go.wait(held, [&] { return self.stop || self.pending; });
+            if (self.stop) {
                 return;
             }
-            seen = generation_;
+            self.pending = false;
             const std::function<void(int)>* body = body_;
             held.unlock();
             (*body)(index);
@@ -448,14 +471,10 @@ private:
     }
 
     std::mutex lock_;
-    std::condition_variable go_;
     std::condition_variable done_;
-    std::vector<std::thread> workers_;
+    std::vector<std::unique_ptr<Worker>> workers_;
     const std::function<void(int)>* body_ = nullptr;
-    unsigned long long generation_ = 0;
-    int active_ = 0;
     int remaining_ = 0;
-    bool stop_ = false;
 };
 
 inline Pool& pool() {
@@ -475,6 +494,12 @@ inline void run_grid(dim3 grid, dim3 blockShape, size_t dynamicSharedBytes, cons
                       blockShape.x, blockShape.y, blockShape.z);
         fail(msg);
     }
+    if (n % 32 != 0) {
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "block (%u,%u,%u) has %lld threads, not a multiple of 32 as the kernel contract requires",
+                      blockShape.x, blockShape.y, blockShape.z, n);
+        fail(msg);
+    }
     if (dynamicSharedBytes > kMaxDynamicShared) {
         char msg[128];
         std::snprintf(msg, sizeof msg, "dynamic shared memory of %zu bytes exceeds the default limit of %zu", dynamicSharedBytes,
@@ -488,6 +513,7 @@ inline void run_grid(dim3 grid, dim3 blockShape, size_t dynamicSharedBytes, cons
         for (unsigned int by = 0; by < grid.y; by++) {
             for (unsigned int bx = 0; bx < grid.x; bx++) {
                 std::memset(shared.data(), 0xFF, shared.size() * sizeof(std::max_align_t));
+                poison_static_shared();
                 b.reset(static_cast<int>(n), schedule());
                 uint3 blockIndex{bx, by, bz};
                 std::function<void(int)> body = [&](int t) {
@@ -611,4 +637,19 @@ inline void emu_launch(void (*kernel)(Params...), dim3 grid, dim3 block, size_t 
     static_assert(sizeof...(Params) == sizeof...(Args), "emu_launch: argument count does not match the kernel");
     std::tuple<Params...> bound(static_cast<Params>(args)...);
     ::emu::run_grid(grid, block, dynamicSharedBytes, [&] { std::apply(kernel, bound); });
+}
+
+namespace emu {
+template <typename... Params, size_t... Index>
+inline void launch_with_params(void (*kernel)(Params...), dim3 grid, dim3 block, size_t dynamicSharedBytes, void** params,
+                               std::index_sequence<Index...>) {
+    emu_launch(kernel, grid, block, dynamicSharedBytes, *static_cast<std::remove_reference_t<Params>*>(params[Index])...);
+}
+}  // namespace emu
+
+// Launches with arguments passed as cuLaunchKernel's kernelParams: params[i] points to argument i
+// (a pointer, a scalar or a struct passed by value), so one marshalling serves both runtimes.
+template <typename... Params>
+inline void emu_launch_params(void (*kernel)(Params...), dim3 grid, dim3 block, size_t dynamicSharedBytes, void** params) {
+    ::emu::launch_with_params(kernel, grid, block, dynamicSharedBytes, params, std::index_sequence_for<Params...>{});
 }

@@ -97,3 +97,15 @@ public:
 private:
     uint64_t state_;
 };
+
+// Runs `body` under the parallel schedule and both serial orders (see cuda_emu.h), so that a
+// missing barrier shows as a mismatch under one of them. Needs cuda_emu.h included first.
+template <typename Body> void each_schedule(Body body) {
+    for (emu::Schedule s : {emu::Schedule::Parallel, emu::Schedule::Forward, emu::Schedule::Reverse}) {
+        emu::set_schedule(s);
+        body();
+    }
+    emu::set_schedule(emu::Schedule::Parallel);
+}
+
+inline unsigned int blocks_for(size_t n, unsigned int threads) { return static_cast<unsigned int>((n + threads - 1) / threads); }

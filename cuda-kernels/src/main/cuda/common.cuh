@@ -22,9 +22,14 @@ __device__ __forceinline__ float warp_sum(float v) {
     return v;
 }
 
-// NaN wins, as Java's Math.max/min and the reference backend do.
-__device__ __forceinline__ float max_nan(float a, float b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); }
-__device__ __forceinline__ float min_nan(float a, float b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); }
+// Java's Math.max/min, which the reference backend uses: NaN wins, and +0 is larger than -0.
+__device__ __forceinline__ float max_nan(float a, float b) {
+    return a != a ? a : (b != b ? b : ((a > b || (a == b && __float_as_int(a) >= 0)) ? a : b));
+}
+
+__device__ __forceinline__ float min_nan(float a, float b) {
+    return a != a ? a : (b != b ? b : ((a < b || (a == b && __float_as_int(a) < 0)) ? a : b));
+}
 
 __device__ __forceinline__ float warp_max(float v) {
     for (int offset = 16; offset > 0; offset >>= 1) {

@@ -15,7 +15,8 @@ struct Broadcast {
     int stride[3][MAX_RANK];
 };
 
-// y = f(x); a and b parametrise ELU (alpha), leaky ReLU (slope) and clamp (lo, hi).
+// y = f(x); a and b parametrise ELU (alpha), leaky ReLU (slope) and clamp (lo, hi). NaN in, NaN out
+// (ReLU and clamp included), as in the reference backend.
 extern "C" __global__ void unary_f32(const float* __restrict__ x, float* __restrict__ y, size_t n, int op, float a, float b) {
     size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) {
@@ -29,12 +30,12 @@ extern "C" __global__ void unary_f32(const float* __restrict__ x, float* __restr
         case U_LOG: r = logf(v); break;
         case U_SQRT: r = sqrtf(v); break;
         case U_ABS: r = fabsf(v); break;
-        case U_RELU: r = v > 0.0f ? v : 0.0f; break;
+        case U_RELU: r = max_nan(v, 0.0f); break;
         case U_SIGMOID: r = 1.0f / (1.0f + expf(-v)); break;
         case U_TANH: r = tanhf(v); break;
-        case U_ELU: r = v > 0.0f ? v : a * (expf(v) - 1.0f); break;
+        case U_ELU: r = v > 0.0f ? v : a * expm1f(v); break;
         case U_LEAKY_RELU: r = v > 0.0f ? v : a * v; break;
-        default: r = v != v ? v : fminf(fmaxf(v, a), b); break;
+        default: r = min_nan(max_nan(v, a), b); break;
     }
     y[i] = r;
 }

@@ -2,8 +2,7 @@ package dev.unmask.backend;
 
 import dev.unmask.backend.cpu.CpuBackend;
 import dev.unmask.backend.cpu.ReferenceBackend;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.unmask.backend.cuda.CudaProbe;
 
 import java.util.Locale;
 
@@ -13,7 +12,6 @@ import java.util.Locale;
  * replaced by the CPU backend with one logged line saying why.
  */
 public final class Backends {
-    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private static volatile Backend defaultBackend;
 
     private Backends() {
@@ -47,8 +45,8 @@ public final class Backends {
             case "cpu" -> new CpuBackend();
             case "cpu-reference" -> new ReferenceBackend();
             case "cuda" -> {
-                LOG.warn("CUDA backend requested but not available in this build; using the CPU backend");
-                yield new CpuBackend();
+                Backend cuda = CudaProbe.tryCreate();  // logs the reason once when CUDA cannot start
+                yield cuda != null ? cuda : new CpuBackend();
             }
             default -> throw new IllegalArgumentException("unknown backend '" + name + "' (known: cpu, cpu-reference, cuda)");
         };

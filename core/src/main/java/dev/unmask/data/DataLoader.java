@@ -66,18 +66,12 @@ public final class DataLoader implements AutoCloseable {
     /** The order in which epoch {@code epoch} visits the dataset's indices. */
     public int[] order(long epoch) {
         int n = dataset.size();
+        if (shuffle) {
+            return Seeds.permutation(n, Seeds.derive(seed, epoch));
+        }
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
-        }
-        if (shuffle) {
-            SplittableRandom random = new SplittableRandom(Seeds.derive(seed, epoch));
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
         }
         return order;
     }

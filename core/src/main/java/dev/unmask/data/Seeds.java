@@ -1,11 +1,14 @@
 package dev.unmask.data;
 
+import java.util.SplittableRandom;
+
 /**
  * Derives independent 64-bit seeds from a base seed and a list of keys (sample index, epoch, ...), so
  * every random draw of the data pipeline depends only on what it is for, never on thread scheduling.
  */
 public final class Seeds {
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    /** SplitMix64's odd increment, 2^64 divided by the golden ratio. */
+    public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private Seeds() {
     }
@@ -24,5 +27,24 @@ public final class Seeds {
             h = mix(h ^ mix(key + GOLDEN_GAMMA));
         }
         return h;
+    }
+
+    /** A permutation of {@code 0..n-1} determined by {@code seed} alone (a Fisher-Yates shuffle). */
+    public static int[] permutation(int n, long seed) {
+        if (n < 0) {
+            throw new IllegalArgumentException("permutation size must be non-negative, got " + n);
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 }

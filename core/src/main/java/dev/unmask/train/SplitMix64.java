@@ -1,16 +1,17 @@
 package dev.unmask.train;
 
+import dev.unmask.data.Seeds;
+
 /**
  * A small deterministic random generator whose whole state is one {@code long}, so a checkpoint can
  * save and restore it exactly (unlike {@link java.util.SplittableRandom}, whose state is hidden).
  *
  * <p>The algorithm is Steele, Lea and Flood's SplitMix64: the state advances by the odd constant
  * {@code 0x9e3779b97f4a7c15} and each output is the new state through a 64-bit mixing function
- * (Stafford's variant 13). It passes BigCrush and is the generator {@code SplittableRandom} is built on.
+ * (Stafford's variant 13, {@link Seeds#mix}). It passes BigCrush and is the generator {@code SplittableRandom} is built on.
  * Not thread-safe.
  */
 public final class SplitMix64 {
-    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
     /** 2^-53: turns the top 53 bits of a long into a double in [0, 1). */
     private static final double DOUBLE_UNIT = 0x1.0p-53;
     /** 2^-24: turns the top 24 bits into a float in [0, 1). */
@@ -39,8 +40,8 @@ public final class SplitMix64 {
 
     /** The next 64 uniformly distributed bits. */
     public long nextLong() {
-        state += GOLDEN_GAMMA;
-        return mix(state);
+        state += Seeds.GOLDEN_GAMMA;
+        return Seeds.mix(state);
     }
 
     /** A uniform int in {@code [0, bound)}, without modulo bias (rejection of the short last interval). */
@@ -66,37 +67,5 @@ public final class SplitMix64 {
     /** A uniform float in {@code [0, 1)} with 24 random bits. */
     public float nextFloat() {
         return (nextLong() >>> 40) * FLOAT_UNIT;
-    }
-
-    /**
-     * The mixing function alone: a bijection of 64-bit values that scatters nearby inputs, usable as a
-     * counter-based generator ({@code mix(seed + counter * gamma)} for random access).
-     */
-    public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
-
-    /**
-     * A permutation of {@code 0..n-1} determined by {@code seed} alone (Fisher-Yates driven by a
-     * generator seeded with it), for sampling an epoch without replacement.
-     */
-    public static int[] permutation(int n, long seed) {
-        if (n < 0) {
-            throw new IllegalArgumentException("permutation size must be non-negative, got " + n);
-        }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplitMix64 rng = seeded(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

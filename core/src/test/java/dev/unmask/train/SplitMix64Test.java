@@ -68,17 +68,4 @@ class SplitMix64Test {
             assertTrue(f >= 0 && f < 1, "got " + f);
         }
     }
-
-    @Test
-    void permutationHoldsEveryIndexOnceAndDependsOnTheSeed() {
-        int[] p = SplitMix64.permutation(50, 11);
-        int[] sorted = p.clone();
-        Arrays.sort(sorted);
-        int[] identity = new int[50];
-        Arrays.setAll(identity, i -> i);
-        assertArrayEquals(identity, sorted);
-        assertArrayEquals(p, SplitMix64.permutation(50, 11));
-        assertNotEquals(Arrays.toString(p), Arrays.toString(SplitMix64.permutation(50, 12)));
-        assertArrayEquals(new int[0], SplitMix64.permutation(0, 1));
-    }
 }

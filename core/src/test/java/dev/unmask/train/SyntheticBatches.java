@@ -1,5 +1,7 @@
 package dev.unmask.train;
 
+import dev.unmask.data.Seeds;
+
 import dev.unmask.backend.Backends;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -66,6 +68,6 @@ final class SyntheticBatches implements BatchSource<Tensor> {
     }
 
     private int[] orderOf(DataPosition p) {
-        return SplitMix64.permutation(images.length, SplitMix64.mix(p.shuffleSeed() + p.epoch()));
+        return Seeds.permutation(images.length, Seeds.derive(p.shuffleSeed(), p.epoch()));
     }
 }

@@ -1,13 +1,230 @@
 package dev.unmask.backend.cpu;
 
+import dev.unmask.backend.cpu.kernels.CausalAttention;
+import dev.unmask.backend.cpu.kernels.Convolution;
+import dev.unmask.backend.cpu.kernels.Elementwise;
+import dev.unmask.backend.cpu.kernels.FloatKernels;
+import dev.unmask.backend.cpu.kernels.Gemm;
+import dev.unmask.backend.cpu.kernels.KernelProvider;
+import dev.unmask.backend.cpu.kernels.MinAvgPool;
+import dev.unmask.backend.cpu.kernels.ParallelFor;
+import dev.unmask.backend.cpu.kernels.VqNearest;
+import dev.unmask.ops.AdamParams;
+import dev.unmask.ops.AttentionGradients;
+import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BinaryOp;
+import dev.unmask.ops.Conv2dParams;
+import dev.unmask.ops.OpChecks;
+import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.Arrays;
+
 /**
  * The fast CPU backend: the reference backend with its hot ops replaced by blocked, multi-threaded and
- * SIMD kernels. Every override is tested against {@link ReferenceBackend}.
+ * SIMD kernels (package {@code dev.unmask.backend.cpu.kernels}). Every override is tested against
+ * {@link ReferenceBackend}. Threads come from one shared pool sized by {@code unmask.threads}.
  */
 public class CpuBackend extends ReferenceBackend {
+    /** Below this many multiply-adds a matmul runs on the calling thread: a hand-off costs more. */
+    private static final long PARALLEL_WORK = 1L << 16;
+
+    private final FloatKernels kernels = KernelProvider.kernels();
 
     @Override
     public String name() {
         return "cpu";
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        String name = "binary " + op;
+        OpChecks.requireDType(name, a, DType.F32);
+        OpChecks.requireDType(name, b, DType.F32);
+        Shape shape = OpChecks.broadcastShape(name, a.shape(), b.shape());
+        float[] out = new float[shape.numel()];
+        Elementwise.binary(op, CpuStorage.floats(a), broadcastStrides(a.shape(), shape), CpuStorage.floats(b),
+                broadcastStrides(b.shape(), shape), shape.dims(), out);
+        return wrap(out, shape);
+    }
+
+    /** Per axis of {@code target}, the stride of {@code source} (right-aligned) along it; 0 where it broadcasts. */
+    private static int[] broadcastStrides(Shape source, Shape target) {
+        int[] strides = new int[target.rank()];
+        int[] own = source.strides();
+        int shift = target.rank() - source.rank();
+        for (int i = shift; i < target.rank(); i++) {
+            strides[i] = source.dim(i - shift) == 1 ? 0 : own[i - shift];
+        }
+        return strides;
+    }
+
+    @Override
+    public void adamStep(Tensor param, Tensor grad, Tensor firstMoment, Tensor secondMoment, AdamParams params) {
+        OpChecks.checkAdam(param, grad, firstMoment, secondMoment);
+        Elementwise.adam(CpuStorage.floats(param), CpuStorage.floats(grad), CpuStorage.floats(firstMoment),
+                CpuStorage.floats(secondMoment), params);
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        OpChecks.requireDType("matmul", a, DType.F32);
+        OpChecks.requireDType("matmul", b, DType.F32);
+        Shape outShape = OpChecks.matmulShape(a.shape(), b.shape(), transposeA, transposeB);
+        int m = outShape.dim(-2);
+        int n = outShape.dim(-1);
+        int depth = transposeA ? a.dim(-2) : a.dim(-1);
+        int batch = outShape.numel(0, outShape.rank() - 2);
+        int[] batchDims = Arrays.copyOf(outShape.dims(), outShape.rank() - 2);
+        float[] av = CpuStorage.floats(a);
+        float[] bv = CpuStorage.floats(b);
+        float[] out = new float[outShape.numel()];
+        int aRow = transposeA ? 1 : depth;
+        int aCol = transposeA ? m : 1;
+        int bRow = transposeB ? 1 : n;
+        int bCol = transposeB ? depth : 1;
+        long work = (long) batch * m * n * depth;
+        int rowParts = work < PARALLEL_WORK || batch >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS, m / 16));
+        ParallelFor.RangeBody body = (start, end) -> {
+            for (int t = start; t < end; t++) {
+                int bi = t / rowParts;
+                int part = t % rowParts;
+                int r0 = (int) ((long) m * part / rowParts);
+                int r1 = (int) ((long) m * (part + 1) / rowParts);
+                int aOff = broadcastIndex(bi, batchDims, a.shape()) * m * depth + r0 * aRow;
+                int bOff = broadcastIndex(bi, batchDims, b.shape()) * depth * n;
+                Gemm.multiply(kernels, r1 - r0, n, depth, av, aOff, aRow, aCol, bv, bOff, bRow, bCol,
+                        out, (bi * m + r0) * n, n, false);
+            }
+        };
+        if (work < PARALLEL_WORK) {
+            body.run(0, batch);
+        } else {
+            ParallelFor.range(batch * rowParts, body);
+        }
+        return wrap(out, outShape);
+    }
+
+    /** Flat batch index into {@code operand} (rank >= 2) for flat output batch index {@code outIndex}, with broadcasting. */
+    private static int broadcastIndex(int outIndex, int[] outBatch, Shape operand) {
+        int opBatchRank = operand.rank() - 2;
+        int index = 0;
+        int stride = 1;
+        int rest = outIndex;
+        for (int i = outBatch.length - 1; i >= 0; i--) {
+            int coord = rest % outBatch[i];
+            rest /= outBatch[i];
+            int j = i - (outBatch.length - opBatchRank);
+            if (j >= 0) {
+                int size = operand.dim(j);
+                index += (size == 1 ? 0 : coord) * stride;
+                stride *= size;
+            }
+        }
+        return index;
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        requireF32("conv2d", x, weight, bias);
+        Shape out = OpChecks.conv2dShape(x.shape(), weight.shape(), bias, params);
+        Convolution.Geometry g = geometry(x.shape(), weight.shape(), out, params);
+        return wrap(Convolution.forward(kernels, g, CpuStorage.floats(x), CpuStorage.floats(weight),
+                bias == null ? null : CpuStorage.floats(bias)), out);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
+        requireF32("conv2dBackwardInput", gradOut, weight, null);
+        OpChecks.checkConv2dBackward("conv2dBackwardInput", gradOut, inputShape, weight.shape(), params);
+        Shape out = gradOut.shape();
+        Convolution.Geometry g = geometry(inputShape, weight.shape(), out, params);
+        return wrap(Convolution.backwardInput(kernels, g, CpuStorage.floats(gradOut), CpuStorage.floats(weight)), inputShape);
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor x, Tensor gradOut, Shape weightShape, Conv2dParams params) {
+        requireF32("conv2dBackwardWeight", x, gradOut, null);
+        OpChecks.checkConv2dBackward("conv2dBackwardWeight", gradOut, x.shape(), weightShape, params);
+        Shape out = gradOut.shape();
+        Convolution.Geometry g = geometry(x.shape(), weightShape, out, params);
+        return wrap(Convolution.backwardWeight(kernels, g, CpuStorage.floats(x), CpuStorage.floats(gradOut)), weightShape);
+    }
+
+    /** The input gradient of a convolution whose weight [Cin, Cout, kh, kw] maps Cout channels to Cin, plus bias. */
+    @Override
+    public Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        requireF32("convTranspose2d", x, weight, bias);
+        Shape out = OpChecks.convTranspose2dShape(x.shape(), weight.shape(), bias, params);
+        Convolution.Geometry g = new Convolution.Geometry(out.dim(0), out.dim(1), out.dim(2), out.dim(3),
+                weight.dim(0), weight.dim(2), weight.dim(3), x.dim(2), x.dim(3), params);
+        float[] y = Convolution.backwardInput(kernels, g, CpuStorage.floats(x), CpuStorage.floats(weight));
+        if (bias != null) {
+            float[] bv = CpuStorage.floats(bias);
+            int plane = out.dim(2) * out.dim(3);
+            for (int i = 0; i < y.length; i++) {
+                y[i] += bv[(i / plane) % out.dim(1)];
+            }
+        }
+        return wrap(y, out);
+    }
+
+    @Override
+    public Tensor vqNearest(Tensor z, Tensor codebook) {
+        OpChecks.checkVqNearest(z, codebook);
+        requireF32("vqNearest", z, codebook, null);
+        int[] out = new int[z.dim(0)];
+        VqNearest.nearest(kernels, z.dim(0), z.dim(1), codebook.dim(0), CpuStorage.floats(z), CpuStorage.floats(codebook), out);
+        return wrapInts(out, Shape.of(z.dim(0)));
+    }
+
+    @Override
+    public AttentionResult causalAttention(Tensor query, Tensor key, Tensor value, float scale) {
+        OpChecks.checkAttention(query, key, value);
+        requireF32("causalAttention", query, key, value);
+        int heads = query.dim(0) * query.dim(1);
+        float[] out = new float[value.numel()];
+        float[] lse = new float[heads * query.dim(2)];
+        CausalAttention.forward(kernels, heads, query.dim(2), query.dim(3), value.dim(3), CpuStorage.floats(query),
+                CpuStorage.floats(key), CpuStorage.floats(value), scale, out, lse);
+        return new AttentionResult(wrap(out, value.shape()), wrap(lse, Shape.of(query.dim(0), query.dim(1), query.dim(2))));
+    }
+
+    @Override
+    public AttentionGradients causalAttentionBackward(Tensor query, Tensor key, Tensor value, float scale,
+                                                     AttentionResult forward, Tensor gradOut) {
+        OpChecks.checkAttentionBackward(query, key, value, forward, gradOut);
+        requireF32("causalAttentionBackward", query, key, value);
+        float[] gq = new float[query.numel()];
+        float[] gk = new float[key.numel()];
+        float[] gv = new float[value.numel()];
+        CausalAttention.backward(kernels, query.dim(0) * query.dim(1), query.dim(2), query.dim(3), value.dim(3),
+                CpuStorage.floats(query), CpuStorage.floats(key), CpuStorage.floats(value), scale,
+                CpuStorage.floats(forward.out()), CpuStorage.floats(forward.logSumExp()), CpuStorage.floats(gradOut),
+                gq, gk, gv);
+        return new AttentionGradients(wrap(gq, query.shape()), wrap(gk, key.shape()), wrap(gv, value.shape()));
+    }
+
+    @Override
+    public Tensor minAvgPool(Tensor x, int minKernel, int avgKernel) {
+        OpChecks.checkMinAvgPool(x, minKernel, avgKernel);
+        OpChecks.requireDType("minAvgPool", x, DType.F32);
+        float[] out = new float[x.numel()];
+        MinAvgPool.apply(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), minKernel, avgKernel, CpuStorage.floats(x), out);
+        return wrap(out, x.shape());
+    }
+
+    private static Convolution.Geometry geometry(Shape x, Shape w, Shape out, Conv2dParams p) {
+        return new Convolution.Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                out.dim(2), out.dim(3), p);
+    }
+
+    private static void requireF32(String op, Tensor a, Tensor b, Tensor c) {
+        OpChecks.requireDType(op, a, DType.F32);
+        OpChecks.requireDType(op, b, DType.F32);
+        if (c != null) {
+            OpChecks.requireDType(op, c, DType.F32);
+        }
     }
 }

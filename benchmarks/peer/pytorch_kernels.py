@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The DESIGN section 8 kernel workloads in PyTorch, written the way the Python tools write them.
+
+Run with Debian's python3-torch (apt-get install -y python3-torch):
+    /usr/bin/python3 benchmarks/peer/pytorch_kernels.py --threads 2 --out peer.json
+Prints one line per workload and writes {workload: ops_per_second} as JSON.
+"""
+import argparse
+import json
+import math
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def conv3x3():
+    x = torch.randn(16, 128, 32, 32)
+    w = torch.randn(128, 128, 3, 3)
+    return lambda: F.conv2d(x, w, padding=1)
+
+
+def vq_nn():
+    # rosinality's Quantize.forward: ||z||^2 - 2 z.e + ||e||^2 over the full N x K matrix, then argmax(-dist)
+    z = torch.randn(16384, 64)
+    embed = torch.randn(64, 512)
+
+    def run():
+        dist = z.pow(2).sum(1, keepdim=True) - 2 * z @ embed + embed.pow(2).sum(0, keepdim=True)
+        return (-dist).max(1)[1]
+    return run
+
+
+def attention():
+    # rosinality's CausalAttention core: scores, causal mask, softmax, start mask, weighted sum
+    b, heads, length, dim = 16, 8, 1024, 8
+    q = torch.randn(b, heads, length, dim)
+    k = torch.randn(b, heads, length, dim)
+    v = torch.randn(b, heads, length, dim)
+    mask = torch.tril(torch.ones(length, length), diagonal=-1).bool()
+    start = torch.ones(length, 1)
+    start[0] = 0
+
+    def run():
+        attn = q @ k.transpose(2, 3) / math.sqrt(dim)
+        attn = attn.masked_fill(~mask, -1e4)
+        attn = torch.softmax(attn, 3) * start
+        return attn @ v
+    return run
+
+
+def minavg_pool():
+    # Marimont & Tarroni's smoothing: -maxpool(-x) 3x3, then 7x7 average pool
+    x = torch.rand(16, 1, 128, 128)
+
+    def run():
+        m = -F.max_pool2d(-x, 3, stride=1, padding=1)
+        return F.avg_pool2d(m, 7, stride=1, padding=3)
+    return run
+
+
+WORKLOADS = {"conv3x3": conv3x3, "vq_nn": vq_nn, "attention": attention, "minavg_pool": minavg_pool}
+
+
+def measure(fn, min_seconds):
+    with torch.no_grad():
+        for _ in range(3):
+            fn()
+        best = 0.0
+        for _ in range(5):
+            n, start = 0, time.perf_counter()
+            while True:
+                fn()
+                n += 1
+                elapsed = time.perf_counter() - start
+                if elapsed >= min_seconds:
+                    break
+            best = max(best, n / elapsed)
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=1.0, help="minimum time per measurement round")
+    parser.add_argument("--out", default=None)
+    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+    results = {}
+    for name in args.workloads:
+        results[name] = measure(WORKLOADS[name](), args.seconds)
+        print(f"{name:12s} {results[name]:12.3f} ops/s  (torch {torch.__version__}, {torch.get_num_threads()} threads)", flush=True)
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

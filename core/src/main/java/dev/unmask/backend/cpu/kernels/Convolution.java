@@ -1,0 +1,211 @@
+package dev.unmask.backend.cpu.kernels;
+
+import dev.unmask.ops.Conv2dParams;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution and its two gradients over NCHW arrays, as im2col plus {@link Gemm}, threaded over the
+ * batch. For one image, with {@code CKK = C * kh * kw} and {@code P = outH * outW}:
+ * forward {@code out[O, P] = W[O, CKK] cols[CKK, P]}; input gradient
+ * {@code cols = W^T gradOut}, then col2im adds the columns back onto the image; weight gradient
+ * {@code gradW += gradOut[O, P] cols^T} summed over the batch. A 1x1, stride-1, unpadded convolution
+ * uses the image itself as its columns.
+ */
+public final class Convolution {
+    private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Sizes of one convolution, input (n, c, h, w), weight (o, c, kh, kw), output (oh, ow). */
+    public record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, Conv2dParams p) {
+        int ckk() {
+            return c * kh * kw;
+        }
+
+        int outPlane() {
+            return oh * ow;
+        }
+
+        boolean pointwise() {
+            return kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
+        }
+    }
+
+    private Convolution() {
+    }
+
+    /**
+     * {@code out[n, o] = bias[o] + sum_c,ky,kx w[o, c, ky, kx] x[n, c, ...]}; bias may be null. Returns the
+     * new output. With fewer images than threads, the output channels of each image are split between
+     * threads too (each builds its own columns: a little duplicated work for all threads busy).
+     */
+    public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
+        float[] out = new float[g.n() * g.o() * g.outPlane()];
+        int ckk = g.ckk();
+        int plane = g.outPlane();
+        int parts = g.n() >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS / Math.max(1, g.n()), g.o() / 16));
+        ParallelFor.range(g.n() * parts, (start, end) -> {
+            for (int task = start; task < end; task++) {
+                int n = task / parts;
+                int o0 = (int) ((long) g.o() * (task % parts) / parts);
+                int o1 = (int) ((long) g.o() * (task % parts + 1) / parts);
+                float[] cols = columnsOf(g, x, n);
+                int colOff = g.pointwise() ? n * ckk * plane : 0;
+                int outOff = (n * g.o() + o0) * plane;
+                Gemm.multiply(k, o1 - o0, plane, ckk, weight, o0 * ckk, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
+                if (bias != null) {
+                    for (int o = o0; o < o1; o++) {
+                        int base = (n * g.o() + o) * plane;
+                        float b = bias[o];
+                        for (int i = 0; i < plane; i++) {
+                            out[base + i] += b;
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Gradient with respect to the input: a new [n, c, h, w] array. */
+    public static float[] backwardInput(FloatKernels k, Geometry g, float[] gradOut, float[] weight) {
+        float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
+        int ckk = g.ckk();
+        int plane = g.outPlane();
+        ParallelFor.range(g.n(), (start, end) -> {
+            float[] cols = g.pointwise() ? null : workspace(ckk * plane);
+            for (int n = start; n < end; n++) {
+                int goOff = n * g.o() * plane;
+                if (g.pointwise()) {
+                    Gemm.multiply(k, ckk, plane, g.o(), weight, 0, 1, ckk, gradOut, goOff, plane, 1,
+                            gradX, n * ckk * plane, plane, false);
+                } else {
+                    Gemm.multiply(k, ckk, plane, g.o(), weight, 0, 1, ckk, gradOut, goOff, plane, 1, cols, 0, plane, false);
+                    col2im(g, cols, gradX, n);
+                }
+            }
+        });
+        return gradX;
+    }
+
+    /** Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch. */
+    public static float[] backwardWeight(FloatKernels k, Geometry g, float[] x, float[] gradOut) {
+        int ckk = g.ckk();
+        int plane = g.outPlane();
+        int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));
+        float[][] partial = new float[parts][];
+        ParallelFor.range(parts, (start, end) -> {
+            for (int t = start; t < end; t++) {
+                float[] acc = new float[g.o() * ckk];
+                int first = (int) ((long) g.n() * t / parts);
+                int last = (int) ((long) g.n() * (t + 1) / parts);
+                for (int n = first; n < last; n++) {
+                    float[] cols = columnsOf(g, x, n);
+                    int colOff = g.pointwise() ? n * ckk * plane : 0;
+                    Gemm.multiply(k, g.o(), ckk, plane, gradOut, n * g.o() * plane, plane, 1, cols, colOff, 1, plane,
+                            acc, 0, ckk, true);
+                }
+                partial[t] = acc;
+            }
+        });
+        float[] gradW = partial[0];
+        for (int t = 1; t < parts; t++) {
+            for (int i = 0; i < gradW.length; i++) {
+                gradW[i] += partial[t][i];
+            }
+        }
+        return gradW;
+    }
+
+    /** The columns of image {@code n}: the input itself for a pointwise convolution, else a thread-local im2col buffer. */
+    private static float[] columnsOf(Geometry g, float[] x, int n) {
+        if (g.pointwise()) {
+            return x;
+        }
+        float[] cols = workspace(g.ckk() * g.outPlane());
+        im2col(g, x, n, cols);
+        return cols;
+    }
+
+    private static float[] workspace(int size) {
+        float[] buf = COLUMNS.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            COLUMNS.set(buf);
+        }
+        return buf;
+    }
+
+    /** {@code cols[(c * kh + ky) * kw + kx, oy * ow + ox] = x[n, c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw]}, 0 outside. */
+    static void im2col(Geometry g, float[] x, int n, float[] cols) {
+        Conv2dParams p = g.p();
+        int plane = g.outPlane();
+        for (int c = 0; c < g.c(); c++) {
+            int xBase = (n * g.c() + c) * g.h() * g.w();
+            for (int ky = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int row = ((c * g.kh() + ky) * g.kw() + kx) * plane;
+                    int dx = kx * p.dilationW() - p.padW();
+                    int oxLo = firstInside(dx, p.strideW());
+                    int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, p.strideW(), g.w()));
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        int dst = row + oy * g.ow();
+                        if (iy < 0 || iy >= g.h() || oxLo >= oxHi) {
+                            Arrays.fill(cols, dst, dst + g.ow(), 0f);
+                            continue;
+                        }
+                        int src = xBase + iy * g.w() + dx;
+                        Arrays.fill(cols, dst, dst + oxLo, 0f);
+                        if (p.strideW() == 1) {
+                            System.arraycopy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                cols[dst + ox] = x[src + ox * p.strideW()];
+                            }
+                        }
+                        Arrays.fill(cols, dst + oxHi, dst + g.ow(), 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2col}: adds every column entry onto the input position it was read from. */
+    static void col2im(Geometry g, float[] cols, float[] gradX, int n) {
+        Conv2dParams p = g.p();
+        int plane = g.outPlane();
+        for (int c = 0; c < g.c(); c++) {
+            int xBase = (n * g.c() + c) * g.h() * g.w();
+            for (int ky = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    int row = ((c * g.kh() + ky) * g.kw() + kx) * plane;
+                    int dx = kx * p.dilationW() - p.padW();
+                    int oxLo = firstInside(dx, p.strideW());
+                    int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, p.strideW(), g.w()));
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        if (iy < 0 || iy >= g.h()) {
+                            continue;
+                        }
+                        int src = row + oy * g.ow();
+                        int dst = xBase + iy * g.w() + dx;
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            gradX[dst + ox * p.strideW()] += cols[src + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Smallest ox with {@code ox * stride + dx >= 0}. */
+    private static int firstInside(int dx, int stride) {
+        return dx >= 0 ? 0 : (-dx + stride - 1) / stride;
+    }
+
+    /** Smallest ox with {@code ox * stride + dx >= width} (the exclusive end of the inside range). */
+    private static int lastInsideExclusive(int dx, int stride, int width) {
+        int need = width - dx;
+        return need <= 0 ? 0 : (need + stride - 1) / stride;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.unmask.backend.cpu.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The scalar and Vector API kernels against each other and against double-precision loops, on lengths
+ * that hit every vector tail, at offsets that are not vector-aligned.
+ */
+class FloatKernelsTest {
+    private static final int[] LENGTHS = {1, 4, 6, 8, 13, 16, 25, 31, 32, 33, 47, 48, 49, 1023, 1025, 4098};
+    /** Float sums of n products of values in [-1, 1]: error below n * 2^-24 * sum|terms|, here loosely. */
+    private static final double SUM_TOLERANCE = 1e-6;
+    /** The Vector API's exp may differ from Math.exp by a few ulp. */
+    private static final double EXP_RELATIVE_TOLERANCE = 1e-6;
+
+    @Test
+    void dotAxpyMaxAndExpOnEveryTail() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (FloatKernels k : GemmTest.implementations()) {
+            for (int n : LENGTHS) {
+                float[] x = GemmTest.random(n + 3, rnd);
+                float[] y = GemmTest.random(n + 5, rnd);
+                String name = k.getClass().getSimpleName() + " n=" + n;
+
+                double dot = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += (double) x[i + 3] * y[i + 5];
+                }
+                assertEquals(dot, k.dot(x, 3, y, 5, n), SUM_TOLERANCE * n, name + " dot");
+
+                float[] z = y.clone();
+                k.axpy(0.75f, x, 3, z, 5, n);
+                for (int i = 0; i < y.length; i++) {
+                    float want = i < 5 ? y[i] : (float) (y[i] + 0.75 * x[i - 2]);
+                    assertEquals(want, z[i], 1e-6, name + " axpy at " + i);
+                }
+
+                float[] m = x.clone();
+                m[3 + n / 2] = 5f;
+                m[0] = 9f;
+                assertEquals(5f, k.max(m, 3, n), 0f, name + " max");
+
+                float[] e = x.clone();
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += Math.exp(x[i + 3] - 0.5);
+                }
+                float gotSum = k.expShiftSum(e, 3, n, 0.5f);
+                assertEquals(sum, gotSum, EXP_RELATIVE_TOLERANCE * sum + SUM_TOLERANCE * n, name + " exp sum");
+                for (int i = 0; i < n; i++) {
+                    double want = Math.exp(x[i + 3] - 0.5);
+                    assertEquals(want, e[i + 3], EXP_RELATIVE_TOLERANCE * want, name + " exp at " + i);
+                }
+                assertEquals(x[0], e[0], 0f, name + " exp wrote before the range");
+            }
+        }
+    }
+
+    @Test
+    void attentionScoresAndWeightedSumsOnEveryTail() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int ld = 4100;
+        for (FloatKernels k : GemmTest.implementations()) {
+            for (int dim : new int[] {1, 3, 4, 8, 9}) {
+                float[] t = GemmTest.random(dim * ld, rnd);
+                float[] q = GemmTest.random(dim + 2, rnd);
+                for (int n : LENGTHS) {
+                    int j0 = 1;
+                    String name = k.getClass().getSimpleName() + " dim=" + dim + " n=" + n;
+                    float[] s = new float[n];
+                    float max = k.scores(q, 2, dim, 0.5f, t, ld, j0, n, s);
+                    double wantMax = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) {
+                        double want = 0;
+                        for (int d = 0; d < dim; d++) {
+                            want += 0.5 * q[2 + d] * t[d * ld + j0 + j];
+                        }
+                        assertEquals(want, s[j], SUM_TOLERANCE * dim, name + " score " + j);
+                        wantMax = Math.max(wantMax, s[j]);
+                    }
+                    assertEquals(wantMax, max, 0f, name + " max score");
+                    float[] out = new float[dim + 1];
+                    out[0] = 42f;
+                    k.weightedSums(s, n, t, ld, j0, dim, out, 1);
+                    assertEquals(42f, out[0], 0f, name + " wrote before the range");
+                    for (int d = 0; d < dim; d++) {
+                        double want = 0;
+                        for (int j = 0; j < n; j++) {
+                            want += (double) s[j] * t[d * ld + j0 + j];
+                        }
+                        assertEquals(want, out[1 + d], SUM_TOLERANCE * n * dim, name + " weighted sum " + d);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void nearestCodeScoresAndCandidateScanOnEveryTail() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (FloatKernels k : GemmTest.implementations()) {
+            for (int n : LENGTHS) {
+                String name = k.getClass().getSimpleName() + " n=" + n;
+                float[] dots = GemmTest.random(n + 2, rnd);
+                float[] norms = GemmTest.random(n, rnd);
+                dots[2 + n - 1] = Float.NaN;
+                float[] x = dots.clone();
+                float best = k.scoresFromDots(x, 2, norms, n);
+                float want = Float.POSITIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    float s = norms[i] - 2f * dots[2 + i];
+                    assertEquals(s, x[2 + i], 0f, name + " score " + i);
+                    if (s < want) {
+                        want = s;
+                    }
+                }
+                assertEquals(want, best, 0f, name + " smallest non-NaN score");
+                float limit = 0.1f;
+                int from = n / 3;
+                int expected = n;
+                for (int i = from; i < n; i++) {
+                    if (!(x[2 + i] > limit)) {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertEquals(expected, k.nextAtMost(x, 2, from, n, limit), name + " next candidate");
+                assertEquals(n - 1, k.nextAtMost(x, 2, n - 1, n, Float.NEGATIVE_INFINITY), name + " NaN is a candidate");
+            }
+        }
+    }
+}
