@@ -14,6 +14,7 @@ import dev.unmask.anomaly.CodePrior;
 import dev.unmask.anomaly.LatentAnomalyScorer;
 import dev.unmask.anomaly.RestorationSettings;
 import dev.unmask.autograd.NoGrad;
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;
@@ -74,6 +75,11 @@ public final class LatentRestorationModel {
         this.vqvae = vqvae;
         this.prior = prior;
         this.calibration = calibration;
+    }
+
+    /** The backend the models' tensors live on. */
+    public Backend backend() {
+        return vqvae.stateDict().values().iterator().next().backend();
     }
 
     /** Fresh models with PyTorch's default initialisation drawn from {@code seed}; not calibrated. */
@@ -185,6 +191,27 @@ public final class LatentRestorationModel {
      *     malformed, or its tensors do not match the config (the message names the problems)
      */
     public static LatentRestorationModel load(Path file) throws IOException {
+        return load(file, Backends.defaultBackend());
+    }
+
+    /**
+     * Reads a bundle of type {@value #MODEL_TYPE} onto {@code backend}. Modules are built on the default
+     * backend, so the default is {@code backend} while the models are built (calls of this method are
+     * serialised; another thread creating tensors on the default backend meanwhile would see it).
+     */
+    public static LatentRestorationModel load(Path file, Backend backend) throws IOException {
+        synchronized (LatentRestorationModel.class) {
+            Backend previous = Backends.defaultBackend();
+            Backends.setDefaultBackend(backend);
+            try {
+                return read(file, backend);
+            } finally {
+                Backends.setDefaultBackend(previous);
+            }
+        }
+    }
+
+    private static LatentRestorationModel read(Path file, Backend backend) throws IOException {
         ModelBundle bundle = ModelBundle.read(file, MODEL_TYPE);
         VqVaeConfig vqvaeConfig;
         PixelSnailConfig priorConfig;
@@ -209,7 +236,7 @@ public final class LatentRestorationModel {
         }
         Map<String, Tensor> vqvaeState = new LinkedHashMap<>();
         Map<String, Tensor> priorState = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : bundle.stateDict(Backends.defaultBackend()).entrySet()) {
+        for (Map.Entry<String, Tensor> e : bundle.stateDict(backend).entrySet()) {
             String name = e.getKey();
             if (name.startsWith(VQVAE_PREFIX)) {
                 vqvaeState.put(name.substring(VQVAE_PREFIX.length()), e.getValue());

@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     int vqvaeSteps = 600;
 
     @Option(names = "--prior-steps", description = "PixelSNAIL training steps (default: ${DEFAULT-VALUE})")
-    int priorSteps = 600;
+    int priorSteps = 250;
 
     /** The demo's VQ-VAE: 32x32 RGB, stride 4 (8x8 codes), 64 codes of 32 dimensions, width 64. */
     static VqVaeConfig vqvaeConfig() {
