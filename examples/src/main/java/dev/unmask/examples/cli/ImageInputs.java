@@ -1,0 +1,59 @@
+package dev.unmask.examples.cli;
+
+import dev.unmask.data.FloatImage;
+import dev.unmask.data.ImageFiles;
+import dev.unmask.data.ImageOps;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Image files named on the command line: files as given, folders searched recursively in name order. */
+final class ImageInputs {
+    private ImageInputs() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when a path does not exist or nothing is found
+     */
+    static List<Path> collect(List<Path> paths) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().forEach(out::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list " + p, e);
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new IllegalArgumentException(p + ": no such file or folder");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no image files in " + paths);
+        }
+        return out;
+    }
+
+    /** A file as a model input: {@code channels}, bilinear resize to size x size, values in [-1, 1]. */
+    static FloatImage read(Path file, int channels, int size) {
+        FloatImage image = ImageFiles.read(file, channels, ImageFiles.DEFAULT_MAX_PIXELS);
+        return image.height() == size && image.width() == size ? image : ImageOps.resizeBilinear(image, size, size);
+    }
+
+    /** Every file read as a model input, concatenated (n * channels * size * size values). */
+    static float[] readAll(List<Path> files, int channels, int size) {
+        int per = channels * size * size;
+        float[] out = new float[files.size() * per];
+        for (int i = 0; i < files.size(); i++) {
+            System.arraycopy(read(files.get(i), channels, size).data(), 0, out, i * per, per);
+        }
+        return out;
+    }
+}
