@@ -8,11 +8,22 @@ import java.util.concurrent.Callable;
 /** The {@code unmask} command line: one subcommand per job. */
 @Command(name = "unmask", mixinStandardHelpOptions = true, version = "unmask 0.1.0-SNAPSHOT",
         description = "Detect manipulated and generated faces, and show where an image was changed.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, CalibrateCommand.class, ScoreCommand.class,
+                EvaluateCommand.class, ImportCommand.class})
 public final class UnmaskCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new UnmaskCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its handler for failures: one line naming the problem, exit code 2. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new UnmaskCommand());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("unmask " + command.getCommandName() + ": " + e.getMessage());
+            return 2;
+        });
+        return cli;
     }
 
     @Override
