@@ -174,6 +174,33 @@ class CliTest {
         assertTrue(err.toString().contains("unexpected 'enc.num_batches_tracked'"), err.toString());
     }
 
+    @Test
+    void calibrateThenEvaluateLabelledFolders() throws IOException {
+        Path labelled = dir.resolve("labelled");
+        Files.createDirectories(labelled.resolve("real"));
+        Files.createDirectories(labelled.resolve("fake"));
+        Files.copy(images.resolve("a-real.png"), labelled.resolve("real/a.png"));
+        Files.copy(images.resolve("sub/c-real.png"), labelled.resolve("real/c.png"));
+        Files.copy(images.resolve("b-fake.png"), labelled.resolve("fake/b.png"));
+        Files.copy(images.resolve("sub/d-fake.png"), labelled.resolve("fake/d.png"));
+        Path recalibrated = dir.resolve("recalibrated.safetensors");
+        assertEquals(0, run(new StringWriter(), "calibrate", "-m", bundle.toString(), "-o", recalibrated.toString(),
+                labelled.resolve("real").toString()));
+        assertTrue(LatentRestorationModel.load(recalibrated).calibration().isPresent());
+        Path plots = dir.resolve("plots");
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, run(new StringWriter(), "evaluate", "-m", recalibrated.toString(), "-o", plots.toString(),
+                    labelled.toString()));
+        } finally {
+            System.setOut(previous);
+        }
+        assertTrue(captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains("labelled"), captured.toString());
+        assertTrue(Files.isRegularFile(plots.resolve("roc.png")) && Files.isRegularFile(plots.resolve("pr.png")));
+    }
+
     private static TensorEntry asF64(String name, Tensor t) {
         float[] values = t.toFloatArray();
         ByteBuffer bytes = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
