@@ -61,10 +61,10 @@ final class DemoCommand implements Callable<Integer> {
     int testImages = 64;
 
     @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
-    int vqvaeSteps = 600;
+    int vqvaeSteps = 800;
 
     @Option(names = "--prior-steps", description = "PixelSNAIL training steps (default: ${DEFAULT-VALUE})")
-    int priorSteps = 250;
+    int priorSteps = 400;
 
     /** The demo's VQ-VAE: 32x32 RGB, stride 4 (8x8 codes), 64 codes of 32 dimensions, width 64. */
     static VqVaeConfig vqvaeConfig() {

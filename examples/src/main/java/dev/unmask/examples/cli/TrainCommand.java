@@ -31,10 +31,10 @@ final class TrainCommand implements Callable<Integer> {
     String preset = "demo-32";
 
     @Option(names = "--vqvae-steps", description = "(default: ${DEFAULT-VALUE})")
-    long vqvaeSteps = 600;
+    long vqvaeSteps = 800;
 
     @Option(names = "--prior-steps", description = "(default: ${DEFAULT-VALUE})")
-    long priorSteps = 250;
+    long priorSteps = 400;
 
     @Option(names = "--batch", description = "(default: ${DEFAULT-VALUE})")
     int batch = 32;
