@@ -152,7 +152,7 @@ public final class LatentRestorationTraining {
         Tensor table = Backends.defaultBackend().fromFloats(embed, Shape.of(dim, codes));
         state.put(EMBED, table);
         if (state.containsKey(EMBED_AVG)) {
-            state.put(EMBED_AVG, table);
+            state.put(EMBED_AVG, Backends.defaultBackend().fromFloats(embed.clone(), Shape.of(dim, codes)));
             state.put(CLUSTER_SIZE, Backends.defaultBackend().fromFloats(filled(codes, 1f), Shape.of(codes)));
         }
         vqvae.loadStateDict(state);
