@@ -27,3 +27,6 @@ done
 /usr/bin/python3 -c 'import json, sys; json.dump({k: v for p in sys.argv[1:] for k, v in json.load(open(p)).items()}, sys.stdout)' \
   "${peer_files[@]}" > "$out/pytorch.json"
 /usr/bin/python3 benchmarks/peer/compare.py "$out/jmh.json" "$out/pytorch.json" --markdown
+if [[ "$peers" == *models* ]]; then
+  echo "(vqvae_* and pixelsnail_*: one op = one batch of 16 images; images/s = ops/s x 16)"
+fi
