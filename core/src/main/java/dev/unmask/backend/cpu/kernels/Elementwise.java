@@ -100,7 +100,8 @@ public final class Elementwise {
                 }
                 case RELU -> {
                     for (int i = start; i < end; i++) {
-                        out[i] = (float) Math.max((double) in[i], 0.0);
+                        // float max is exact and branch-free (NaN stays NaN, -0 becomes 0), as the reference's double max
+                        out[i] = Math.max(in[i], 0f);
                     }
                 }
                 case SIGMOID -> {
