@@ -8,13 +8,17 @@ import dev.unmask.backend.cpu.kernels.Gemm;
 import dev.unmask.backend.cpu.kernels.KernelProvider;
 import dev.unmask.backend.cpu.kernels.MinAvgPool;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
+import dev.unmask.backend.cpu.kernels.Reductions;
 import dev.unmask.backend.cpu.kernels.VqNearest;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
 import dev.unmask.ops.AttentionResult;
 import dev.unmask.ops.BinaryOp;
+import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.OpChecks;
+import dev.unmask.ops.ReduceOp;
+import dev.unmask.ops.UnaryOp;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -58,6 +62,108 @@ public class CpuBackend extends ReferenceBackend {
             strides[i] = source.dim(i - shift) == 1 ? 0 : own[i - shift];
         }
         return strides;
+    }
+
+    @Override
+    public Tensor compare(CompareOp op, Tensor a, Tensor b) {
+        String name = "compare " + op;
+        OpChecks.requireDType(name, a, DType.F32);
+        OpChecks.requireDType(name, b, DType.F32);
+        Shape shape = OpChecks.broadcastShape(name, a.shape(), b.shape());
+        float[] out = new float[shape.numel()];
+        Elementwise.compare(op, CpuStorage.floats(a), broadcastStrides(a.shape(), shape), CpuStorage.floats(b),
+                broadcastStrides(b.shape(), shape), shape.dims(), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor where(Tensor mask, Tensor a, Tensor b) {
+        OpChecks.requireDType("where", mask, DType.F32);
+        OpChecks.requireDType("where", a, DType.F32);
+        OpChecks.requireDType("where", b, DType.F32);
+        Shape shape = OpChecks.broadcastShape("where", mask.shape(), OpChecks.broadcastShape("where", a.shape(), b.shape()));
+        float[] out = new float[shape.numel()];
+        Elementwise.where(CpuStorage.floats(mask), broadcastStrides(mask.shape(), shape), CpuStorage.floats(a),
+                broadcastStrides(a.shape(), shape), CpuStorage.floats(b), broadcastStrides(b.shape(), shape),
+                shape.dims(), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x) {
+        OpChecks.requireDType("unary " + op, x, DType.F32);
+        float[] out = new float[x.numel()];
+        Elementwise.unary(op, CpuStorage.floats(x), out);
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public Tensor elu(Tensor x, float alpha) {
+        OpChecks.requireDType("elu", x, DType.F32);
+        float[] out = new float[x.numel()];
+        Elementwise.elu(CpuStorage.floats(x), alpha, out);
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public Tensor leakyRelu(Tensor x, float slope) {
+        OpChecks.requireDType("leakyRelu", x, DType.F32);
+        float[] out = new float[x.numel()];
+        Elementwise.leakyRelu(CpuStorage.floats(x), slope, out);
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public Tensor clamp(Tensor x, float lo, float hi) {
+        OpChecks.requireDType("clamp", x, DType.F32);
+        float[] out = new float[x.numel()];
+        Elementwise.clamp(CpuStorage.floats(x), lo, hi, out);
+        return wrap(out, x.shape());
+    }
+
+    /** Bit-identical to the reference: the same double accumulation in the same order, threaded over outputs. */
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
+        String name = "reduce " + op;
+        OpChecks.requireDType(name, x, DType.F32);
+        int[] reducedAxes = OpChecks.reductionAxes(name, x.shape(), axes);
+        if (x.numel() == 0) {
+            // empty inputs: the reference's error for MAX/MIN and its empty sums are the contract
+            return super.reduce(op, x, axes, keepDims);
+        }
+        boolean[] reduced = new boolean[x.rank()];
+        for (int a : reducedAxes) {
+            reduced[a] = true;
+        }
+        Shape shape = OpChecks.reducedShape(x.shape(), reducedAxes, keepDims);
+        float[] out = new float[shape.numel()];
+        Reductions.reduce(op, CpuStorage.floats(x), x.shape().dims(), reduced, out);
+        return wrap(out, shape);
+    }
+
+    /** One block copy per combination of the axes before {@code axis}. */
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        Shape shape = OpChecks.slicedShape(x.shape(), axis, start, end);
+        int a = x.shape().normaliseAxis(axis);
+        int outer = x.shape().numel(0, a);
+        int inner = x.shape().numel(a + 1, x.rank());
+        int from = x.dim(a) * inner;
+        int block = (end - start) * inner;
+        if (x.dtype() == DType.F32) {
+            float[] in = CpuStorage.floats(x);
+            float[] out = new float[shape.numel()];
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(in, o * from + start * inner, out, o * block, block);
+            }
+            return wrap(out, shape);
+        }
+        int[] in = CpuStorage.ints(x);
+        int[] out = new int[shape.numel()];
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(in, o * from + start * inner, out, o * block, block);
+        }
+        return wrapInts(out, shape);
     }
 
     @Override

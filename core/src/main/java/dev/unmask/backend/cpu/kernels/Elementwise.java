@@ -2,11 +2,13 @@ package dev.unmask.backend.cpu.kernels;
 
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.BinaryOp;
+import dev.unmask.ops.CompareOp;
+import dev.unmask.ops.UnaryOp;
 
 /**
- * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops with broadcasting (read
- * through strides, no index arrays) and the Adam step. Each computes exactly what the reference
- * backend computes per element, so results are identical, only faster.
+ * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops, comparisons and where with
+ * broadcasting (read through strides, no index arrays), unary activations and the Adam step. Each computes
+ * exactly what the reference backend computes per element, so results are identical, only faster.
  */
 public final class Elementwise {
     /** Below this many elements one thread is faster than a hand-off to the pool. */
@@ -22,25 +24,162 @@ public final class Elementwise {
      * by element ranges, and each range walks whole or partial rows of the last axis.
      */
     public static void binary(BinaryOp op, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out) {
+        walk(dims, out.length, new int[][] {aStrides, bStrides},
+                (offsets, steps, o, len) -> row(op, a, offsets[0], steps[0], b, offsets[1], steps[1], out, o, len));
+    }
+
+    /**
+     * {@code out = (a op b) ? 1 : 0} with broadcasting through strides as in
+     * {@link #binary(BinaryOp, float[], int[], float[], int[], int[], float[])}; comparisons are Java's float
+     * comparisons, so any comparison with NaN is false except NE.
+     */
+    public static void compare(CompareOp op, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out) {
+        walk(dims, out.length, new int[][] {aStrides, bStrides}, (offsets, steps, o, len) -> {
+            int ai = offsets[0];
+            int bi = offsets[1];
+            for (int j = 0; j < len; j++, ai += steps[0], bi += steps[1]) {
+                float u = a[ai];
+                float v = b[bi];
+                boolean holds = switch (op) {
+                    case EQ -> u == v;
+                    case NE -> u != v;
+                    case LT -> u < v;
+                    case LE -> u <= v;
+                    case GT -> u > v;
+                    case GE -> u >= v;
+                };
+                out[o + j] = holds ? 1f : 0f;
+            }
+        });
+    }
+
+    /** {@code out = mask != 0 ? a : b} with broadcasting through strides (a NaN mask element counts as true). */
+    public static void where(float[] mask, int[] maskStrides, float[] a, int[] aStrides, float[] b, int[] bStrides,
+                             int[] dims, float[] out) {
+        walk(dims, out.length, new int[][] {maskStrides, aStrides, bStrides}, (offsets, steps, o, len) -> {
+            int mi = offsets[0];
+            int ai = offsets[1];
+            int bi = offsets[2];
+            for (int j = 0; j < len; j++, mi += steps[0], ai += steps[1], bi += steps[2]) {
+                out[o + j] = mask[mi] != 0 ? a[ai] : b[bi];
+            }
+        });
+    }
+
+    /**
+     * {@code out[i] = f(in[i])}, each in double and rounded once, exactly as the reference backend:
+     * NEG, EXP, LOG, SQRT, ABS, RELU ({@code max(v, 0)}, NaN stays NaN), SIGMOID ({@code 1 / (1 + exp(-v))}), TANH.
+     */
+    public static void unary(UnaryOp op, float[] in, float[] out) {
+        run(in.length, (start, end) -> {
+            switch (op) {
+                case NEG -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) -(double) in[i];
+                    }
+                }
+                case EXP -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) Math.exp(in[i]);
+                    }
+                }
+                case LOG -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) Math.log(in[i]);
+                    }
+                }
+                case SQRT -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) Math.sqrt(in[i]);
+                    }
+                }
+                case ABS -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) Math.abs((double) in[i]);
+                    }
+                }
+                case RELU -> {
+                    for (int i = start; i < end; i++) {
+                        // float max is exact and branch-free (NaN stays NaN, -0 becomes 0), as the reference's double max
+                        out[i] = Math.max(in[i], 0f);
+                    }
+                }
+                case SIGMOID -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) (1.0 / (1.0 + Math.exp(-(double) in[i])));
+                    }
+                }
+                case TANH -> {
+                    for (int i = start; i < end; i++) {
+                        out[i] = (float) Math.tanh(in[i]);
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code out[i] = in[i] > 0 ? in[i] : (float) (alpha * expm1(in[i]))}, as the reference backend. */
+    public static void elu(float[] in, float alpha, float[] out) {
+        run(in.length, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                out[i] = in[i] > 0 ? in[i] : (float) (alpha * Math.expm1(in[i]));
+            }
+        });
+    }
+
+    /** {@code out[i] = in[i] > 0 ? in[i] : slope * in[i]} in float, as the reference backend. */
+    public static void leakyRelu(float[] in, float slope, float[] out) {
+        run(in.length, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                out[i] = in[i] > 0 ? in[i] : slope * in[i];
+            }
+        });
+    }
+
+    /** {@code out[i] = min(max(in[i], lo), hi)} with {@link Math#max}/{@link Math#min} (NaN stays NaN). */
+    public static void clamp(float[] in, float lo, float hi, float[] out) {
+        run(in.length, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                out[i] = Math.min(Math.max(in[i], lo), hi);
+            }
+        });
+    }
+
+    /** One run of {@code len} outputs from {@code o} on: operand k starts at {@code offsets[k]} and steps {@code steps[k]}. */
+    @FunctionalInterface
+    private interface Segment {
+        void run(int[] offsets, int[] steps, int o, int len);
+    }
+
+    /**
+     * Walks the {@code n} outputs of shape {@code dims} in threaded element ranges, each range in runs along the
+     * last axis, and hands every run with each operand's offset (from its per-axis strides) to {@code body}.
+     */
+    private static void walk(int[] dims, int n, int[][] strides, Segment body) {
         int rank = dims.length;
         int inner = rank == 0 ? 1 : dims[rank - 1];
-        int as = rank == 0 ? 0 : aStrides[rank - 1];
-        int bs = rank == 0 ? 0 : bStrides[rank - 1];
-        run(out.length, (start, end) -> {
+        int[] steps = new int[strides.length];
+        for (int k = 0; k < strides.length; k++) {
+            steps[k] = rank == 0 ? 0 : strides[k][rank - 1];
+        }
+        run(n, (start, end) -> {
+            int[] offsets = new int[strides.length];
             int e = start;
             while (e < end) {
                 int row = e / inner;
                 int j = e - row * inner;
                 int len = Math.min(inner - j, end - e);
-                int aOff = j * as;
-                int bOff = j * bs;
+                for (int k = 0; k < strides.length; k++) {
+                    offsets[k] = j * steps[k];
+                }
                 for (int axis = rank - 2, rest = row; axis >= 0; axis--) {
                     int coord = rest % dims[axis];
                     rest /= dims[axis];
-                    aOff += coord * aStrides[axis];
-                    bOff += coord * bStrides[axis];
+                    for (int k = 0; k < strides.length; k++) {
+                        offsets[k] += coord * strides[k][axis];
+                    }
                 }
-                row(op, a, aOff, as, b, bOff, bs, out, e, len);
+                body.run(offsets, steps, e, len);
                 e += len;
             }
         });

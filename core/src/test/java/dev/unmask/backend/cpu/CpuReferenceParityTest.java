@@ -1,0 +1,201 @@
+package dev.unmask.backend.cpu;
+
+import dev.unmask.ops.CompareOp;
+import dev.unmask.ops.ReduceOp;
+import dev.unmask.ops.UnaryOp;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The threaded CPU overrides of unary, elu, leakyRelu, clamp, compare, where, reduce and slice against
+ * {@link ReferenceBackend}, the plain-loop oracle. Each override computes the same per-element arithmetic
+ * (reductions: the same double accumulation in the same order), so results must be bit-identical
+ * ({@link org.junit.jupiter.api.Assertions#assertArrayEquals(float[], float[])} compares float bits), on
+ * awkward sizes, on sizes large enough to run threaded, and with NaN, infinities and signed zeros.
+ */
+class CpuReferenceParityTest {
+    /** Odd sizes around vector widths, plus one above the kernels' threading threshold (2^15). */
+    private static final int[] SIZES = {1, 13, 31, 33, 1025, 70_001};
+
+    private final CpuBackend cpu = new CpuBackend();
+    private final ReferenceBackend ref = new ReferenceBackend();
+
+    /** Values in [-4, 4) with NaN, infinities, signed zeros and large magnitudes (exp overflow) mixed in. */
+    private static float[] awkward(int n, SplittableRandom rnd) {
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 100f, -100f, 1e-30f};
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextInt(10) == 0 ? specials[rnd.nextInt(specials.length)] : (float) (rnd.nextDouble() * 8 - 4);
+        }
+        return x;
+    }
+
+    /** Small integers (so that EQ and ties happen) with NaN and signed zeros mixed in. */
+    private static float[] ties(int n, SplittableRandom rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            int k = rnd.nextInt(8);
+            x[i] = k == 0 ? Float.NaN : k == 1 ? -0f : rnd.nextInt(3) - 1;
+        }
+        return x;
+    }
+
+    /**
+     * Values in [-1, 1) with one in eight replaced by +-2^90: where such values cancel, what is left depends on
+     * which small values the double sum absorbed before, so a different summation order changes results.
+     */
+    private static float[] spread(int n, SplittableRandom rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextInt(8) == 0 ? (rnd.nextBoolean() ? 0x1p90f : -0x1p90f) : (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    private Tensor onCpu(float[] x, Shape s) {
+        return cpu.fromFloats(x, s);
+    }
+
+    private Tensor onRef(float[] x, Shape s) {
+        return ref.fromFloats(x, s);
+    }
+
+    @Test
+    void activationsAreBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int n : SIZES) {
+            float[] x = awkward(n, rnd);
+            Shape s = Shape.of(n);
+            for (UnaryOp op : UnaryOp.values()) {
+                assertArrayEquals(ref.unary(op, onRef(x, s)).toFloatArray(), cpu.unary(op, onCpu(x, s)).toFloatArray(),
+                        op + " n=" + n);
+            }
+            for (float alpha : new float[] {1f, 0.3f}) {
+                assertArrayEquals(ref.elu(onRef(x, s), alpha).toFloatArray(), cpu.elu(onCpu(x, s), alpha).toFloatArray(),
+                        "elu n=" + n);
+            }
+            assertArrayEquals(ref.leakyRelu(onRef(x, s), 0.01f).toFloatArray(),
+                    cpu.leakyRelu(onCpu(x, s), 0.01f).toFloatArray(), "leakyRelu n=" + n);
+            assertArrayEquals(ref.clamp(onRef(x, s), -0.5f, 0.7f).toFloatArray(),
+                    cpu.clamp(onCpu(x, s), -0.5f, 0.7f).toFloatArray(), "clamp n=" + n);
+        }
+    }
+
+    @Test
+    void reluIsMaxWithZeroAndKeepsNaN() {
+        float[] got = cpu.unary(UnaryOp.RELU, onCpu(new float[] {-2f, -0f, 0f, 3f, Float.NaN}, Shape.of(5))).toFloatArray();
+        assertArrayEquals(new float[] {0f, 0f, 0f, 3f, Float.NaN}, got);
+    }
+
+    @Test
+    void compareAndWhereAreBitIdenticalSameShapeAndBroadcast() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (int n : SIZES) {
+            checkCompareAndWhere(Shape.of(n), Shape.of(n), Shape.of(n), rnd);
+            checkCompareAndWhere(Shape.of(n), Shape.of(1), Shape.of(n), rnd);
+        }
+        checkCompareAndWhere(Shape.of(3, 1, 5), Shape.of(4, 1), Shape.of(1, 4, 5), rnd);
+        checkCompareAndWhere(Shape.of(2, 33, 1), Shape.of(1, 1, 1025), Shape.of(33, 1), rnd);
+        checkCompareAndWhere(Shape.of(), Shape.of(7, 13), Shape.of(), rnd);
+    }
+
+    private void checkCompareAndWhere(Shape as, Shape bs, Shape ms, SplittableRandom rnd) {
+        float[] a = ties(as.numel(), rnd);
+        float[] b = ties(bs.numel(), rnd);
+        float[] m = ties(ms.numel(), rnd);
+        for (CompareOp op : CompareOp.values()) {
+            assertArrayEquals(ref.compare(op, onRef(a, as), onRef(b, bs)).toFloatArray(),
+                    cpu.compare(op, onCpu(a, as), onCpu(b, bs)).toFloatArray(), op + " " + as + " vs " + bs);
+        }
+        Tensor want = ref.where(onRef(m, ms), onRef(a, as), onRef(b, bs));
+        Tensor got = cpu.where(onCpu(m, ms), onCpu(a, as), onCpu(b, bs));
+        assertEquals(want.shape(), got.shape());
+        assertArrayEquals(want.toFloatArray(), got.toFloatArray(), "where " + ms + ", " + as + ", " + bs);
+    }
+
+    @Test
+    void reductionsOverEveryAxisSubsetOfAnOddRank4TensorAreBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        Shape s = Shape.of(3, 5, 7, 9);
+        float[] plain = spread(s.numel(), rnd);
+        float[] withNaN = plain.clone();
+        withNaN[100] = Float.NaN;
+        withNaN[700] = Float.NEGATIVE_INFINITY;
+        for (float[] x : new float[][] {plain, withNaN}) {
+            for (int subset = 0; subset < 16; subset++) {
+                int[] axes = axesOf(subset);
+                for (ReduceOp op : ReduceOp.values()) {
+                    for (boolean keep : new boolean[] {false, true}) {
+                        checkReduce(op, x, s, axes, keep);
+                    }
+                }
+            }
+        }
+        checkReduce(ReduceOp.SUM, plain, s, new int[] {-1, 0}, false);
+    }
+
+    @Test
+    void threadedReductionsOfLargeTensorsAreBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        Shape s = Shape.of(16, 33, 17, 19);
+        float[] x = spread(s.numel(), rnd);
+        for (int[] axes : new int[][] {{0, 2, 3}, {3}, {0}, {1, 2}, {}}) {
+            for (ReduceOp op : ReduceOp.values()) {
+                checkReduce(op, x, s, axes, false);
+            }
+        }
+    }
+
+    @Test
+    void emptyReductionsFollowTheReference() {
+        Shape s = Shape.of(2, 0, 3);
+        assertArrayEquals(ref.reduce(ReduceOp.SUM, onRef(new float[0], s), new int[] {1}, false).toFloatArray(),
+                cpu.reduce(ReduceOp.SUM, onCpu(new float[0], s), new int[] {1}, false).toFloatArray());
+        assertThrows(IllegalArgumentException.class,
+                () -> cpu.reduce(ReduceOp.MAX, onCpu(new float[0], s), new int[] {1}, false));
+    }
+
+    private void checkReduce(ReduceOp op, float[] x, Shape s, int[] axes, boolean keep) {
+        Tensor want = ref.reduce(op, onRef(x, s), axes, keep);
+        Tensor got = cpu.reduce(op, onCpu(x, s), axes, keep);
+        String what = op + " over " + Arrays.toString(axes) + " keep=" + keep + " of " + s;
+        assertEquals(want.shape(), got.shape(), what);
+        assertArrayEquals(want.toFloatArray(), got.toFloatArray(), what);
+    }
+
+    private static int[] axesOf(int subset) {
+        return IntStream.range(0, 4).filter(a -> (subset >> a & 1) != 0).toArray();
+    }
+
+    @Test
+    void slicesAlongEachAxisMatchTheReferenceForFloatsAndInts() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        Shape s = Shape.of(3, 5, 7);
+        float[] x = awkward(s.numel(), rnd);
+        int[] xi = new int[s.numel()];
+        for (int i = 0; i < xi.length; i++) {
+            xi[i] = rnd.nextInt();
+        }
+        for (int axis = -3; axis < 3; axis++) {
+            int size = s.dim(axis);
+            for (int[] range : new int[][] {{0, size}, {1, size - 1}, {size - 1, size}, {2, 2}}) {
+                String what = "axis " + axis + " [" + range[0] + ", " + range[1] + ")";
+                Tensor want = ref.slice(onRef(x, s), axis, range[0], range[1]);
+                Tensor got = cpu.slice(onCpu(x, s), axis, range[0], range[1]);
+                assertEquals(want.shape(), got.shape(), what);
+                assertArrayEquals(want.toFloatArray(), got.toFloatArray(), what);
+                assertArrayEquals(ref.slice(ref.fromInts(xi, s), axis, range[0], range[1]).toIntArray(),
+                        cpu.slice(cpu.fromInts(xi, s), axis, range[0], range[1]).toIntArray(), what);
+            }
+        }
+    }
+}
