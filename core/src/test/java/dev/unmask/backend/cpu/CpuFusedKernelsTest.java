@@ -188,6 +188,29 @@ class CpuFusedKernelsTest {
         assertArrayEquals(new float[] {1f / 49}, cpu.minAvgPool(cpu.fromFloats(new float[] {1f}, Shape.of(1, 1, 1, 1)), 3, 7).toFloatArray(), 0f);
     }
 
+    @Test
+    void minAvgPoolKeepsNanAndInfinityInsideTheirWindows() {
+        int h = 20;
+        int w = 24;
+        float[] x = new float[h * w];
+        SplittableRandom rnd = new SplittableRandom(52);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble();
+        }
+        x[5 * w + 3] = Float.NaN;
+        x[14 * w + 20] = Float.NEGATIVE_INFINITY;
+        Tensor input = cpu.fromFloats(x, Shape.of(1, 1, h, w));
+        float[] got = cpu.minAvgPool(input, 3, 7).toFloatArray();
+        float[] want = new ReferenceBackend().minAvgPool(input.to(new ReferenceBackend()), 3, 7).toFloatArray();
+        for (int i = 0; i < got.length; i++) {
+            if (Float.isNaN(want[i]) || Float.isInfinite(want[i])) {
+                assertEquals(want[i], got[i], 0f, "non-finite output at " + i);
+            } else {
+                assertEquals(want[i], got[i], POOL_TOLERANCE, "finite output at " + i + " must not see the far NaN or infinity");
+            }
+        }
+    }
+
     /** Row i of one head in double: the output (want[0..dv)) and the log-sum-exp (want[dv]). */
     private static void attentionRow(float[] q, float[] k, float[] v, int bh, int i, int l, int dk, int dv, float scale,
                                      double[] want) {

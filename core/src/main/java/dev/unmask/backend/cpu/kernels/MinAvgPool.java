@@ -1,11 +1,15 @@
 package dev.unmask.backend.cpu.kernels;
 
+import java.util.Arrays;
+
 /**
  * The fused score-map smoother over [maps, h, w] arrays, threaded over maps: a stride-1 min pool whose
  * window is clipped at the border (padding never wins), then a stride-1 average pool with zero padding
- * that always divides by the full window. Both are separable, so each runs as a row pass and a column
- * pass (2k instead of k^2 reads per output), and the sums stay exact window sums rather than running
- * sums, so no rounding drifts along a row.
+ * that always divides by the full window. Both are separable. The column passes run first, as
+ * whole-row array operations (contiguous, so C2 vectorises them); the row passes follow, the row
+ * minimum as shifted whole-row minima and the row sum from a prefix sum in double, so each output costs two
+ * lookups however wide the window and no rounding drifts along a row (rows holding NaN or infinities
+ * are summed window by window instead, so those values stay inside their windows).
  */
 public final class MinAvgPool {
     private MinAvgPool() {
@@ -17,47 +21,68 @@ public final class MinAvgPool {
         int rAvg = avgKernel / 2;
         float inverseArea = 1f / (avgKernel * avgKernel);
         ParallelFor.range(maps, (start, end) -> {
-            float[] rows = new float[h * w];
+            float[] columnMins = new float[h * w];
             float[] mins = new float[h * w];
+            float[] columnSums = new float[w];
+            double[] prefix = new double[w + 1];
             for (int map = start; map < end; map++) {
                 int base = map * h * w;
                 for (int y = 0; y < h; y++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        float m = x[base + y * w + xx];
-                        for (int j = Math.max(0, xx - rMin), hi = Math.min(w - 1, xx + rMin); j <= hi; j++) {
-                            m = Math.min(m, x[base + y * w + j]);
+                    int row = y * w;
+                    System.arraycopy(x, base + row, columnMins, row, w);
+                    for (int i = Math.max(0, y - rMin), hi = Math.min(h - 1, y + rMin); i <= hi; i++) {
+                        if (i != y) {
+                            minInto(columnMins, row, x, base + i * w, w);
                         }
-                        rows[y * w + xx] = m;
+                    }
+                    // the row window as shifted whole-row minima; a shift past the border has no partner
+                    System.arraycopy(columnMins, row, mins, row, w);
+                    for (int d = -rMin; d <= rMin; d++) {
+                        if (d != 0 && Math.abs(d) < w) {
+                            int from = Math.max(0, -d);
+                            minInto(mins, row + from, columnMins, row + from + d, w - Math.abs(d));
+                        }
                     }
                 }
                 for (int y = 0; y < h; y++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        float m = rows[y * w + xx];
-                        for (int i = Math.max(0, y - rMin), hi = Math.min(h - 1, y + rMin); i <= hi; i++) {
-                            m = Math.min(m, rows[i * w + xx]);
-                        }
-                        mins[y * w + xx] = m;
+                    Arrays.fill(columnSums, 0f);
+                    for (int i = Math.max(0, y - rAvg), hi = Math.min(h - 1, y + rAvg); i <= hi; i++) {
+                        addInto(columnSums, mins, i * w, w);
                     }
-                }
-                for (int y = 0; y < h; y++) {
+                    boolean finite = true;
                     for (int xx = 0; xx < w; xx++) {
-                        float s = 0f;
-                        for (int j = Math.max(0, xx - rAvg), hi = Math.min(w - 1, xx + rAvg); j <= hi; j++) {
-                            s += mins[y * w + j];
-                        }
-                        rows[y * w + xx] = s;
+                        prefix[xx + 1] = prefix[xx] + columnSums[xx];
+                        finite &= Float.isFinite(columnSums[xx]);
                     }
-                }
-                for (int y = 0; y < h; y++) {
+                    int row = base + y * w;
                     for (int xx = 0; xx < w; xx++) {
-                        float s = 0f;
-                        for (int i = Math.max(0, y - rAvg), hi = Math.min(h - 1, y + rAvg); i <= hi; i++) {
-                            s += rows[i * w + xx];
-                        }
-                        out[base + y * w + xx] = s * inverseArea;
+                        int lo = Math.max(0, xx - rAvg);
+                        int hi = Math.min(w, xx + rAvg + 1);
+                        out[row + xx] = (float) (finite ? prefix[hi] - prefix[lo] : windowSum(columnSums, lo, hi)) * inverseArea;
                     }
                 }
             }
         });
+    }
+
+    /** A direct window sum, for rows holding NaN or infinities, which a prefix difference would spread. */
+    private static double windowSum(float[] values, int from, int to) {
+        double s = 0;
+        for (int j = from; j < to; j++) {
+            s += values[j];
+        }
+        return s;
+    }
+
+    private static void minInto(float[] target, int targetOffset, float[] source, int sourceOffset, int length) {
+        for (int j = 0; j < length; j++) {
+            target[targetOffset + j] = Math.min(target[targetOffset + j], source[sourceOffset + j]);
+        }
+    }
+
+    private static void addInto(float[] target, float[] source, int sourceOffset, int length) {
+        for (int j = 0; j < length; j++) {
+            target[j] += source[sourceOffset + j];
+        }
     }
 }
