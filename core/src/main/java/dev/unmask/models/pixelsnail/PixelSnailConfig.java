@@ -36,12 +36,12 @@ public record PixelSnailConfig(int height, int width, int classes, int channel, 
     }
 
     /**
-     * The fmnist-32 prior: 8x8 codes of a stride-4 VQ-VAE with 512 codes; half the faces-128 width
+     * The fmnist-32 prior: 8x8 codes of the fmnist-32 VQ-VAE (stride 4, 256 codes); half the faces-128 width
      * (channel 64, residual channel 64), otherwise the same: kernel 5, 2 blocks of 2 residual blocks,
      * attention with 8 heads (rosinality's fixed count) of width 4, dropout 0.1. A 64-position grid needs
      * no more depth than faces-128, and the narrower network trains in minutes on a CPU.
      */
     public static PixelSnailConfig fmnist32() {
-        return new PixelSnailConfig(8, 8, 512, 64, 5, 2, 2, 64, true, 0.1, 8);
+        return new PixelSnailConfig(8, 8, 256, 64, 5, 2, 2, 64, true, 0.1, 8);
     }
 }

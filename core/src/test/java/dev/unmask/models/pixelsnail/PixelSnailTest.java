@@ -1,5 +1,7 @@
 package dev.unmask.models.pixelsnail;
 
+import dev.unmask.models.vqvae.VqVaeConfig;
+
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
@@ -129,8 +131,14 @@ class PixelSnailTest {
         fmnist.eval();
         try (NoGrad scope = NoGrad.enter()) {
             Tensor codes = Backends.defaultBackend().fromInts(new int[64], Shape.of(1, 8, 8));
-            assertEquals(Shape.of(1, 512, 8, 8), fmnist.logits(codes).shape());
+            assertEquals(Shape.of(1, 256, 8, 8), fmnist.logits(codes).shape());
         }
+    }
+
+    @Test
+    void presetPriorsHaveOneClassPerCodeOfTheirVqVae() {
+        assertEquals(VqVaeConfig.faces128().codes(), PixelSnailConfig.faces128().classes());
+        assertEquals(VqVaeConfig.fmnist32().codes(), PixelSnailConfig.fmnist32().classes());
     }
 
     @Test
