@@ -8,7 +8,8 @@ import java.util.concurrent.Callable;
 /** The {@code unmask} command line: one subcommand per job. */
 @Command(name = "unmask", mixinStandardHelpOptions = true, version = "unmask 0.1.0-SNAPSHOT",
         description = "Detect manipulated and generated faces, and show where an image was changed.",
-        subcommands = {DemoCommand.class, TrainCommand.class, CalibrateCommand.class, ScoreCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, TrainVqVaeCommand.class, TrainPriorCommand.class,
+                CalibrateCommand.class, ScoreCommand.class,
                 EvaluateCommand.class, ImportCommand.class})
 public final class UnmaskCommand implements Callable<Integer> {
 
