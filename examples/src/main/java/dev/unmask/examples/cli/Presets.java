@@ -17,13 +17,7 @@ record Presets(VqVaeConfig vqvae, PixelSnailConfig prior) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "demo-32" -> new Presets(DemoCommand.vqvaeConfig(), DemoCommand.priorConfig());
             case "faces-128" -> new Presets(VqVaeConfig.faces128(), PixelSnailConfig.faces128());
-            case "fmnist-32" -> {
-                // the fmnist-32 prior preset has 512 classes; the prior must have one class per code of the VQ-VAE
-                VqVaeConfig v = VqVaeConfig.fmnist32();
-                PixelSnailConfig p = PixelSnailConfig.fmnist32();
-                yield new Presets(v, new PixelSnailConfig(p.height(), p.width(), v.codes(), p.channel(), p.kernel(),
-                        p.blocks(), p.resBlocks(), p.resChannel(), p.attention(), p.dropout(), p.heads()));
-            }
+            case "fmnist-32" -> new Presets(VqVaeConfig.fmnist32(), PixelSnailConfig.fmnist32());
             default -> throw new IllegalArgumentException("unknown preset '" + name + "' (known: " + NAMES + ")");
         };
     }
