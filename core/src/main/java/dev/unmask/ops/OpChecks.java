@@ -220,6 +220,30 @@ public final class OpChecks {
         }
     }
 
+    /** Result shape of {@link Op#where}, after checking that mask and operands are F32. */
+    public static Shape whereShape(Tensor mask, Tensor a, Tensor b) {
+        requireDType("where", mask, DType.F32);
+        requireDType("where", a, DType.F32);
+        requireDType("where", b, DType.F32);
+        return broadcastShape("where", mask.shape(), broadcastShape("where", a.shape(), b.shape()));
+    }
+
+    /**
+     * The sizes of one {@link Op#matmul} call: result shape, rows m, columns n, inner depth k and the
+     * number of (broadcast) batch matrices.
+     */
+    public record MatmulGeometry(Shape shape, int m, int n, int k, int batches) {
+    }
+
+    /** Checks a {@link Op#matmul} call (F32 operands, matching inner sizes) and returns its sizes. */
+    public static MatmulGeometry matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        requireDType("matmul", a, DType.F32);
+        requireDType("matmul", b, DType.F32);
+        Shape shape = matmulShape(a.shape(), b.shape(), transposeA, transposeB);
+        return new MatmulGeometry(shape, shape.dim(-2), shape.dim(-1), transposeA ? a.dim(-2) : a.dim(-1),
+                shape.numel(0, shape.rank() - 2));
+    }
+
     /** Result shape of {@link Op#matmul}, with broadcast batch dimensions. */
     public static Shape matmulShape(Shape a, Shape b, boolean transposeA, boolean transposeB) {
         if (a.rank() < 2 || b.rank() < 2) {

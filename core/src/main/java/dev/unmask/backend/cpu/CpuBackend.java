@@ -78,10 +78,7 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor where(Tensor mask, Tensor a, Tensor b) {
-        OpChecks.requireDType("where", mask, DType.F32);
-        OpChecks.requireDType("where", a, DType.F32);
-        OpChecks.requireDType("where", b, DType.F32);
-        Shape shape = OpChecks.broadcastShape("where", mask.shape(), OpChecks.broadcastShape("where", a.shape(), b.shape()));
+        Shape shape = OpChecks.whereShape(mask, a, b);
         float[] out = new float[shape.numel()];
         Elementwise.where(CpuStorage.floats(mask), broadcastStrides(mask.shape(), shape), CpuStorage.floats(a),
                 broadcastStrides(a.shape(), shape), CpuStorage.floats(b), broadcastStrides(b.shape(), shape),
@@ -175,13 +172,12 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        OpChecks.requireDType("matmul", a, DType.F32);
-        OpChecks.requireDType("matmul", b, DType.F32);
-        Shape outShape = OpChecks.matmulShape(a.shape(), b.shape(), transposeA, transposeB);
-        int m = outShape.dim(-2);
-        int n = outShape.dim(-1);
-        int depth = transposeA ? a.dim(-2) : a.dim(-1);
-        int batch = outShape.numel(0, outShape.rank() - 2);
+        OpChecks.MatmulGeometry g = OpChecks.matmul(a, b, transposeA, transposeB);
+        Shape outShape = g.shape();
+        int m = g.m();
+        int n = g.n();
+        int depth = g.k();
+        int batch = g.batches();
         int[] batchDims = Arrays.copyOf(outShape.dims(), outShape.rank() - 2);
         float[] av = CpuStorage.floats(a);
         float[] bv = CpuStorage.floats(b);

@@ -203,10 +203,7 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor where(Tensor mask, Tensor a, Tensor b) {
-        OpChecks.requireDType("where", mask, DType.F32);
-        OpChecks.requireDType("where", a, DType.F32);
-        OpChecks.requireDType("where", b, DType.F32);
-        Shape shape = OpChecks.broadcastShape("where", mask.shape(), OpChecks.broadcastShape("where", a.shape(), b.shape()));
+        Shape shape = OpChecks.whereShape(mask, a, b);
         float[] m = CpuStorage.floats(mask);
         float[] x = CpuStorage.floats(a);
         float[] y = CpuStorage.floats(b);
@@ -486,12 +483,11 @@ public class ReferenceBackend implements Backend {
     /** Dot products accumulate in double (each float product is exact there), rounded once to float. */
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        OpChecks.requireDType("matmul", a, DType.F32);
-        OpChecks.requireDType("matmul", b, DType.F32);
-        Shape shape = OpChecks.matmulShape(a.shape(), b.shape(), transposeA, transposeB);
-        int m = shape.dim(-2);
-        int n = shape.dim(-1);
-        int k = transposeA ? a.dim(-2) : a.dim(-1);
+        OpChecks.MatmulGeometry g = OpChecks.matmul(a, b, transposeA, transposeB);
+        Shape shape = g.shape();
+        int m = g.m();
+        int n = g.n();
+        int k = g.k();
         Shape batch = Shape.of(Arrays.copyOf(shape.dims(), shape.rank() - 2));
         int[] aBatch = StridedIndex.broadcastOffsets(Shape.of(Arrays.copyOf(a.shape().dims(), a.rank() - 2)), batch);
         int[] bBatch = StridedIndex.broadcastOffsets(Shape.of(Arrays.copyOf(b.shape().dims(), b.rank() - 2)), batch);

@@ -378,10 +378,7 @@ public final class CudaBackend implements Backend {
     /** Ranks above elementwise.cu's MAX_RANK run on the CPU. */
     @Override
     public Tensor where(Tensor mask, Tensor a, Tensor b) {
-        for (Tensor t : new Tensor[] {mask, a, b}) {
-            OpChecks.requireDType("where", t, DType.F32);
-        }
-        Shape shape = OpChecks.broadcastShape("where", mask.shape(), OpChecks.broadcastShape("where", a.shape(), b.shape()));
+        Shape shape = OpChecks.whereShape(mask, a, b);
         int[] g = broadcastStruct(shape, mask.shape(), a.shape(), b.shape());
         if (g == null) {
             return viaCpu(h -> cpu.where(h.get(0), h.get(1), h.get(2)), mask, a, b);
@@ -628,13 +625,12 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        OpChecks.requireDType("matmul", a, DType.F32);
-        OpChecks.requireDType("matmul", b, DType.F32);
-        Shape shape = OpChecks.matmulShape(a.shape(), b.shape(), transposeA, transposeB);
-        int m = shape.dim(-2);
-        int n = shape.dim(-1);
-        int k = transposeA ? a.dim(-2) : a.dim(-1);
-        int batches = shape.numel(0, shape.rank() - 2);
+        OpChecks.MatmulGeometry g = OpChecks.matmul(a, b, transposeA, transposeB);
+        Shape shape = g.shape();
+        int m = g.m();
+        int n = g.n();
+        int k = g.k();
+        int batches = g.batches();
         long strideA = batchStride(a.shape(), shape, (long) m * k);
         long strideB = batchStride(b.shape(), shape, (long) k * n);
         if (strideA >= 0 && strideB >= 0 && gemm.available() && shape.numel() > 0 && k > 0) {
