@@ -42,6 +42,15 @@ public final class OpChecks {
         return a;
     }
 
+    /**
+     * The {@code [outer, extent, inner]} view of an F32 operand around {@code axis}, failing with a message that
+     * names the op for another dtype or an axis out of range.
+     */
+    public static Shape.AxisSplit floatAxis(String op, Tensor x, int axis) {
+        requireDType(op, x, DType.F32);
+        return x.shape().splitAt(axis(op, x.shape(), axis));
+    }
+
     /** The broadcast shape of two operands, failing with a message that names the op. */
     public static Shape broadcastShape(String op, Shape a, Shape b) {
         try {

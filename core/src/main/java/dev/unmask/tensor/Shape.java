@@ -72,6 +72,29 @@ public final class Shape {
         return a;
     }
 
+    /**
+     * This shape seen as {@code [outer, extent, inner]} around one axis: the three loops of every op that works
+     * along an axis (reductions, softmax, argmax, slice, concat).
+     *
+     * @param axis a possibly negative axis
+     * @throws IllegalArgumentException when the axis is out of range
+     */
+    public AxisSplit splitAt(int axis) {
+        int a = normaliseAxis(axis);
+        return new AxisSplit(a, numel(0, a), dims[a], numel(a + 1, dims.length));
+    }
+
+    /**
+     * A shape around one axis: element {@code (o, j, i)} sits at {@code (o * extent + j) * inner + i}.
+     *
+     * @param axis the normalised axis, in [0, rank)
+     * @param outer product of the dimensions before the axis
+     * @param extent the axis's own size
+     * @param inner product of the dimensions after the axis
+     */
+    public record AxisSplit(int axis, int outer, int extent, int inner) {
+    }
+
     /** Product of the dimensions in [from, to). */
     public int numel(int from, int to) {
         int n = 1;

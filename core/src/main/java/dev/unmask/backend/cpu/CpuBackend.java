@@ -142,10 +142,10 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor slice(Tensor x, int axis, int start, int end) {
         Shape shape = OpChecks.slicedShape(x.shape(), axis, start, end);
-        int a = x.shape().normaliseAxis(axis);
-        int outer = x.shape().numel(0, a);
-        int inner = x.shape().numel(a + 1, x.rank());
-        int from = x.dim(a) * inner;
+        Shape.AxisSplit split = x.shape().splitAt(axis);
+        int outer = split.outer();
+        int inner = split.inner();
+        int from = split.extent() * inner;
         int block = (end - start) * inner;
         if (x.dtype() == DType.F32) {
             float[] in = CpuStorage.floats(x);

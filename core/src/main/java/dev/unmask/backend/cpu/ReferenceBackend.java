@@ -293,11 +293,10 @@ public class ReferenceBackend implements Backend {
     }
 
     private Tensor argExtreme(String op, Tensor x, int axis, boolean max) {
-        OpChecks.requireDType(op, x, DType.F32);
-        int a = OpChecks.axis(op, x.shape(), axis);
-        int n = x.dim(a);
-        int outer = x.shape().numel(0, a);
-        int inner = x.shape().numel(a + 1, x.rank());
+        Shape.AxisSplit split = OpChecks.floatAxis(op, x, axis);
+        int n = split.extent();
+        int outer = split.outer();
+        int inner = split.inner();
         if (n == 0 && outer * inner > 0) {
             throw new IllegalArgumentException(op + ": axis " + axis + " of " + x.shape() + " is empty");
         }
@@ -312,7 +311,7 @@ public class ReferenceBackend implements Backend {
                 out[o * inner + i] = firstExtreme(in, line, max);
             }
         }
-        return wrapInts(out, OpChecks.reducedShape(x.shape(), new int[] {a}, false));
+        return wrapInts(out, OpChecks.reducedShape(x.shape(), new int[] {split.axis()}, false));
     }
 
     /**
@@ -748,11 +747,10 @@ public class ReferenceBackend implements Backend {
 
     /** Softmax or log-softmax along an axis: the maximum is subtracted and the denominator summed in double. */
     private Tensor softmaxAlong(String op, Tensor x, int axis, boolean log) {
-        OpChecks.requireDType(op, x, DType.F32);
-        int a = OpChecks.axis(op, x.shape(), axis);
-        int n = x.dim(a);
-        int outer = x.shape().numel(0, a);
-        int inner = x.shape().numel(a + 1, x.rank());
+        Shape.AxisSplit split = OpChecks.floatAxis(op, x, axis);
+        int n = split.extent();
+        int outer = split.outer();
+        int inner = split.inner();
         float[] in = CpuStorage.floats(x);
         float[] out = new float[in.length];
         for (int o = 0; o < outer; o++) {

@@ -468,24 +468,13 @@ public final class CudaBackend implements Backend {
 
     /** Empty tensors run on the CPU (which reports an empty axis). */
     private Tensor argExtreme(String name, Tensor x, int axis, boolean takeMin) {
-        OpChecks.requireDType(name, x, DType.F32);
-        int a = OpChecks.axis(name, x.shape(), axis);
+        Shape.AxisSplit split = OpChecks.floatAxis(name, x, axis);
         if (x.numel() == 0) {
             return viaCpu(h -> takeMin ? cpu.argmin(h.get(0), axis) : cpu.argmax(h.get(0), axis), x);
         }
-        int outer = x.shape().numel(0, a);
-        int extent = x.dim(a);
-        int inner = x.shape().numel(a + 1, x.rank());
-        int[] dims = x.shape().dims();
-        int[] out = new int[dims.length - 1];
-        for (int i = 0, j = 0; i < dims.length; i++) {
-            if (i != a) {
-                out[j++] = dims[i];
-            }
-        }
-        Tensor y = allocate(Shape.of(out), DType.I32);
-        launchElementwise("arg_reduce_f32", (long) outer * inner, new KernelArgs().pointer(handle(x))
-                .i32(outer).i32(extent).i32(inner).i32(takeMin ? 1 : 0).pointer(handle(y)));
+        Tensor y = allocate(OpChecks.reducedShape(x.shape(), new int[] {split.axis()}, false), DType.I32);
+        launchElementwise("arg_reduce_f32", (long) split.outer() * split.inner(), new KernelArgs().pointer(handle(x))
+                .i32(split.outer()).i32(split.extent()).i32(split.inner()).i32(takeMin ? 1 : 0).pointer(handle(y)));
         return y;
     }
 
@@ -541,15 +530,14 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor concat(List<Tensor> xs, int axis) {
         Shape shape = OpChecks.concatShape(xs, axis);
-        int a = shape.normaliseAxis(axis);
-        int outer = shape.numel(0, a);
-        int total = shape.dim(a);
-        int inner = shape.numel(a + 1, shape.rank());
+        Shape.AxisSplit split = shape.splitAt(axis);
+        int outer = split.outer();
+        int inner = split.inner();
         Tensor y = allocate(shape, xs.get(0).dtype());
-        long[] destinationStrides = {(long) total * inner, inner, 1};
+        long[] destinationStrides = {(long) split.extent() * inner, inner, 1};
         long offset = 0;
         for (Tensor x : xs) {
-            int n = x.dim(a);
+            int n = x.dim(split.axis());
             stridedCopy(x, 0, new long[] {(long) n * inner, inner, 1}, y, offset * inner, destinationStrides,
                     Shape.of(outer, n, inner));
             offset += n;
