@@ -195,20 +195,12 @@ public final class LatentRestorationModel {
     }
 
     /**
-     * Reads a bundle of type {@value #MODEL_TYPE} onto {@code backend}. Modules are built on the default
-     * backend, so the default is {@code backend} while the models are built (calls of this method are
-     * serialised; another thread creating tensors on the default backend meanwhile would see it).
+     * Reads a bundle of type {@value #MODEL_TYPE} onto {@code backend}: the modules are built with
+     * {@code backend} as this thread's default ({@link Backends#withDefault}), so loads on several threads
+     * onto several backends do not disturb each other.
      */
     public static LatentRestorationModel load(Path file, Backend backend) throws IOException {
-        synchronized (LatentRestorationModel.class) {
-            Backend previous = Backends.defaultBackend();
-            Backends.setDefaultBackend(backend);
-            try {
-                return read(file, backend);
-            } finally {
-                Backends.setDefaultBackend(previous);
-            }
-        }
+        return Backends.withDefault(backend, () -> read(file, backend));
     }
 
     private static LatentRestorationModel read(Path file, Backend backend) throws IOException {
