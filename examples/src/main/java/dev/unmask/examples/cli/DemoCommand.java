@@ -86,6 +86,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (trainImages < 1 || calibrationImages < 1 || testImages < 1) {
+            throw new IllegalArgumentException("--train-images, --calibration-images and --test-images must be at least 1, got "
+                    + trainImages + ", " + calibrationImages + " and " + testImages);
+        }
         PrintStream out = System.out;
         long start = System.nanoTime();
         Files.createDirectories(output);
@@ -206,7 +210,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private Map<String, Object> settings(Path modelFile, Calibration cal) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("command", "unmask demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
         out.put("model", modelFile.toAbsolutePath().normalize().toString());
         out.put("faces", String.format(Locale.ROOT, "%dx%d, seed %d: %d to train, %d to calibrate, %d real + %d manipulated to test",
                 SIZE, SIZE, seed, trainImages, calibrationImages, testImages, testImages));

@@ -138,7 +138,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private Map<String, Object> settings(SampleLayout sampleLayout, int n, Calibration calibration) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("command", "unmask evaluate " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
         out.put("model", model.toAbsolutePath().normalize().toString());
         out.put("images", root.toAbsolutePath().normalize() + " (" + n + " files, layout " + sampleLayout.option() + ")");
         out.put("lambda_s", calibration.lambdaS());
