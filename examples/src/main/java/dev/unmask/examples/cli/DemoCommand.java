@@ -128,9 +128,9 @@ final class DemoCommand implements Callable<Integer> {
                 kinds.add(s.fake() ? s.manipulation() + " " + s.region() : "real");
             }
         }
-        LatentAnomalyScorer scorer = model.scorer(RestorationSettings.DEFAULTS.withSeed(seed));
-        RestorationScorer restorer = new RestorationScorer(model.prior(), model.decoder(),
-                RestorationSettings.DEFAULTS.withSeed(seed));
+        RestorationSettings restoration = RestorationSettings.DEFAULTS.withSeed(seed);
+        LatentAnomalyScorer scorer = model.scorer(restoration);
+        RestorationScorer restorer = new RestorationScorer(model.prior(), model.decoder(), restoration);
         int n = images.size();
         double[] scores = new double[n];
         List<float[]> maps = new ArrayList<>();

@@ -49,7 +49,7 @@ final class HtmlReport {
     HtmlReport keyValues(String heading, Map<String, ?> values) {
         List<List<Object>> rows = new ArrayList<>();
         values.forEach((k, v) -> rows.add(List.of(k, v)));
-        return table(heading, List.of("", ""), rows);
+        return table(heading, List.of(), rows);
     }
 
     /** One row per group, the columns of {@link #METRIC_COLUMNS}, in the map's order. */
@@ -64,16 +64,19 @@ final class HtmlReport {
         return table(heading, header, rows);
     }
 
-    /** A table with a header row; a null heading adds none. */
+    /** A table under a heading (none when null) with a header row (none when empty). */
     HtmlReport table(String heading, List<String> header, List<? extends List<?>> rows) {
         if (heading != null) {
             heading(2, heading);
         }
-        body.append("<table>\n<tr>");
-        for (String h : header) {
-            body.append("<th>").append(escape(h)).append("</th>");
+        body.append("<table>\n");
+        if (!header.isEmpty()) {
+            body.append("<tr>");
+            for (String h : header) {
+                body.append("<th>").append(escape(h)).append("</th>");
+            }
+            body.append("</tr>\n");
         }
-        body.append("</tr>\n");
         for (List<?> row : rows) {
             body.append("<tr>");
             for (Object cell : row) {

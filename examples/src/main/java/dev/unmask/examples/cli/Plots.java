@@ -106,7 +106,7 @@ final class Plots {
         g.drawString(yLabel, 5, MARGIN - 2);
         g.drawString(xLow, MARGIN - 12, MARGIN + AREA + 15);
         g.drawString(xHigh, MARGIN + AREA - 4 * xHigh.length(), MARGIN + AREA + 15);
-        g.drawString(yHigh, Math.max(0, MARGIN - 8 * yHigh.length() - 4), MARGIN + 5);
+        g.drawString(yHigh, Math.max(0, MARGIN - 8 * yHigh.length() - 4), MARGIN + 14);
     }
 
     private static String format(double v) {
