@@ -289,6 +289,31 @@ class CliTest {
         assertTrue(out.contains("\nright eye+nose "), out);
     }
 
+    @Test
+    void evaluateFaceForensicsFramesReportsVideoMeans() throws IOException {
+        Path root = dir.resolve("ffpp");
+        List<String> frames = List.of("original_sequences/youtube/c23/images/000/0001.png",
+                "original_sequences/youtube/c23/images/000/0002.png",
+                "manipulated_sequences/Deepfakes/c23/images/000_003/0001.png",
+                "manipulated_sequences/Deepfakes/c23/images/000_003/0002.png");
+        List<String> sources = List.of("a-real.png", "sub/c-real.png", "b-fake.png", "sub/d-fake.png");
+        double[] scores = new double[4];
+        try (Detector detector = Detector.load(bundle)) {
+            for (int i = 0; i < 4; i++) {
+                Files.createDirectories(root.resolve(frames.get(i)).getParent());
+                Files.copy(images.resolve(sources.get(i)), root.resolve(frames.get(i)));
+                scores[i] = detector.detect(images.resolve(sources.get(i))).score();
+            }
+        }
+        String out = runCaptured(0, "evaluate", "-m", bundle.toString(), root.toString())[0];
+        assertTrue(out.contains("\nper video, per method\n"), out);
+        // one real and one fake video: AUROC 1, 0 or 1/2 from the two mean frame scores
+        double real = (scores[0] + scores[1]) / 2;
+        double fake = (scores[2] + scores[3]) / 2;
+        String auroc = fake > real ? "1.0000" : fake == real ? "0.5000" : "0.0000";
+        assertTrue(out.contains("all videos\n") && out.matches("(?s).*all videos\n[^\n]*\nall +2 +1 +1 +" + auroc + " .*"), out);
+    }
+
     /** AUROC as the share of (fake, real) pairs in which the fake scores higher, ties one half. */
     private static double pairAuroc(double[] scores, boolean[] labels) {
         double wins = 0;
