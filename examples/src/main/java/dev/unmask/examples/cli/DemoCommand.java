@@ -4,6 +4,8 @@ import dev.unmask.LatentRestorationModel;
 import dev.unmask.LatentRestorationTraining;
 import dev.unmask.anomaly.Calibration;
 import dev.unmask.anomaly.LatentAnomalyScorer;
+import dev.unmask.anomaly.Restoration;
+import dev.unmask.anomaly.RestorationScorer;
 import dev.unmask.anomaly.RestorationSettings;
 import dev.unmask.backend.Backends;
 import dev.unmask.data.FaceRegion;
@@ -12,22 +14,25 @@ import dev.unmask.data.Manipulation;
 import dev.unmask.data.SynthFaces;
 import dev.unmask.data.SynthSample;
 import dev.unmask.metrics.MetricsReport;
-import dev.unmask.metrics.PixelMetrics;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
 import dev.unmask.models.vqvae.VqVaeConfig;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import dev.unmask.train.ConsoleProgress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -44,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
     private static final int SCORE_BATCH = 16;
     private static final int EXAMPLES = 6;
     private static final int ZOOM = 4;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-o", "--output"}, description = "report folder (default: ${DEFAULT-VALUE})")
     Path output = Path.of("unmask-demo");
@@ -78,6 +86,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (trainImages < 1 || calibrationImages < 1 || testImages < 1) {
+            throw new IllegalArgumentException("--train-images, --calibration-images and --test-images must be at least 1, got "
+                    + trainImages + ", " + calibrationImages + " and " + testImages);
+        }
         PrintStream out = System.out;
         long start = System.nanoTime();
         Files.createDirectories(output);
@@ -116,27 +128,52 @@ final class DemoCommand implements Callable<Integer> {
                 kinds.add(s.fake() ? s.manipulation() + " " + s.region() : "real");
             }
         }
-        LatentAnomalyScorer scorer = model.scorer(RestorationSettings.DEFAULTS.withSeed(seed));
+        RestorationSettings restoration = RestorationSettings.DEFAULTS.withSeed(seed);
+        LatentAnomalyScorer scorer = model.scorer(restoration);
+        RestorationScorer restorer = new RestorationScorer(model.prior(), model.decoder(), restoration);
         int n = images.size();
         double[] scores = new double[n];
         List<float[]> maps = new ArrayList<>();
+        long sampleNanos = 0;
+        long pixelNanos = 0;
+        long gridForwards = 0;
+        long priorCalls = 0;
+        Restoration last = null;
+        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(out, "faces scored", n);
         for (int from = 0; from < n; from += SCORE_BATCH) {
             int count = Math.min(SCORE_BATCH, n - from);
             Tensor batch = stack(images.subList(from, from + count));
+            long t0 = System.nanoTime();
             System.arraycopy(scorer.sampleScores(batch, cal.lambdaS()), 0, scores, from, count);
-            float[] flat = scorer.pixelScores(batch, cal.lambdaP()).toFloatArray();
+            long t1 = System.nanoTime();
+            // the steps of LatentAnomalyScorer.pixelScores, kept apart to count the restoration's prior forwards
+            last = restorer.restore(scorer.encode(batch), cal.lambdaP());
+            float[] flat = restorer.pixelScores(batch, last).toFloatArray();
+            pixelNanos += System.nanoTime() - t1;
+            sampleNanos += t1 - t0;
+            gridForwards += last.gridForwards();
+            priorCalls += last.priorCalls();
             int plane = SIZE * SIZE;
             for (int k = 0; k < count; k++) {
                 float[] map = new float[plane];
                 System.arraycopy(flat, k * plane, map, 0, plane);
                 maps.add(map);
             }
-            out.printf(Locale.ROOT, "      scored %d/%d (%s)%n", from + count, n, clock(System.nanoTime() - start));
+            progress.advance(count);
         }
+        DemoReport.Cost cost = new DemoReport.Cost(n, (n + SCORE_BATCH - 1) / SCORE_BATCH, last.height() * last.width(),
+                last.copies(), gridForwards, priorCalls, sampleNanos / 1e9, pixelNanos / 1e9);
         boolean[] labels = new boolean[n];
+        String[] manipulations = new String[n];
+        String[] regions = new String[n];
         List<boolean[]> pixelMasks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             labels[i] = !kinds.get(i).equals("real");
+            if (labels[i]) {
+                String[] kind = kinds.get(i).split(" ");
+                manipulations[i] = kind[0];
+                regions[i] = kind[1];
+            }
             float[] m = masks.get(i).data();
             boolean[] b = new boolean[m.length];
             for (int p = 0; p < m.length; p++) {
@@ -144,20 +181,46 @@ final class DemoCommand implements Callable<Integer> {
             }
             pixelMasks.add(b);
         }
-        MetricsReport image = MetricsReport.of(scores, labels, cal.threshold().value());
-        double pixelAuroc = PixelMetrics.auroc(maps, pixelMasks);
-        double pixelAp = PixelMetrics.averagePrecision(maps, pixelMasks);
-        double bestDice = PixelMetrics.bestDice(maps, pixelMasks).f1();
+        Map<String, String[]> groupings = new LinkedHashMap<>();
+        groupings.put("manipulation", manipulations);
+        groupings.put("region", regions);
+        Evaluation evaluation = Evaluation.of(scores, labels, cal.threshold().value(), groupings, null);
+        MetricsReport image = evaluation.overall();
+        Evaluation.Pixels pixels = Evaluation.Pixels.of(maps, pixelMasks);
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Path report = new DemoReport(output, ZOOM).write(images, masks, maps, scores, kinds, cal, EXAMPLES,
-                image, pixelAuroc, pixelAp, bestDice, seconds, modelFile);
+        HtmlReport report = new HtmlReport("Unmask demo");
+        report.paragraph(String.format(Locale.ROOT, "Latent restoration (VQ-VAE + PixelSNAIL) trained on real synthetic "
+                + "faces only; %d held-out faces scored (%d manipulated). Run time %.1f s.", n, image.positives(), seconds));
+        report.keyValues("settings", settings(modelFile, cal));
+        evaluation.addTo(report, evaluation.writePlots(output));
+        report.keyValues("pixel level (restoration heat-maps)", pixels.values());
+        report.keyValues("cost", cost.values());
+        DemoReport.addExamples(report, output, ZOOM, images, masks, maps, scores, kinds, cal, EXAMPLES);
+        Path page = report.write(output.resolve("report.html"));
+        evaluation.print(out);
         out.printf(Locale.ROOT, "image: AUROC %.4f  AP %.4f  accuracy %.4f at the calibrated threshold%n",
                 image.auroc(), image.averagePrecision(), image.accuracy());
-        out.printf(Locale.ROOT, "pixel: AUROC %.4f  AP %.4f  best Dice %.4f%n", pixelAuroc, pixelAp, bestDice);
+        out.println(pixels.line());
+        out.println(cost.line());
         out.printf(Locale.ROOT, "unmask demo done in %s: image AUROC %.4f, pixel AUROC %.4f; report %s%n",
-                clock(System.nanoTime() - start), image.auroc(), pixelAuroc, report.toAbsolutePath());
+                clock(System.nanoTime() - start), image.auroc(), pixels.auroc(), page.toAbsolutePath());
         return 0;
+    }
+
+    private Map<String, Object> settings(Path modelFile, Calibration cal) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
+        out.put("model", modelFile.toAbsolutePath().normalize().toString());
+        out.put("faces", String.format(Locale.ROOT, "%dx%d, seed %d: %d to train, %d to calibrate, %d real + %d manipulated to test",
+                SIZE, SIZE, seed, trainImages, calibrationImages, testImages, testImages));
+        out.put("training", String.format(Locale.ROOT, "VQ-VAE %d steps, PixelSNAIL %d steps, batch %d", vqvaeSteps,
+                priorSteps, BATCH));
+        out.put("lambda_s (98th percentile of real per-latent NLL)", cal.lambdaS());
+        out.put("lambda_p (90th percentile of real per-latent NLL)", cal.lambdaP());
+        out.put("decision threshold", cal.threshold().value());
+        out.put("threshold method", cal.threshold().method() + " " + cal.threshold().parameter());
+        return out;
     }
 
     private static float[] realFaces(SynthFaces faces, int first, int count) {

@@ -3,42 +3,35 @@ package dev.unmask.examples.cli;
 import dev.unmask.anomaly.Calibration;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageOps;
-import dev.unmask.metrics.MetricsReport;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.IntStream;
 
-/** The demo's report: {@code report.html} with the metrics and PNG panels (image, mask, heat-map, overlay). */
+/**
+ * The demo's own part of its {@link HtmlReport}: example panels (image, mask, heat-map, overlay) of the
+ * highest-scoring manipulated and real faces, also written as PNG files.
+ */
 final class DemoReport {
-    private final Path folder;
-    private final int zoom;
-
-    DemoReport(Path folder, int zoom) {
-        this.folder = folder;
-        this.zoom = zoom;
+    private DemoReport() {
     }
 
     /**
-     * Writes the panels of the {@code examples / 2} highest-scoring manipulated faces and as many real
-     * faces, on one colour scale for all maps, and the HTML page; returns the page's path.
+     * Adds the panels of the {@code examples / 2} highest-scoring manipulated faces and as many real faces, all
+     * maps on one colour scale, to {@code report} and writes each as {@code example-NNN.png} into {@code folder}.
      */
-    Path write(List<FloatImage> images, List<FloatImage> masks, List<float[]> maps, double[] scores, List<String> kinds,
-               Calibration calibration, int examples, MetricsReport image, double pixelAuroc, double pixelAp,
-               double bestDice, double seconds, Path modelFile) throws IOException {
+    static void addExamples(HtmlReport report, Path folder, int zoom, List<FloatImage> images, List<FloatImage> masks,
+                            List<float[]> maps, double[] scores, List<String> kinds, Calibration calibration, int examples) {
         float[] range = HeatMaps.range(maps);
-        List<Integer> fakes = pick(scores, kinds, true, examples / 2);
-        List<Integer> reals = pick(scores, kinds, false, examples / 2);
-        StringBuilder rows = new StringBuilder();
-        List<Integer> chosen = new ArrayList<>(fakes);
-        chosen.addAll(reals);
+        List<Integer> chosen = new ArrayList<>(pick(scores, kinds, true, examples / 2));
+        chosen.addAll(pick(scores, kinds, false, examples / 2));
+        List<List<Object>> rows = new ArrayList<>();
         for (int i : chosen) {
             FloatImage img = images.get(i);
             BufferedImage panel = HeatMaps.panel(List.of(
@@ -47,37 +40,62 @@ final class DemoReport {
                             HeatMaps.colourMap(maps.get(i), img.height(), img.width(), range[0], range[1]),
                             HeatMaps.overlay(img, maps.get(i), range[0], range[1])),
                     List.of("image", "mask", "pixel score", "overlay"), zoom);
-            String name = String.format(Locale.ROOT, "example-%03d.png", i);
-            HeatMaps.writePng(panel, folder.resolve(name));
-            rows.append(String.format(Locale.ROOT,
-                    "<tr><td>%d</td><td>%s</td><td>%.3f</td><td>%.3f</td><td>%s</td><td><img src=\"%s\"></td></tr>%n",
-                    i, kinds.get(i), scores[i], calibration.normalise(scores[i]),
-                    calibration.isFake(scores[i]) ? "fake" : "real", name));
+            HeatMaps.writePng(panel, folder.resolve(String.format(Locale.ROOT, "example-%03d.png", i)));
+            rows.add(List.of(i, kinds.get(i), scores[i], calibration.normalise(scores[i]),
+                    calibration.isFake(scores[i]) ? "fake" : "real", panel));
         }
-        String html = """
-                <!DOCTYPE html>
-                <html><head><meta charset="utf-8"><title>Unmask demo report</title>
-                <style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 10px;text-align:left}</style></head>
-                <body><h1>Unmask demo</h1>
-                <p>Latent restoration (VQ-VAE + PixelSNAIL) trained on real synthetic faces only; %d held-out faces
-                scored (%d manipulated). Model: <code>%s</code>. Run time %.1f s.</p>
-                <h2>Image level (sample score)</h2>
-                <table><tr><th>AUROC</th><th>AP</th><th>EER</th><th>F1-max</th><th>accuracy at threshold %.3f</th></tr>
-                <tr><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td></tr></table>
-                <h2>Pixel level (restoration heat-maps)</h2>
-                <table><tr><th>AUROC</th><th>AP</th><th>best Dice</th></tr>
-                <tr><td>%.4f</td><td>%.4f</td><td>%.4f</td></tr></table>
-                <p>Calibration: lambda_s %.4f, lambda_p %.4f (98th and 90th percentiles of real per-latent NLL).</p>
-                <h2>Examples</h2>
-                <p>Highest-scoring manipulated and real faces; heat-maps share one colour scale.</p>
-                <table><tr><th>#</th><th>kind</th><th>score</th><th>normalised</th><th>verdict</th><th></th></tr>
-                %s</table></body></html>
-                """.formatted(image.samples(), image.positives(), modelFile.getFileName(), seconds,
-                image.threshold(), image.auroc(), image.averagePrecision(), image.equalErrorRate(), image.f1Max(),
-                image.accuracy(), pixelAuroc, pixelAp, bestDice, calibration.lambdaS(), calibration.lambdaP(), rows);
-        Path page = folder.resolve("report.html");
-        Files.writeString(page, html, StandardCharsets.UTF_8);
-        return page;
+        report.heading(2, "examples");
+        report.paragraph("Highest-scoring manipulated and real faces; the heat-maps share one colour scale.");
+        report.table(null, List.of("#", "kind", "score", "normalised", "verdict", ""), rows);
+    }
+
+    /**
+     * What restoring the test faces cost: prior grid forwards (copies x passes) and prior calls of the
+     * efficient schedule against the naive loop, which runs every copy through the prior at each of the
+     * {@code h * w} positions (so {@code h * w * copies} grid forwards per image and {@code h * w} calls per
+     * batch), and wall-clock seconds per image of the sample score and the pixel score.
+     *
+     * @param images       images restored
+     * @param batches      batches they were restored in
+     * @param positions    h * w latent positions
+     * @param copies       restored copies per image
+     * @param gridForwards grid forwards of the efficient schedule, summed over batches
+     * @param priorCalls   prior calls of the efficient schedule, summed over batches
+     * @param sampleSeconds seconds spent on sample scores (encoding and one prior pass)
+     * @param pixelSeconds  seconds spent on pixel scores (encoding, restoration, decoding, score map)
+     */
+    record Cost(int images, int batches, int positions, int copies, long gridForwards, long priorCalls,
+                double sampleSeconds, double pixelSeconds) {
+        double forwardsPerImage() {
+            return (double) gridForwards / images;
+        }
+
+        long naiveForwardsPerImage() {
+            return (long) positions * copies;
+        }
+
+        double callsPerBatch() {
+            return (double) priorCalls / batches;
+        }
+
+        /** The values by name, for {@link HtmlReport#keyValues}. */
+        Map<String, Object> values() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("prior grid forwards per image, efficient schedule", forwardsPerImage());
+            out.put("prior grid forwards per image, naive (h*w*copies)", naiveForwardsPerImage());
+            out.put("prior calls per batch, efficient schedule", callsPerBatch());
+            out.put("prior calls per batch, naive (h*w)", positions);
+            out.put("seconds per image, sample score", sampleSeconds / images);
+            out.put("seconds per image, pixel score", pixelSeconds / images);
+            return out;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "cost: %.1f prior grid forwards per image (naive h*w*copies %d, %.1fx fewer), "
+                            + "%.1f prior calls per batch (naive %d); %.4f s per image sample score, %.3f s per image pixel score",
+                    forwardsPerImage(), naiveForwardsPerImage(), naiveForwardsPerImage() / forwardsPerImage(),
+                    callsPerBatch(), positions, sampleSeconds / images, pixelSeconds / images);
+        }
     }
 
     private static List<Integer> pick(double[] scores, List<String> kinds, boolean fake, int count) {

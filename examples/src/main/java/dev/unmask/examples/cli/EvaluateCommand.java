@@ -3,110 +3,161 @@ package dev.unmask.examples.cli;
 import dev.unmask.Detection;
 import dev.unmask.DetectionOptions;
 import dev.unmask.Detector;
+import dev.unmask.anomaly.Calibration;
+import dev.unmask.data.Example;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFolder;
-import dev.unmask.metrics.BinaryMetrics;
-import dev.unmask.metrics.MetricsReport;
-import dev.unmask.metrics.PrecisionRecallCurve;
-import dev.unmask.metrics.RocCurve;
+import dev.unmask.data.ImageOps;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** Scores a labelled folder (sub-folders real/ and fake/, or normal/ and anomalous/) and prints the metrics. */
+/**
+ * Scores a labelled folder and reports the metrics: overall, per group and per video as the
+ * {@link SampleLayout} allows, with pixel metrics when masks are given; writes the plots and
+ * {@code report.html}.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Score labelled folders (real/ and fake/ under ROOT) and print AUROC, AP, EER, F1 and accuracy.")
+        description = "Score labelled folders under ROOT and print AUROC, AP, EER, F1 and accuracy, overall, per "
+                + "manipulation method or difficulty and per video; write ROC/PR curves, a score histogram and report.html.")
 final class EvaluateCommand implements Callable<Integer> {
     private static final int BATCH = 16;
-    private static final int PLOT = 400;
+    // a resized mask pixel counts as manipulated when at least half of it was
+    private static final float MASK_LEVEL = 0.5f;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-m", "--model"}, required = true, description = "calibrated model bundle")
     Path model;
 
-    @Parameters(index = "0", paramLabel = "ROOT", description = "folder with real/ and fake/ sub-folders")
+    @Parameters(index = "0", paramLabel = "ROOT", description = "labelled images (see --layout)")
     Path root;
 
-    @Option(names = {"-o", "--output"}, description = "folder for roc.png and pr.png")
+    @Option(names = {"-o", "--output"}, description = "folder for roc.png, pr.png, histogram.png and report.html")
     Path output;
 
+    @Option(names = "--layout", description = "auto, folders (real/ and fake/, fake/METHOD/...), rff "
+            + "(Real-and-Fake-Face file names) or ffpp (FaceForensics++ frames) (default: ${DEFAULT-VALUE})")
+    String layout = "auto";
+
+    @Option(names = "--masks", description = "masks at the same relative paths: adds pixel AUROC, AP and best Dice "
+            + "(runs restoration: slower)")
+    Path masks;
+
+    @Option(names = "--backend", description = "cpu, cpu-reference or cuda (default: ${DEFAULT-VALUE})")
+    String backend = "cpu";
+
     @Override
-    public Integer call() throws Exception {
-        try (Detector detector = Detector.load(model)) {
-            ImageFolder folder = ImageFolder.builder(root).channels(detector.channels()).build();
-            int n = folder.size();
-            double[] scores = new double[n];
-            boolean[] labels = new boolean[n];
-            List<FloatImage> batch = new ArrayList<>();
-            int from = 0;
-            for (int i = 0; i < n; i++) {
-                labels[i] = folder.label(i) == 1;
-                batch.add(detector.read(root.resolve(folder.relativePath(i))));
-                if (batch.size() == BATCH || i == n - 1) {
-                    List<Detection> got = detector.detectAll(batch, DetectionOptions.DEFAULTS);
-                    for (int k = 0; k < got.size(); k++) {
-                        scores[from + k] = got.get(k).score();
-                    }
-                    from += got.size();
-                    batch.clear();
-                    System.err.println("scored " + from + "/" + n);
-                }
+    public Integer call() throws IOException {
+        List<Path> relative = ImageInputs.collect(List.of(root)).stream().map(root::relativize).toList();
+        SampleLayout sampleLayout = SampleLayout.parse(layout, relative);
+        try (Detector detector = Detector.load(model, backend)) {
+            ImageFolder.Builder builder = sampleLayout.labels(ImageFolder.builder(root)).channels(detector.channels());
+            if (masks != null) {
+                builder.masks(masks);
             }
-            MetricsReport report = MetricsReport.of(scores, labels, detector.calibration().threshold().value());
-            System.out.print(MetricsReport.formatTable(Map.of(root.getFileName().toString(), report)));
+            ImageFolder folder = builder.build();
+            int n = folder.size();
+            List<Path> paths = new ArrayList<>(n);
+            boolean[] labels = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                paths.add(folder.relativePath(i));
+                labels[i] = folder.label(i) == 1;
+            }
+            double[] scores = new double[n];
+            List<float[]> maps = new ArrayList<>();
+            List<boolean[]> pixelMasks = new ArrayList<>();
+            score(detector, folder, scores, maps, pixelMasks);
+            Calibration calibration = detector.calibration();
+            Evaluation evaluation = Evaluation.of(scores, labels, calibration.threshold().value(),
+                    sampleLayout.groupings(paths, labels), sampleLayout.videos(paths));
+            evaluation.print(System.out);
+            Evaluation.Pixels pixels = masks != null ? Evaluation.Pixels.of(maps, pixelMasks) : null;
+            if (pixels != null) {
+                System.out.println(pixels.line());
+            }
             if (output != null) {
                 Files.createDirectories(output);
-                RocCurve roc = BinaryMetrics.rocCurve(scores, labels);
-                PrecisionRecallCurve pr = BinaryMetrics.precisionRecallCurve(scores, labels);
-                HeatMaps.writePng(plot("ROC", "false positive rate", "true positive rate", roc.falsePositiveRates(),
-                        roc.truePositiveRates()), output.resolve("roc.png"));
-                HeatMaps.writePng(plot("precision-recall", "recall", "precision", pr.recall(), pr.precision()),
-                        output.resolve("pr.png"));
-                System.err.println("wrote " + output.resolve("roc.png") + " and " + output.resolve("pr.png"));
+                Map<String, BufferedImage> plots = evaluation.writePlots(output);
+                HtmlReport report = new HtmlReport("Unmask evaluation: " + root.getFileName());
+                report.keyValues("settings", settings(sampleLayout, n, calibration));
+                evaluation.addTo(report, plots);
+                if (pixels != null) {
+                    report.keyValues("pixel level (restoration heat-maps against " + masks + ")", pixels.values());
+                }
+                Path page = report.write(output.resolve("report.html"));
+                System.err.println("wrote " + String.join(", ", plots.keySet()) + " and " + page + " in " + output);
             }
         }
         return 0;
     }
 
-    /** A unit-square line plot of (x, y) with axis labels, in plain Java2D. */
-    static BufferedImage plot(String title, String xLabel, String yLabel, double[] x, double[] y) {
-        int margin = 50;
-        BufferedImage image = new BufferedImage(PLOT + 2 * margin, PLOT + 2 * margin, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, image.getWidth(), image.getHeight());
-            g.setColor(Color.BLACK);
-            g.drawRect(margin, margin, PLOT, PLOT);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            g.drawString(title, margin, margin - 15);
-            g.drawString(xLabel, margin + PLOT / 2 - 50, margin + PLOT + 35);
-            g.drawString(yLabel, 5, margin - 2);
-            g.drawString("0", margin - 12, margin + PLOT + 15);
-            g.drawString("1", margin + PLOT - 4, margin + PLOT + 15);
-            g.drawString("1", margin - 12, margin + 5);
-            g.setColor(new Color(200, 40, 40));
-            g.setStroke(new BasicStroke(2f));
-            for (int i = 1; i < x.length; i++) {
-                g.drawLine(margin + (int) Math.round(x[i - 1] * PLOT), margin + PLOT - (int) Math.round(y[i - 1] * PLOT),
-                        margin + (int) Math.round(x[i] * PLOT), margin + PLOT - (int) Math.round(y[i] * PLOT));
+    /** Scores every image; with masks also its heat-map and its mask at the model's input size. */
+    private void score(Detector detector, ImageFolder folder, double[] scores, List<float[]> maps, List<boolean[]> pixelMasks) {
+        int n = folder.size();
+        int s = detector.imageSize();
+        DetectionOptions options = DetectionOptions.DEFAULTS.withHeatMap(masks != null);
+        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", n);
+        List<FloatImage> batch = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            if (masks != null) {
+                Example example = folder.get(i);
+                batch.add(resize(example.image(), s));
+                pixelMasks.add(binary(resize(example.mask(), s)));
+            } else {
+                batch.add(detector.read(root.resolve(folder.relativePath(i))));
             }
-        } finally {
-            g.dispose();
+            if (batch.size() == BATCH || i == n - 1) {
+                List<Detection> got = detector.detectAll(batch, options);
+                for (int k = 0; k < got.size(); k++) {
+                    scores[from + k] = got.get(k).score();
+                    if (masks != null) {
+                        maps.add(got.get(k).heatMap().data());
+                    }
+                }
+                from += got.size();
+                batch.clear();
+                progress.advance(got.size());
+            }
         }
-        return image;
+    }
+
+    private Map<String, Object> settings(SampleLayout sampleLayout, int n, Calibration calibration) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
+        out.put("model", model.toAbsolutePath().normalize().toString());
+        out.put("images", root.toAbsolutePath().normalize() + " (" + n + " files, layout " + sampleLayout.option() + ")");
+        out.put("lambda_s", calibration.lambdaS());
+        out.put("lambda_p", calibration.lambdaP());
+        out.put("decision threshold", calibration.threshold().value());
+        out.put("threshold method", calibration.threshold().method().toString());
+        return out;
+    }
+
+    private static FloatImage resize(FloatImage image, int size) {
+        return image.height() == size && image.width() == size ? image : ImageOps.resizeBilinear(image, size, size);
+    }
+
+    private static boolean[] binary(FloatImage mask) {
+        float[] m = mask.data();
+        boolean[] out = new boolean[m.length];
+        for (int p = 0; p < m.length; p++) {
+            out[p] = m[p] >= MASK_LEVEL;
+        }
+        return out;
     }
 }

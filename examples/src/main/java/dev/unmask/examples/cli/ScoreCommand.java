@@ -69,6 +69,8 @@ final class ScoreCommand implements Callable<Integer> {
         List<Detection> detections = new ArrayList<>();
         int failed = 0;
         try (Detector detector = Detector.load(model, backend)) {
+            ProgressBar.Counter progress = ProgressBar.Counter.forOutput(err, "images", files.size());
+            int reported = 0;
             List<Path> pendingFiles = new ArrayList<>();
             List<FloatImage> pending = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
@@ -91,7 +93,8 @@ final class ScoreCommand implements Callable<Integer> {
                     detections.addAll(got);
                     pending.clear();
                     pendingFiles.clear();
-                    err.printf(Locale.ROOT, "scored %d/%d%n", scored.size() + failed, files.size());
+                    progress.advance(i + 1 - reported);
+                    reported = i + 1;
                 }
             }
         }

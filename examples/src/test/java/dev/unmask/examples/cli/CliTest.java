@@ -21,11 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -174,6 +177,24 @@ class CliTest {
         assertTrue(err.toString().contains("unexpected 'enc.num_batches_tracked'"), err.toString());
     }
 
+    /** Runs the command line with System.out and System.err captured; returns {out, err}. */
+    private static String[] runCaptured(int expectedCode, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previousOut = System.out;
+        PrintStream previousErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        StringWriter cliErr = new StringWriter();
+        try {
+            assertEquals(expectedCode, run(cliErr, args), cliErr.toString());
+        } finally {
+            System.setOut(previousOut);
+            System.setErr(previousErr);
+        }
+        return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
     @Test
     void calibrateThenEvaluateLabelledFolders() throws IOException {
         Path labelled = dir.resolve("labelled");
@@ -184,21 +205,146 @@ class CliTest {
         Files.copy(images.resolve("b-fake.png"), labelled.resolve("fake/b.png"));
         Files.copy(images.resolve("sub/d-fake.png"), labelled.resolve("fake/d.png"));
         Path recalibrated = dir.resolve("recalibrated.safetensors");
-        assertEquals(0, run(new StringWriter(), "calibrate", "-m", bundle.toString(), "-o", recalibrated.toString(),
-                labelled.resolve("real").toString()));
+        String[] calibrated = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", recalibrated.toString(),
+                labelled.resolve("real").toString());
+        assertTrue(calibrated[1].contains("images 2/2 (100.0%)"), calibrated[1]);
         assertTrue(LatentRestorationModel.load(recalibrated).calibration().isPresent());
         Path plots = dir.resolve("plots");
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream previous = System.out;
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, run(new StringWriter(), "evaluate", "-m", recalibrated.toString(), "-o", plots.toString(),
-                    labelled.toString()));
-        } finally {
-            System.setOut(previous);
+        String[] evaluated = runCaptured(0, "evaluate", "-m", recalibrated.toString(), "-o", plots.toString(),
+                labelled.toString());
+        assertTrue(evaluated[0].startsWith("all samples\ngroup"), evaluated[0]);
+        assertTrue(evaluated[1].contains("images 4/4 (100.0%)"), evaluated[1]);
+        for (String file : List.of("roc.png", "pr.png", "histogram.png", "report.html")) {
+            assertTrue(Files.isRegularFile(plots.resolve(file)), file);
         }
-        assertTrue(captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains("labelled"), captured.toString());
-        assertTrue(Files.isRegularFile(plots.resolve("roc.png")) && Files.isRegularFile(plots.resolve("pr.png")));
+    }
+
+    @Test
+    void evaluateReportsPerMethodTablesPixelMetricsAndTheReport() throws IOException {
+        Path root = dir.resolve("methods");
+        Path maskRoot = dir.resolve("methods-masks");
+        SynthFaces faces = new SynthFaces(3, SIZE, 1.0);
+        Files.createDirectories(root.resolve("real"));
+        Files.copy(images.resolve("a-real.png"), root.resolve("real/a.png"));
+        Files.copy(images.resolve("sub/c-real.png"), root.resolve("real/c.png"));
+        List<String> fakes = List.of("fake/swap/b.png", "fake/blur/d.png");
+        long[] indices = {101, 103};
+        for (int i = 0; i < fakes.size(); i++) {
+            Files.createDirectories(root.resolve(fakes.get(i)).getParent());
+            Files.createDirectories(maskRoot.resolve(fakes.get(i)).getParent());
+            Files.copy(images.resolve(i == 0 ? "b-fake.png" : "sub/d-fake.png"), root.resolve(fakes.get(i)));
+            writeMask(faces.sample(indices[i]).mask().data(), maskRoot.resolve(fakes.get(i)));
+        }
+        List<String> files = List.of("fake/blur/d.png", "fake/swap/b.png", "real/a.png", "real/c.png");
+        double[] scores = new double[4];
+        boolean[] labels = new boolean[4];
+        List<float[]> maps = new java.util.ArrayList<>();
+        List<boolean[]> masks = new java.util.ArrayList<>();
+        try (Detector detector = Detector.load(bundle)) {
+            for (int i = 0; i < 4; i++) {
+                Detection d = detector.detect(root.resolve(files.get(i)), dev.unmask.DetectionOptions.DEFAULTS.withHeatMap(true));
+                scores[i] = d.score();
+                labels[i] = files.get(i).startsWith("fake");
+                maps.add(d.heatMap().data());
+                masks.add(i < 2 ? readMask(maskRoot.resolve(files.get(i))) : new boolean[SIZE * SIZE]);
+            }
+        }
+        Path out = dir.resolve("methods-out");
+        String[] printed = runCaptured(0, "evaluate", "-m", bundle.toString(), "-o", out.toString(), "--masks",
+                maskRoot.toString(), root.toString());
+        assertTrue(printed[0].contains("\nper method\n"), printed[0]);
+        String html = Files.readString(out.resolve("report.html"));
+        // the "all" row and each method's row with AUROC by pair counting over the detector's own scores
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<td>all</td><td>4</td><td>2</td><td>2</td><td>%.4f</td>",
+                pairAuroc(scores, labels))), html);
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<td>blur</td><td>3</td><td>1</td><td>2</td><td>%.4f</td>",
+                pairAuroc(new double[] {scores[0], scores[2], scores[3]}, new boolean[] {true, false, false}))), html);
+        // pixel AUROC by pair counting over all pixels of the four maps
+        int pixels = 4 * SIZE * SIZE;
+        double[] pixelScores = new double[pixels];
+        boolean[] pixelLabels = new boolean[pixels];
+        for (int i = 0; i < 4; i++) {
+            for (int p = 0; p < SIZE * SIZE; p++) {
+                pixelScores[i * SIZE * SIZE + p] = maps.get(i)[p];
+                pixelLabels[i * SIZE * SIZE + p] = masks.get(i)[p];
+            }
+        }
+        String pixelAuroc = String.format(java.util.Locale.ROOT, "%.4f", pairAuroc(pixelScores, pixelLabels));
+        assertTrue(html.contains("<td>pixel AUROC</td><td>" + pixelAuroc + "</td>"), html);
+        assertTrue(printed[0].contains("pixel: AUROC " + pixelAuroc), printed[0]);
+        assertTrue(html.contains("<td>unmask evaluate -m "), "the command is in the report");
+    }
+
+    @Test
+    void evaluateGroupsRealAndFakeFaceNamesByDifficulty() throws IOException {
+        Path root = dir.resolve("rff");
+        Files.createDirectories(root);
+        Files.copy(images.resolve("a-real.png"), root.resolve("real_00001.png"));
+        Files.copy(images.resolve("sub/c-real.png"), root.resolve("real_00002.png"));
+        Files.copy(images.resolve("b-fake.png"), root.resolve("easy_1_1000.png"));
+        Files.copy(images.resolve("sub/d-fake.png"), root.resolve("hard_2_0110.png"));
+        String out = runCaptured(0, "evaluate", "-m", bundle.toString(), root.toString())[0];
+        assertTrue(out.contains("\nper difficulty\n"), out);
+        assertTrue(out.contains("\neasy ") && out.contains("\nhard "), out);
+        assertTrue(out.contains("\nright eye+nose "), out);
+    }
+
+    @Test
+    void evaluateFaceForensicsFramesReportsVideoMeans() throws IOException {
+        Path root = dir.resolve("ffpp");
+        List<String> frames = List.of("original_sequences/youtube/c23/images/000/0001.png",
+                "original_sequences/youtube/c23/images/000/0002.png",
+                "manipulated_sequences/Deepfakes/c23/images/000_003/0001.png",
+                "manipulated_sequences/Deepfakes/c23/images/000_003/0002.png");
+        List<String> sources = List.of("a-real.png", "sub/c-real.png", "b-fake.png", "sub/d-fake.png");
+        double[] scores = new double[4];
+        try (Detector detector = Detector.load(bundle)) {
+            for (int i = 0; i < 4; i++) {
+                Files.createDirectories(root.resolve(frames.get(i)).getParent());
+                Files.copy(images.resolve(sources.get(i)), root.resolve(frames.get(i)));
+                scores[i] = detector.detect(images.resolve(sources.get(i))).score();
+            }
+        }
+        String out = runCaptured(0, "evaluate", "-m", bundle.toString(), root.toString())[0];
+        assertTrue(out.contains("\nper video, per method\n"), out);
+        // one real and one fake video: AUROC 1, 0 or 1/2 from the two mean frame scores
+        double real = (scores[0] + scores[1]) / 2;
+        double fake = (scores[2] + scores[3]) / 2;
+        String auroc = fake > real ? "1.0000" : fake == real ? "0.5000" : "0.0000";
+        assertTrue(out.contains("all videos\n") && out.matches("(?s).*all videos\n[^\n]*\nall +2 +1 +1 +" + auroc + " .*"), out);
+    }
+
+    /** AUROC as the share of (fake, real) pairs in which the fake scores higher, ties one half. */
+    private static double pairAuroc(double[] scores, boolean[] labels) {
+        double wins = 0;
+        long pairs = 0;
+        for (int i = 0; i < scores.length; i++) {
+            for (int j = 0; j < scores.length; j++) {
+                if (labels[i] && !labels[j]) {
+                    wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+                    pairs++;
+                }
+            }
+        }
+        return wins / pairs;
+    }
+
+    private static void writeMask(float[] mask, Path file) throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(SIZE, SIZE,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int p = 0; p < mask.length; p++) {
+            image.getRaster().setSample(p % SIZE, p / SIZE, 0, mask[p] > 0.5f ? 255 : 0);
+        }
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static boolean[] readMask(Path file) throws IOException {
+        java.awt.image.BufferedImage image = ImageIO.read(file.toFile());
+        boolean[] out = new boolean[SIZE * SIZE];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = image.getRaster().getSample(p % SIZE, p / SIZE, 0) >= 128;
+        }
+        return out;
     }
 
     private static TensorEntry asF64(String name, Tensor t) {

@@ -1,0 +1,68 @@
+package dev.unmask.examples.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A demo run shrunk to seconds: what it prints and what its report holds. */
+class DemoCommandTest {
+    // the demo's 8x8 latent grid and the restoration's 15 copies: the naive loop runs all copies at every position
+    private static final int NAIVE_FORWARDS = 8 * 8 * 15;
+
+    @Test
+    void tinyDemoPrintsAndReportsPixelMetricsAndTheRestorationCost(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        StringWriter err = new StringWriter();
+        int code;
+        try {
+            CommandLine cli = UnmaskCommand.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            code = cli.execute("demo", "-o", dir.toString(), "--train-images", "32", "--calibration-images", "8",
+                    "--test-images", "2", "--vqvae-steps", "2", "--prior-steps", "2");
+        } finally {
+            System.setOut(previous);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, err + out);
+        Matcher cost = Pattern.compile("cost: ([0-9.]+) prior grid forwards per image \\(naive h\\*w\\*copies (\\d+), ").matcher(out);
+        assertTrue(cost.find(), out);
+        assertEquals(NAIVE_FORWARDS, Integer.parseInt(cost.group(2)));
+        double efficient = Double.parseDouble(cost.group(1));
+        // at least the first pass (all copies share one grid), at most the naive count
+        assertTrue(efficient >= 1 && efficient <= NAIVE_FORWARDS, out);
+        Matcher pixel = Pattern.compile("pixel: AUROC (\\S+)  AP (\\S+)  best Dice (\\S+) \\(4 images\\)").matcher(out);
+        assertTrue(pixel.find(), out);
+        Matcher image = Pattern.compile("image: AUROC ([0-9.]+)").matcher(out);
+        assertTrue(image.find(), out);
+        assertTrue(out.contains("\nper manipulation\n"), out);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<td>all</td><td>4</td><td>2</td><td>2</td><td>" + image.group(1) + "</td>"), html);
+        assertTrue(html.contains("<td>pixel AUROC</td><td>" + pixel.group(1) + "</td>"));
+        assertTrue(html.contains("<td>pixel AP</td><td>" + pixel.group(2) + "</td>"));
+        assertTrue(html.contains("<td>best Dice</td><td>" + pixel.group(3) + "</td>"));
+        assertTrue(html.contains("<td>prior grid forwards per image, naive (h*w*copies)</td><td>" + NAIVE_FORWARDS + "</td>"));
+        Matcher reported = Pattern.compile("<td>prior grid forwards per image, efficient schedule</td><td>([0-9.]+)</td>")
+                .matcher(html);
+        assertTrue(reported.find(), html);
+        // the printed value has one decimal
+        assertEquals(efficient, Double.parseDouble(reported.group(1)), 0.05 + 1e-9);
+        assertTrue(html.contains("seconds per image, pixel score"));
+        assertTrue(Files.isRegularFile(dir.resolve("histogram.png")) && Files.isRegularFile(dir.resolve("model.safetensors")));
+    }
+}
