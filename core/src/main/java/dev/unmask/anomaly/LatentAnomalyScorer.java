@@ -59,6 +59,24 @@ public final class LatentAnomalyScorer {
      */
     public Calibration calibrate(Iterable<Tensor> realBatches, double samplePercent, double restorationPercent,
                                  double thresholdPercent) {
+        RealStatistics real = realStatistics(realBatches, samplePercent, restorationPercent);
+        double[] scores = real.sampleScores();
+        DecisionThreshold threshold = DecisionThreshold.percentileOfReal(scores, new boolean[scores.length], thresholdPercent);
+        return Calibration.fit(real.latent(), threshold, scores);
+    }
+
+    /**
+     * The latent thresholds of {@link #calibrate} and the sample scores of the real images under them, for a
+     * caller that chooses the decision threshold another way (by hand, or F1-max on a labelled set).
+     *
+     * @param latent       lambdaS and lambdaP, the percentiles of all per-latent NLL values
+     * @param sampleScores one sample score per real image, in batch order
+     */
+    public record RealStatistics(LatentThresholds latent, double[] sampleScores) {
+    }
+
+    /** lambdaS, lambdaP and the real sample scores of {@link #calibrate}: one prior pass per batch. */
+    public RealStatistics realStatistics(Iterable<Tensor> realBatches, double samplePercent, double restorationPercent) {
         List<double[]> nllPerBatch = new ArrayList<>();
         List<Integer> positionsPerBatch = new ArrayList<>();
         for (Tensor batch : realBatches) {
@@ -79,8 +97,6 @@ public final class LatentAnomalyScorer {
                 scores.add(SampleScore.of(nll, from, positions, latent.lambdaS()));
             }
         }
-        double[] realScores = scores.stream().mapToDouble(Double::doubleValue).toArray();
-        DecisionThreshold threshold = DecisionThreshold.percentileOfReal(realScores, new boolean[realScores.length], thresholdPercent);
-        return Calibration.fit(latent, threshold, realScores);
+        return new RealStatistics(latent, scores.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

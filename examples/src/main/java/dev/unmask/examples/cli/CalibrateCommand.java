@@ -3,15 +3,21 @@ package dev.unmask.examples.cli;
 import dev.unmask.LatentRestorationModel;
 import dev.unmask.LatentRestorationTraining;
 import dev.unmask.anomaly.Calibration;
+import dev.unmask.anomaly.LatentAnomalyScorer;
 import dev.unmask.anomaly.LatentThresholds;
 import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.metrics.DecisionThreshold;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +27,8 @@ import java.util.concurrent.Callable;
 /**
  * Calibrates a bundle on held-out real images and writes the calibrated bundle: the same percentiles as
  * {@link LatentRestorationTraining#calibrate}, with the images read one batch at a time and a progress bar
- * over the prior passes.
+ * over the prior passes. The decision threshold is a percentile of the real scores (default), a value set
+ * by hand, or the F1-max threshold on a labelled validation folder.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Calibrate lambda_s, lambda_p and the decision threshold on held-out real images.")
@@ -37,21 +44,76 @@ final class CalibrateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "REAL-FILES-OR-FOLDERS", description = "held-out real images")
     List<Path> inputs;
 
+    @ArgGroup(exclusive = true)
+    ThresholdChoice threshold = new ThresholdChoice();
+
+    /** How the decision threshold is chosen: at most one of the three. */
+    static final class ThresholdChoice {
+        @Option(names = "--threshold-percent", description = "percentile of the real sample scores (default: "
+                + LatentRestorationTraining.THRESHOLD_PERCENT + ")")
+        Double percent;
+
+        @Option(names = "--threshold-value", description = "a sample-score threshold set by hand")
+        Double value;
+
+        @Option(names = "--f1-max", paramLabel = "DIR",
+                description = "the F1-maximising threshold on a labelled folder with real/ and fake/ sub-folders")
+        Path validation;
+    }
+
     @Override
     public Integer call() throws Exception {
         LatentRestorationModel m = LatentRestorationModel.load(model);
         List<Path> files = ImageInputs.collect(inputs);
         System.err.println("calibrating on " + files.size() + " real images");
         ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
-        Calibration c = m.scorer(RestorationSettings.DEFAULTS).calibrate(() -> batches(m, files, progress),
-                LatentThresholds.SAMPLE_PERCENT, LatentThresholds.RESTORATION_PERCENT,
-                LatentRestorationTraining.THRESHOLD_PERCENT);
+        LatentAnomalyScorer scorer = m.scorer(RestorationSettings.DEFAULTS);
+        LatentAnomalyScorer.RealStatistics real = scorer.realStatistics(() -> batches(m, files, progress),
+                LatentThresholds.SAMPLE_PERCENT, LatentThresholds.RESTORATION_PERCENT);
+        Calibration c = choose(m, scorer, real);
         m.setCalibration(c);
         Path target = output != null ? output : model;
         m.save(target);
         System.out.printf(Locale.ROOT, "lambda_s %.4f, lambda_p %.4f, threshold %.4f (%s); wrote %s%n",
                 c.lambdaS(), c.lambdaP(), c.threshold().value(), c.threshold().method(), target);
         return 0;
+    }
+
+    /** The calibration with the threshold asked for; the normaliser is fitted to the scores it was chosen on. */
+    private Calibration choose(LatentRestorationModel m, LatentAnomalyScorer scorer, LatentAnomalyScorer.RealStatistics real) {
+        if (threshold.value != null) {
+            return Calibration.fit(real.latent(), DecisionThreshold.manual(threshold.value), real.sampleScores());
+        }
+        if (threshold.validation != null) {
+            List<Path> reals = ImageInputs.collect(List.of(labelled(threshold.validation, "real")));
+            List<Path> fakes = ImageInputs.collect(List.of(labelled(threshold.validation, "fake")));
+            List<Path> files = new ArrayList<>(reals);
+            files.addAll(fakes);
+            boolean[] labels = new boolean[files.size()];
+            Arrays.fill(labels, reals.size(), labels.length, true);
+            System.err.println("choosing the F1-max threshold on " + reals.size() + " real and " + fakes.size() + " fake images");
+            ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
+            double[] scores = new double[files.size()];
+            int at = 0;
+            for (Iterator<Tensor> it = batches(m, files, progress); it.hasNext(); ) {
+                double[] batch = scorer.sampleScores(it.next(), real.latent().lambdaS());
+                System.arraycopy(batch, 0, scores, at, batch.length);
+                at += batch.length;
+            }
+            return Calibration.fit(real.latent(), DecisionThreshold.f1Max(scores, labels), scores);
+        }
+        double percent = threshold.percent != null ? threshold.percent : LatentRestorationTraining.THRESHOLD_PERCENT;
+        double[] scores = real.sampleScores();
+        return Calibration.fit(real.latent(), DecisionThreshold.percentileOfReal(scores, new boolean[scores.length], percent),
+                scores);
+    }
+
+    private static Path labelled(Path root, String label) {
+        Path folder = root.resolve(label);
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("--f1-max " + root + ": no " + label + "/ sub-folder");
+        }
+        return folder;
     }
 
     /**

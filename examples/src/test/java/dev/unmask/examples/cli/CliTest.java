@@ -11,6 +11,7 @@ import dev.unmask.data.SynthFaces;
 import dev.unmask.io.SafetensorsDType;
 import dev.unmask.io.SafetensorsWriter;
 import dev.unmask.io.TensorEntry;
+import dev.unmask.metrics.DecisionThreshold;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
 import dev.unmask.models.vqvae.VqVaeConfig;
 import dev.unmask.tensor.Tensor;
@@ -217,6 +218,77 @@ class CliTest {
         for (String file : List.of("roc.png", "pr.png", "histogram.png", "report.html")) {
             assertTrue(Files.isRegularFile(plots.resolve(file)), file);
         }
+    }
+
+    @Test
+    void calibrateChoosesTheThresholdByPercentileByHandOrByF1MaxOnALabelledFolder() throws IOException {
+        Path labelled = dir.resolve("threshold-choice");
+        Files.createDirectories(labelled.resolve("real"));
+        Files.createDirectories(labelled.resolve("fake"));
+        Files.copy(images.resolve("a-real.png"), labelled.resolve("real/a.png"));
+        Files.copy(images.resolve("sub/c-real.png"), labelled.resolve("real/c.png"));
+        Files.copy(images.resolve("b-fake.png"), labelled.resolve("fake/b.png"));
+        Files.copy(images.resolve("sub/d-fake.png"), labelled.resolve("fake/d.png"));
+        String reals = labelled.resolve("real").toString();
+
+        Path byHand = dir.resolve("by-hand.safetensors");
+        runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", byHand.toString(), "--threshold-value", "1.25", reals);
+        DecisionThreshold manual = LatentRestorationModel.load(byHand).calibration().orElseThrow().threshold();
+        assertEquals(DecisionThreshold.Method.MANUAL, manual.method());
+        assertEquals(1.25, manual.value());
+
+        Path median = dir.resolve("median.safetensors");
+        runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", median.toString(), "--threshold-percent", "50", reals);
+        try (Detector detector = Detector.load(median)) {
+            double a = detector.detect(labelled.resolve("real/a.png")).score();
+            double c = detector.detect(labelled.resolve("real/c.png")).score();
+            assertEquals((a + c) / 2, detector.calibration().threshold().value(), 1e-9, "median of two real scores");
+        }
+
+        Path f1 = dir.resolve("f1.safetensors");
+        String[] chosen = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
+                labelled.toString(), reals);
+        assertTrue(chosen[1].contains("2 real and 2 fake"), chosen[1]);
+        try (Detector detector = Detector.load(f1)) {
+            List<String> files = List.of("real/a.png", "real/c.png", "fake/b.png", "fake/d.png");
+            double[] scores = new double[files.size()];
+            for (int i = 0; i < files.size(); i++) {
+                scores[i] = detector.detect(labelled.resolve(files.get(i))).score();
+            }
+            double best = bestF1Threshold(scores, new boolean[] {false, false, true, true});
+            DecisionThreshold threshold = detector.calibration().threshold();
+            assertEquals(DecisionThreshold.Method.F1_MAX, threshold.method());
+            assertEquals(best, threshold.value(), 1e-9);
+        }
+
+        runCaptured(2, "calibrate", "-m", bundle.toString(), "--threshold-value", "1", "--threshold-percent", "90", reals);
+        StringWriter noFolder = new StringWriter();
+        assertEquals(2, run(noFolder, "calibrate", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
+                labelled.resolve("real").toString(), reals));
+        assertTrue(noFolder.toString().contains("no real/ sub-folder"), noFolder.toString());
+    }
+
+    /** F1-max by brute force: every score as a threshold (fake iff score >= t), the highest among ties. */
+    private static double bestF1Threshold(double[] scores, boolean[] fake) {
+        double best = Double.NaN;
+        double bestF1 = -1;
+        for (double t : scores) {
+            int tp = 0;
+            int fp = 0;
+            int fn = 0;
+            for (int i = 0; i < scores.length; i++) {
+                boolean called = scores[i] >= t;
+                tp += called && fake[i] ? 1 : 0;
+                fp += called && !fake[i] ? 1 : 0;
+                fn += !called && fake[i] ? 1 : 0;
+            }
+            double f1 = 2.0 * tp / (2.0 * tp + fp + fn);
+            if (f1 > bestF1 || (f1 == bestF1 && t > best)) {
+                bestF1 = f1;
+                best = t;
+            }
+        }
+        return best;
     }
 
     @Test
