@@ -1,5 +1,6 @@
 package dev.unmask.backend.cpu;
 
+import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.UnaryOp;
@@ -106,6 +107,31 @@ class CpuReferenceParityTest {
         checkCompareAndWhere(Shape.of(3, 1, 5), Shape.of(4, 1), Shape.of(1, 4, 5), rnd);
         checkCompareAndWhere(Shape.of(2, 33, 1), Shape.of(1, 1, 1025), Shape.of(33, 1), rnd);
         checkCompareAndWhere(Shape.of(), Shape.of(7, 13), Shape.of(), rnd);
+    }
+
+    /** The broadcast patterns the kernels merge into long runs (bias, weight-norm scale) and ones they cannot. */
+    @Test
+    void binaryOpsAreBitIdenticalUnderBroadcast() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        Shape[][] pairs = {
+            {Shape.of(4, 3, 5, 5), Shape.of(4, 1, 1, 1)},
+            {Shape.of(2, 6, 4, 4), Shape.of(1, 6, 1, 1)},
+            {Shape.of(1, 6, 1, 1), Shape.of(2, 6, 4, 4)},
+            {Shape.of(3, 1, 5), Shape.of(4, 1)},
+            {Shape.of(2, 1, 7, 1), Shape.of(2, 3, 7, 4)},
+            {Shape.of(5, 7), Shape.of()},
+            {Shape.of(1), Shape.of(9, 1, 1)},
+            {Shape.of(2, 3, 4), Shape.of(2, 3, 4)},
+        };
+        for (Shape[] pair : pairs) {
+            float[] a = awkward(pair[0].numel(), rnd);
+            float[] b = awkward(pair[1].numel(), rnd);
+            for (BinaryOp op : BinaryOp.values()) {
+                assertArrayEquals(ref.binary(op, onRef(a, pair[0]), onRef(b, pair[1])).toFloatArray(),
+                        cpu.binary(op, onCpu(a, pair[0]), onCpu(b, pair[1])).toFloatArray(),
+                        op + " " + pair[0] + " with " + pair[1]);
+            }
+        }
     }
 
     private void checkCompareAndWhere(Shape as, Shape bs, Shape ms, SplittableRandom rnd) {

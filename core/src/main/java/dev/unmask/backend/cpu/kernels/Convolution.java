@@ -11,6 +11,12 @@ import java.util.Arrays;
  * {@code cols = W^T gradOut}, then col2im adds the columns back onto the image; weight gradient
  * {@code gradW += gradOut[O, P] cols^T} summed over the batch. A 1x1, stride-1, unpadded convolution
  * uses the image itself as its columns.
+ *
+ * <p>Kernel taps (ky, kx) whose weights are zero for every output and input channel (the masked taps of
+ * a causal convolution) are left out of the forward product and the input gradient: their columns are
+ * neither built nor multiplied, which removes 3 of the 25 taps of PixelSNAIL's 5x5 causal kernels. The
+ * result differs from the full product only in that a non-finite input value under such a tap does not
+ * turn into NaN (0 x inf). The weight gradient always covers every tap.
  */
 public final class Convolution {
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -40,7 +46,9 @@ public final class Convolution {
      */
     public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
         float[] out = new float[g.n() * g.o() * g.outPlane()];
-        int ckk = g.ckk();
+        int[] taps = liveTaps(g, weight);
+        float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
+        int ckk = g.c() * taps.length;
         int plane = g.outPlane();
         int parts = g.n() >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS / Math.max(1, g.n()), g.o() / 16));
         ParallelFor.range(g.n() * parts, (start, end) -> {
@@ -48,10 +56,10 @@ public final class Convolution {
                 int n = task / parts;
                 int o0 = (int) ((long) g.o() * (task % parts) / parts);
                 int o1 = (int) ((long) g.o() * (task % parts + 1) / parts);
-                float[] cols = columnsOf(g, x, n);
+                float[] cols = columnsOf(g, x, n, taps);
                 int colOff = g.pointwise() ? n * ckk * plane : 0;
                 int outOff = (n * g.o() + o0) * plane;
-                Gemm.multiply(k, o1 - o0, plane, ckk, weight, o0 * ckk, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
+                Gemm.multiply(k, o1 - o0, plane, ckk, w, o0 * ckk, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
                 if (bias != null) {
                     for (int o = o0; o < o1; o++) {
                         int base = (n * g.o() + o) * plane;
@@ -69,18 +77,20 @@ public final class Convolution {
     /** Gradient with respect to the input: a new [n, c, h, w] array. */
     public static float[] backwardInput(FloatKernels k, Geometry g, float[] gradOut, float[] weight) {
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
-        int ckk = g.ckk();
+        int[] taps = liveTaps(g, weight);
+        float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
+        int ckk = g.c() * taps.length;
         int plane = g.outPlane();
         ParallelFor.range(g.n(), (start, end) -> {
             float[] cols = g.pointwise() ? null : workspace(ckk * plane);
             for (int n = start; n < end; n++) {
                 int goOff = n * g.o() * plane;
                 if (g.pointwise()) {
-                    Gemm.multiply(k, ckk, plane, g.o(), weight, 0, 1, ckk, gradOut, goOff, plane, 1,
+                    Gemm.multiply(k, ckk, plane, g.o(), w, 0, 1, ckk, gradOut, goOff, plane, 1,
                             gradX, n * ckk * plane, plane, false);
                 } else {
-                    Gemm.multiply(k, ckk, plane, g.o(), weight, 0, 1, ckk, gradOut, goOff, plane, 1, cols, 0, plane, false);
-                    col2im(g, cols, gradX, n);
+                    Gemm.multiply(k, ckk, plane, g.o(), w, 0, 1, ckk, gradOut, goOff, plane, 1, cols, 0, plane, false);
+                    col2im(g, cols, gradX, n, taps);
                 }
             }
         });
@@ -92,6 +102,7 @@ public final class Convolution {
         int ckk = g.ckk();
         int plane = g.outPlane();
         int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));
+        int[] allTaps = allTaps(g);
         float[][] partial = new float[parts][];
         ParallelFor.range(parts, (start, end) -> {
             for (int t = start; t < end; t++) {
@@ -99,7 +110,7 @@ public final class Convolution {
                 int first = (int) ((long) g.n() * t / parts);
                 int last = (int) ((long) g.n() * (t + 1) / parts);
                 for (int n = first; n < last; n++) {
-                    float[] cols = columnsOf(g, x, n);
+                    float[] cols = columnsOf(g, x, n, allTaps);
                     int colOff = g.pointwise() ? n * ckk * plane : 0;
                     Gemm.multiply(k, g.o(), ckk, plane, gradOut, n * g.o() * plane, plane, 1, cols, colOff, 1, plane,
                             acc, 0, ckk, true);
@@ -116,14 +127,59 @@ public final class Convolution {
         return gradW;
     }
 
-    /** The columns of image {@code n}: the input itself for a pointwise convolution, else a thread-local im2col buffer. */
-    private static float[] columnsOf(Geometry g, float[] x, int n) {
+    /**
+     * The columns of image {@code n} for the given taps: the input itself for a pointwise convolution, else a
+     * thread-local im2col buffer.
+     */
+    private static float[] columnsOf(Geometry g, float[] x, int n, int[] taps) {
         if (g.pointwise()) {
             return x;
         }
-        float[] cols = workspace(g.ckk() * g.outPlane());
-        im2col(g, x, n, cols);
+        float[] cols = workspace(g.c() * taps.length * g.outPlane());
+        im2col(g, x, n, taps, cols);
         return cols;
+    }
+
+    /** Every tap {@code ky * kw + kx} of the kernel, in order. */
+    static int[] allTaps(Geometry g) {
+        int[] taps = new int[g.kh() * g.kw()];
+        for (int t = 0; t < taps.length; t++) {
+            taps[t] = t;
+        }
+        return taps;
+    }
+
+    /** The taps {@code ky * kw + kx}, in order, that hold a non-zero weight for some output and input channel. */
+    static int[] liveTaps(Geometry g, float[] weight) {
+        int kk = g.kh() * g.kw();
+        boolean[] live = new boolean[kk];
+        int count = 0;
+        for (int i = 0; i < weight.length && count < kk; i++) {
+            int t = i % kk;
+            if (!live[t] && weight[i] != 0f) {
+                live[t] = true;
+                count++;
+            }
+        }
+        int[] taps = new int[count];
+        for (int t = 0, j = 0; t < kk; t++) {
+            if (live[t]) {
+                taps[j++] = t;
+            }
+        }
+        return taps;
+    }
+
+    /** The weight [O, C, kh, kw] restricted to {@code taps}: [O, C * taps], row o ordered (c, tap). */
+    private static float[] compactWeight(Geometry g, float[] weight, int[] taps) {
+        int kk = g.kh() * g.kw();
+        float[] out = new float[g.o() * g.c() * taps.length];
+        for (int oc = 0, j = 0; oc < g.o() * g.c(); oc++) {
+            for (int tap : taps) {
+                out[j++] = weight[oc * kk + tap];
+            }
+        }
+        return out;
     }
 
     private static float[] workspace(int size) {
@@ -135,35 +191,43 @@ public final class Convolution {
         return buf;
     }
 
-    /** {@code cols[(c * kh + ky) * kw + kx, oy * ow + ox] = x[n, c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw]}, 0 outside. */
-    static void im2col(Geometry g, float[] x, int n, float[] cols) {
+    /**
+     * {@code cols[c * T + t, oy * ow + ox] = x[n, c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw]}, 0 outside,
+     * for the T taps {@code taps[t] = ky * kw + kx}.
+     */
+    static void im2col(Geometry g, float[] x, int n, int[] taps, float[] cols) {
         Conv2dParams p = g.p();
         int plane = g.outPlane();
+        int ow = g.ow();
         for (int c = 0; c < g.c(); c++) {
             int xBase = (n * g.c() + c) * g.h() * g.w();
-            for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++) {
-                    int row = ((c * g.kh() + ky) * g.kw() + kx) * plane;
-                    int dx = kx * p.dilationW() - p.padW();
-                    int oxLo = firstInside(dx, p.strideW());
-                    int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, p.strideW(), g.w()));
-                    for (int oy = 0; oy < g.oh(); oy++) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        int dst = row + oy * g.ow();
-                        if (iy < 0 || iy >= g.h() || oxLo >= oxHi) {
-                            Arrays.fill(cols, dst, dst + g.ow(), 0f);
-                            continue;
-                        }
-                        int src = xBase + iy * g.w() + dx;
+            for (int t = 0; t < taps.length; t++) {
+                int ky = taps[t] / g.kw();
+                int kx = taps[t] % g.kw();
+                int row = (c * taps.length + t) * plane;
+                int dx = kx * p.dilationW() - p.padW();
+                int oxLo = Math.min(ow, firstInside(dx, p.strideW()));
+                int oxHi = Math.max(oxLo, Math.min(ow, lastInsideExclusive(dx, p.strideW(), g.w())));
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    int dst = row + oy * ow;
+                    if (iy < 0 || iy >= g.h() || oxLo == oxHi) {
+                        Arrays.fill(cols, dst, dst + ow, 0f);
+                        continue;
+                    }
+                    int src = xBase + iy * g.w() + dx;
+                    if (oxLo > 0) {
                         Arrays.fill(cols, dst, dst + oxLo, 0f);
-                        if (p.strideW() == 1) {
-                            System.arraycopy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
-                                cols[dst + ox] = x[src + ox * p.strideW()];
-                            }
+                    }
+                    if (p.strideW() == 1) {
+                        System.arraycopy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
+                    } else {
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            cols[dst + ox] = x[src + ox * p.strideW()];
                         }
-                        Arrays.fill(cols, dst + oxHi, dst + g.ow(), 0f);
+                    }
+                    if (oxHi < ow) {
+                        Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
                     }
                 }
             }
@@ -171,26 +235,33 @@ public final class Convolution {
     }
 
     /** The adjoint of {@link #im2col}: adds every column entry onto the input position it was read from. */
-    static void col2im(Geometry g, float[] cols, float[] gradX, int n) {
+    static void col2im(Geometry g, float[] cols, float[] gradX, int n, int[] taps) {
         Conv2dParams p = g.p();
         int plane = g.outPlane();
+        int stride = p.strideW();
         for (int c = 0; c < g.c(); c++) {
             int xBase = (n * g.c() + c) * g.h() * g.w();
-            for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++) {
-                    int row = ((c * g.kh() + ky) * g.kw() + kx) * plane;
-                    int dx = kx * p.dilationW() - p.padW();
-                    int oxLo = firstInside(dx, p.strideW());
-                    int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, p.strideW(), g.w()));
-                    for (int oy = 0; oy < g.oh(); oy++) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        if (iy < 0 || iy >= g.h()) {
-                            continue;
-                        }
-                        int src = row + oy * g.ow();
-                        int dst = xBase + iy * g.w() + dx;
+            for (int t = 0; t < taps.length; t++) {
+                int ky = taps[t] / g.kw();
+                int kx = taps[t] % g.kw();
+                int row = (c * taps.length + t) * plane;
+                int dx = kx * p.dilationW() - p.padW();
+                int oxLo = firstInside(dx, stride);
+                int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, stride, g.w()));
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    if (iy < 0 || iy >= g.h()) {
+                        continue;
+                    }
+                    int src = row + oy * g.ow();
+                    int dst = xBase + iy * g.w() + dx;
+                    if (stride == 1) {
                         for (int ox = oxLo; ox < oxHi; ox++) {
-                            gradX[dst + ox * p.strideW()] += cols[src + ox];
+                            gradX[dst + ox] += cols[src + ox];
+                        }
+                    } else {
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            gradX[dst + ox * stride] += cols[src + ox];
                         }
                     }
                 }

@@ -5,6 +5,8 @@ import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.UnaryOp;
 
+import java.util.Arrays;
+
 /**
  * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops, comparisons and where with
  * broadcasting (read through strides, no index arrays), unary activations and the Adam step. Each computes
@@ -60,6 +62,12 @@ public final class Elementwise {
             int mi = offsets[0];
             int ai = offsets[1];
             int bi = offsets[2];
+            if (steps[0] == 1 && steps[1] == 1 && steps[2] == 1) {
+                for (int j = 0; j < len; j++) {
+                    out[o + j] = mask[mi + j] != 0 ? a[ai + j] : b[bi + j];
+                }
+                return;
+            }
             for (int j = 0; j < len; j++, mi += steps[0], ai += steps[1], bi += steps[2]) {
                 out[o + j] = mask[mi] != 0 ? a[ai] : b[bi];
             }
@@ -155,7 +163,9 @@ public final class Elementwise {
      * Walks the {@code n} outputs of shape {@code dims} in threaded element ranges, each range in runs along the
      * last axis, and hands every run with each operand's offset (from its per-axis strides) to {@code body}.
      */
-    private static void walk(int[] dims, int n, int[][] strides, Segment body) {
+    private static void walk(int[] shape, int n, int[][] operandStrides, Segment body) {
+        int[][] strides = new int[operandStrides.length][];
+        int[] dims = coalesce(shape, operandStrides, strides);
         int rank = dims.length;
         int inner = rank == 0 ? 1 : dims[rank - 1];
         int[] steps = new int[strides.length];
@@ -185,7 +195,126 @@ public final class Elementwise {
         });
     }
 
+    /**
+     * The same walk over fewer, longer axes: drops axes of size 1 and merges an axis into the next one when
+     * every operand steps over it as one run ({@code stride[i] == stride[i + 1] * dims[i + 1]}; the output is
+     * contiguous, so it always does). Fills {@code merged[k]} with operand k's strides over the returned
+     * dims. A bias [1, C, 1, 1] over [N, C, H, W] becomes [N, C, H W] with runs of H W, a weight-norm scale
+     * [O, 1, 1, 1] over [O, C, kh, kw] becomes [O, C kh kw].
+     */
+    private static int[] coalesce(int[] dims, int[][] strides, int[][] merged) {
+        int[] outDims = new int[dims.length];
+        int[][] out = new int[strides.length][dims.length];
+        int rank = 0;
+        for (int axis = 0; axis < dims.length; axis++) {
+            if (dims[axis] == 1) {
+                continue;
+            }
+            boolean joins = rank > 0;
+            for (int k = 0; k < strides.length && joins; k++) {
+                joins = out[k][rank - 1] == strides[k][axis] * dims[axis];
+            }
+            if (joins) {
+                outDims[rank - 1] *= dims[axis];
+                for (int k = 0; k < strides.length; k++) {
+                    out[k][rank - 1] = strides[k][axis];
+                }
+            } else {
+                outDims[rank] = dims[axis];
+                for (int k = 0; k < strides.length; k++) {
+                    out[k][rank] = strides[k][axis];
+                }
+                rank++;
+            }
+        }
+        for (int k = 0; k < strides.length; k++) {
+            merged[k] = Arrays.copyOf(out[k], rank);
+        }
+        return Arrays.copyOf(outDims, rank);
+    }
+
+    /** One run of a binary op; contiguous and scalar-broadcast operands get loops the JIT vectorises. */
     private static void row(BinaryOp op, float[] a, int aOff, int as, float[] b, int bOff, int bs, float[] out, int o, int n) {
+        if (as == 1 && bs == 1) {
+            contiguousRow(op, a, aOff, b, bOff, out, o, n);
+        } else if (as == 1 && bs == 0) {
+            scalarRow(op, a, aOff, b[bOff], out, o, n);
+        } else {
+            stridedRow(op, a, aOff, as, b, bOff, bs, out, o, n);
+        }
+    }
+
+    private static void contiguousRow(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] + b[bOff + j];
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] - b[bOff + j];
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] * b[bOff + j];
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] / b[bOff + j];
+                }
+            }
+            case MAX -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.max(a[aOff + j], b[bOff + j]);
+                }
+            }
+            case MIN -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.min(a[aOff + j], b[bOff + j]);
+                }
+            }
+        }
+    }
+
+    private static void scalarRow(BinaryOp op, float[] a, int aOff, float v, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] + v;
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] - v;
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] * v;
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] / v;
+                }
+            }
+            case MAX -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.max(a[aOff + j], v);
+                }
+            }
+            case MIN -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.min(a[aOff + j], v);
+                }
+            }
+        }
+    }
+
+    private static void stridedRow(BinaryOp op, float[] a, int aOff, int as, float[] b, int bOff, int bs, float[] out, int o, int n) {
         switch (op) {
             case ADD -> {
                 for (int j = 0; j < n; j++) {
