@@ -9,6 +9,7 @@ import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -223,5 +224,40 @@ class CpuReferenceParityTest {
                         cpu.slice(cpu.fromInts(xi, s), axis, range[0], range[1]).toIntArray(), what);
             }
         }
+    }
+
+    /** Large enough for the threaded strided copies; every layout the models use (NCHW to rows, causal padding). */
+    @Test
+    void movementOpsOfLargeTensorsAreBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        Shape s = Shape.of(3, 17, 20, 33);
+        float[] x = awkward(s.numel(), rnd);
+        for (int[] perm : new int[][] {{0, 2, 3, 1}, {3, 2, 1, 0}, {0, 1, 3, 2}, {1, 0, 2, 3}, {0, 1, 2, 3}}) {
+            assertArrayEquals(ref.permute(onRef(x, s), perm).toFloatArray(), cpu.permute(onCpu(x, s), perm).toFloatArray(),
+                    "permute " + Arrays.toString(perm));
+        }
+        int[][][] pads = {{{0, 0, 4, 2}, {0, 0, 0, 2}}, {{1, 0, 0, 0}, {0, 2, 0, 0}}, {{0, 0, 0, 0}, {0, 0, 0, 1}}};
+        for (int[][] pad : pads) {
+            assertArrayEquals(ref.pad(onRef(x, s), pad[0], pad[1], 0.5f).toFloatArray(),
+                    cpu.pad(onCpu(x, s), pad[0], pad[1], 0.5f).toFloatArray(), "pad " + Arrays.deepToString(pad));
+        }
+        for (int axis = 0; axis < 4; axis++) {
+            Tensor a = onCpu(x, s);
+            List<Tensor> onCpu = List.of(a, cpu.slice(a, axis, 1, s.dim(axis)), a);
+            List<Tensor> onRef = List.of(onRef(x, s), ref.slice(onRef(x, s), axis, 1, s.dim(axis)), onRef(x, s));
+            assertArrayEquals(ref.concat(onRef, axis).toFloatArray(), cpu.concat(onCpu, axis).toFloatArray(),
+                    "concat along " + axis);
+        }
+        Shape small = Shape.of(3, 1, 20, 1);
+        float[] y = awkward(small.numel(), rnd);
+        assertArrayEquals(ref.expand(onRef(y, small), Shape.of(2, 3, 17, 20, 33)).toFloatArray(),
+                cpu.expand(onCpu(y, small), Shape.of(2, 3, 17, 20, 33)).toFloatArray(), "expand");
+        int[] rows = new int[4000];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = rnd.nextInt(s.dim(0) * s.dim(1));
+        }
+        Shape table = Shape.of(s.dim(0) * s.dim(1), s.dim(2) * s.dim(3));
+        assertArrayEquals(ref.gather(onRef(x, table), ref.fromInts(rows, Shape.of(40, 100))).toFloatArray(),
+                cpu.gather(onCpu(x, table), cpu.fromInts(rows, Shape.of(40, 100))).toFloatArray(), "gather");
     }
 }

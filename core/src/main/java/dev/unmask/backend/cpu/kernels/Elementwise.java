@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops, comparisons and where with
- * broadcasting (read through strides, no index arrays), unary activations and the Adam step. Each computes
+ * broadcasting (read through strides, no index arrays), strided copies for the movement ops, unary
+ * activations and the Adam step. Each computes
  * exactly what the reference backend computes per element, so results are identical, only faster.
  */
 public final class Elementwise {
@@ -149,6 +150,42 @@ public final class Elementwise {
         run(in.length, (start, end) -> {
             for (int i = start; i < end; i++) {
                 out[i] = Math.min(Math.max(in[i], lo), hi);
+            }
+        });
+    }
+
+    /**
+     * Gathers a strided view into a new contiguous array: {@code out[i] = in[base + sum_k i_k * strides[k]]}
+     * for every element {@code (i_0, ..., i_r-1)} of shape {@code dims} in row-major order (permute, slice,
+     * expand; a stride is 0 along a broadcast axis).
+     */
+    public static void gatherStrided(float[] in, int base, int[] strides, int[] dims, float[] out) {
+        walk(dims, out.length, new int[][] {strides}, (offsets, steps, o, len) -> {
+            int from = base + offsets[0];
+            if (steps[0] == 1) {
+                System.arraycopy(in, from, out, o, len);
+            } else {
+                for (int j = 0, i = from; j < len; j++, i += steps[0]) {
+                    out[o + j] = in[i];
+                }
+            }
+        });
+    }
+
+    /**
+     * Scatters a contiguous array into a strided view of {@code out}:
+     * {@code out[base + sum_k i_k * strides[k]] = in[i]} for every element of shape {@code dims} (pad,
+     * concat). The view must not overlap itself.
+     */
+    public static void scatterStrided(float[] in, int[] dims, float[] out, int base, int[] strides) {
+        walk(dims, in.length, new int[][] {strides}, (offsets, steps, o, len) -> {
+            int to = base + offsets[0];
+            if (steps[0] == 1) {
+                System.arraycopy(in, o, out, to, len);
+            } else {
+                for (int j = 0, i = to; j < len; j++, i += steps[0]) {
+                    out[i] = in[o + j];
+                }
             }
         });
     }
