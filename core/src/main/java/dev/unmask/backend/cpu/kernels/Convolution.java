@@ -81,15 +81,17 @@ public final class Convolution {
         float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
         int ckk = g.c() * taps.length;
         int plane = g.outPlane();
+        // W^T once per call: packing it per image from W would read one cache line per element
+        float[] wt = transpose(w, g.o(), ckk);
         ParallelFor.range(g.n(), (start, end) -> {
             float[] cols = g.pointwise() ? null : workspace(ckk * plane);
             for (int n = start; n < end; n++) {
                 int goOff = n * g.o() * plane;
                 if (g.pointwise()) {
-                    Gemm.multiply(k, ckk, plane, g.o(), w, 0, 1, ckk, gradOut, goOff, plane, 1,
+                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOut, goOff, plane, 1,
                             gradX, n * ckk * plane, plane, false);
                 } else {
-                    Gemm.multiply(k, ckk, plane, g.o(), w, 0, 1, ckk, gradOut, goOff, plane, 1, cols, 0, plane, false);
+                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOut, goOff, plane, 1, cols, 0, plane, false);
                     col2im(g, cols, gradX, n, taps);
                 }
             }
@@ -168,6 +170,17 @@ public final class Convolution {
             }
         }
         return taps;
+    }
+
+    /** The transpose [cols, rows] of a row-major [rows, cols] matrix. */
+    private static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
     }
 
     /** The weight [O, C, kh, kw] restricted to {@code taps}: [O, C * taps], row o ordered (c, tap). */
