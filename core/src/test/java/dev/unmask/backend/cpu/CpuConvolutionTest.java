@@ -34,6 +34,9 @@ class CpuConvolutionTest {
             new Case(3, 33, 8, 8, 13, 3, 3, Conv2dParams.of(1, 2, 2)),
             // one image, many output channels: the channels are split between threads
             new Case(1, 5, 7, 9, 33, 3, 3, Conv2dParams.of(1, 1)),
+            // small planes: several images share one product, the last group partly filled
+            new Case(7, 3, 6, 5, 4, 3, 3, Conv2dParams.of(1, 1)),
+            new Case(5, 6, 4, 4, 9, 1, 1, Conv2dParams.of(1, 0)),
     };
 
     @Test

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * forward {@code out[O, P] = W[O, CKK] cols[CKK, P]}; input gradient
  * {@code cols = W^T gradOut}, then col2im adds the columns back onto the image; weight gradient
  * {@code gradW += gradOut[O, P] cols^T} summed over the batch. A 1x1, stride-1, unpadded convolution
- * uses the image itself as its columns.
+ * uses the image itself as its columns. The forward never stores the columns: the GEMM packs each block
+ * of them straight from the image ({@link Gemm.PanelPacker}).
  *
  * <p>Kernel taps (ky, kx) whose weights are zero for every output and input channel (the masked taps of
  * a causal convolution) are left out of the forward product and the input gradient: their columns are
@@ -19,7 +20,10 @@ import java.util.Arrays;
  * turn into NaN (0 x inf). The weight gradient always covers every tap.
  */
 public final class Convolution {
+    /** Columns of one forward product at most: images are grouped up to this many output positions. */
+    private static final int GROUP_COLUMNS = 2048;
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> GROUP_RESULT = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Sizes of one convolution, input (n, c, h, w), weight (o, c, kh, kw), output (oh, ow). */
     public record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, Conv2dParams p) {
@@ -41,8 +45,11 @@ public final class Convolution {
 
     /**
      * {@code out[n, o] = bias[o] + sum_c,ky,kx w[o, c, ky, kx] x[n, c, ...]}; bias may be null. Returns the
-     * new output. With fewer images than threads, the output channels of each image are split between
-     * threads too (each builds its own columns: a little duplicated work for all threads busy).
+     * new output. Images are multiplied in groups whose columns sit side by side ({@code W [O, CKK] times
+     * cols [CKK, G P]}), so a small output plane does not leave most of the last register-tile strip
+     * empty; one group per thread as far as the batch allows. With fewer groups than threads, the output
+     * channels are split between threads too (each packs its own columns: a little duplicated work for
+     * all threads busy).
      */
     public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
         float[] out = new float[g.n() * g.o() * g.outPlane()];
@@ -50,28 +57,49 @@ public final class Convolution {
         float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
         int ckk = g.c() * taps.length;
         int plane = g.outPlane();
-        int parts = g.n() >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS / Math.max(1, g.n()), g.o() / 16));
-        ParallelFor.range(g.n() * parts, (start, end) -> {
+        int perGroup = Math.max(1, Math.min(ceilDiv(g.n(), ParallelFor.THREADS), GROUP_COLUMNS / plane));
+        int groups = ceilDiv(g.n(), perGroup);
+        int parts = groups >= ParallelFor.THREADS ? 1
+                : Math.max(1, Math.min(ParallelFor.THREADS / groups, g.o() / 16));
+        ParallelFor.range(groups * parts, (start, end) -> {
             for (int task = start; task < end; task++) {
-                int n = task / parts;
+                int n0 = task / parts * perGroup;
+                int images = Math.min(perGroup, g.n() - n0);
                 int o0 = (int) ((long) g.o() * (task % parts) / parts);
                 int o1 = (int) ((long) g.o() * (task % parts + 1) / parts);
-                float[] cols = columnsOf(g, x, n, taps);
-                int colOff = g.pointwise() ? n * ckk * plane : 0;
-                int outOff = (n * g.o() + o0) * plane;
-                Gemm.multiply(k, o1 - o0, plane, ckk, w, o0 * ckk, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
+                Gemm.PanelPacker columns = columnPacker(g, x, n0, taps);
+                if (images == 1) {
+                    Gemm.multiply(k, o1 - o0, plane, ckk, w, o0 * ckk, ckk, 1, columns, out, (n0 * g.o() + o0) * plane,
+                            plane, false);
+                } else {
+                    // C [o1 - o0, images * plane], then each image's block into its place in out
+                    int width = images * plane;
+                    float[] block = workspace(GROUP_RESULT, (o1 - o0) * width);
+                    Gemm.multiply(k, o1 - o0, width, ckk, w, o0 * ckk, ckk, 1, columns, block, 0, width, false);
+                    for (int i = 0; i < images; i++) {
+                        for (int o = o0; o < o1; o++) {
+                            System.arraycopy(block, (o - o0) * width + i * plane, out, ((n0 + i) * g.o() + o) * plane, plane);
+                        }
+                    }
+                }
                 if (bias != null) {
-                    for (int o = o0; o < o1; o++) {
-                        int base = (n * g.o() + o) * plane;
-                        float b = bias[o];
-                        for (int i = 0; i < plane; i++) {
-                            out[base + i] += b;
+                    for (int n = n0; n < n0 + images; n++) {
+                        for (int o = o0; o < o1; o++) {
+                            int base = (n * g.o() + o) * plane;
+                            float b = bias[o];
+                            for (int q = 0; q < plane; q++) {
+                                out[base + q] += b;
+                            }
                         }
                     }
                 }
             }
         });
         return out;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Gradient with respect to the input: a new [n, c, h, w] array. */
@@ -142,6 +170,65 @@ public final class Convolution {
         return cols;
     }
 
+    /**
+     * Packs blocks of the im2col matrix of the images from {@code n0} on (rows {@code c * T + t} for the T
+     * taps, column {@code i * P + q} the output position q of image {@code n0 + i}) straight from the
+     * images, so the columns are never stored whole.
+     */
+    private static Gemm.PanelPacker columnPacker(Geometry g, float[] x, int n0, int[] taps) {
+        Conv2dParams p = g.p();
+        int ow = g.ow();
+        int sw = p.strideW();
+        int plane = g.outPlane();
+        int image = g.c() * g.h() * g.w();
+        return (row0, rows, col0, cols, width, out) -> {
+            for (int r = 0; r < rows; r++) {
+                int row = row0 + r;
+                int c = row / taps.length;
+                int ky = taps[row % taps.length] / g.kw();
+                int kx = taps[row % taps.length] % g.kw();
+                int channelBase = (n0 * g.c() + c) * g.h() * g.w();
+                int dx = kx * p.dilationW() - p.padW();
+                int oxLo = Math.min(ow, firstInside(dx, p.strideW()));
+                int oxHi = Math.max(oxLo, Math.min(ow, lastInsideExclusive(dx, p.strideW(), g.w())));
+                for (int s = 0, q0 = col0; q0 < col0 + cols; s++, q0 += width) {
+                    int dst = (s * rows + r) * width;
+                    int end = Math.min(q0 + width, col0 + cols);
+                    // runs of output positions within one output row of one image
+                    for (int q = q0; q < end; ) {
+                        int i = q / plane;
+                        int oy = (q - i * plane) / ow;
+                        int ox = q - i * plane - oy * ow;
+                        int xBase = channelBase + i * image;
+                        int len = Math.min(ow - ox, end - q);
+                        int at = dst + (q - q0);
+                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        if (iy < 0 || iy >= g.h()) {
+                            Arrays.fill(out, at, at + len, 0f);
+                        } else {
+                            int src = xBase + iy * g.w() + dx;
+                            int lo = Math.min(Math.max(ox, oxLo), ox + len);
+                            int hi = Math.max(Math.min(ox + len, oxHi), lo);
+                            Arrays.fill(out, at, at + lo - ox, 0f);
+                            if (sw == 1) {
+                                System.arraycopy(x, src + lo, out, at + lo - ox, hi - lo);
+                            } else {
+                                for (int o = lo; o < hi; o++) {
+                                    out[at + o - ox] = x[src + o * sw];
+                                }
+                            }
+                            Arrays.fill(out, at + hi - ox, at + len, 0f);
+                        }
+                        q += len;
+                    }
+                    if (end - q0 < width) {
+                        Arrays.fill(out, dst + (end - q0), dst + width, 0f);
+                    }
+                }
+            }
+        };
+    }
+
     /** Every tap {@code ky * kw + kx} of the kernel, in order. */
     static int[] allTaps(Geometry g) {
         int[] taps = new int[g.kh() * g.kw()];
@@ -196,10 +283,14 @@ public final class Convolution {
     }
 
     private static float[] workspace(int size) {
-        float[] buf = COLUMNS.get();
+        return workspace(COLUMNS, size);
+    }
+
+    private static float[] workspace(ThreadLocal<float[]> slot, int size) {
+        float[] buf = slot.get();
         if (buf.length < size) {
             buf = new float[size];
-            COLUMNS.set(buf);
+            slot.set(buf);
         }
         return buf;
     }
