@@ -38,6 +38,10 @@ public final class Elementwise {
      */
     public static void compare(CompareOp op, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out) {
         walk(dims, out.length, new int[][] {aStrides, bStrides}, (offsets, steps, o, len) -> {
+            if (steps[0] == 1 && steps[1] == 0) {
+                compareWithScalar(op, a, offsets[0], b[offsets[1]], out, o, len);
+                return;
+            }
             int ai = offsets[0];
             int bi = offsets[1];
             for (int j = 0; j < len; j++, ai += steps[0], bi += steps[1]) {
@@ -54,6 +58,42 @@ public final class Elementwise {
                 out[o + j] = holds ? 1f : 0f;
             }
         });
+    }
+
+    /** A contiguous run compared with one value (ReLU and ELU masks), one loop per op for the JIT. */
+    private static void compareWithScalar(CompareOp op, float[] a, int aOff, float v, float[] out, int o, int n) {
+        switch (op) {
+            case EQ -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] == v ? 1f : 0f;
+                }
+            }
+            case NE -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] != v ? 1f : 0f;
+                }
+            }
+            case LT -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] < v ? 1f : 0f;
+                }
+            }
+            case LE -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] <= v ? 1f : 0f;
+                }
+            }
+            case GT -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] > v ? 1f : 0f;
+                }
+            }
+            case GE -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] >= v ? 1f : 0f;
+                }
+            }
+        }
     }
 
     /** {@code out = mask != 0 ? a : b} with broadcasting through strides (a NaN mask element counts as true). */
