@@ -102,7 +102,7 @@ public final class Gemm {
     }
 
     /** Packs a kc x nc block of B into strips of width w: {@code out[(s * kc + p) * w + j]}, zero-padded. */
-    private static void packB(float[] b, int off, int rowStride, int colStride, int kc, int nc, int w, float[] out) {
+    static void packB(float[] b, int off, int rowStride, int colStride, int kc, int nc, int w, float[] out) {
         for (int j0 = 0, s = 0; j0 < nc; j0 += w, s++) {
             int cols = Math.min(w, nc - j0);
             int base = s * kc * w;
