@@ -1,5 +1,6 @@
 package dev.unmask.nn;
 
+import dev.unmask.data.Seeds;
 import dev.unmask.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -167,6 +168,26 @@ public abstract class Module {
 
     public final boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Re-keys every random layer (such as {@link Dropout}) of this module and its descendants: the module
+     * visited {@code k}-th in depth-first registration order (this one is 0) gets the key
+     * {@link Seeds#derive Seeds.derive(key, k)}, so after this call their random draws depend on
+     * {@code key} and the model's structure only. A trainer calls it before every step with a value from
+     * its checkpointed generator, which makes dropout masks resume bit for bit.
+     */
+    public final void reseed(long key) {
+        reseedTree(key, new int[1]);
+    }
+
+    private void reseedTree(long key, int[] next) {
+        reseedSelf(Seeds.derive(key, next[0]++));
+        children.values().forEach(m -> m.reseedTree(key, next));
+    }
+
+    /** Takes this module's own key from {@link #reseed(long)}; modules without randomness ignore it. */
+    protected void reseedSelf(long key) {
     }
 
     /** Forgets the accumulated gradients of every parameter. */

@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  * A training loop for any model, optimizer and batch source. One step:
  * <ol>
  *   <li>set the learning rate to {@code schedule.rate(step)} (step = steps completed so far);</li>
+ *   <li>re-key the model's random layers ({@link Module#reseed}) with the next value of the trainer's
+ *       {@link #random()} generator, so dropout masks are a function of the checkpointed state;</li>
  *   <li>take the next batch and compute the loss with the {@link LossFunction} (which may draw from
- *       the trainer's {@link #random()} generator);</li>
+ *       the same generator);</li>
  *   <li>back-propagate, clip the gradients' global L2 norm when a limit is set, step the optimizer;</li>
  *   <li>report {@link Progress} to the listener, and every {@code checkpointEvery} steps save a
  *       {@link Checkpoint} to the store.</li>
@@ -141,6 +143,7 @@ public final class Trainer<B> {
             double rate = schedule.rate(step);
             optimizer.setLearningRate(rate);
             optimizer.zeroGrad();
+            model.reseed(random.nextLong());
             StepLoss result = lossFunction.compute(source.next(), random);
             double loss = result.loss().value().item();
             if (!Double.isFinite(loss)) {

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import static dev.unmask.autograd.GradCheck.check;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +168,23 @@ class LayerTest {
         assertArrayEquals(out, new Dropout(p, 3).forward(x).value().toFloatArray(), "same seed, same mask");
         dropout.eval();
         assertSame(x, dropout.forward(x));
+    }
+
+    @Test
+    void dropoutMasksDependOnTheKeyAndTheCallCountOnly() {
+        Variable x = Variable.constant(Backends.defaultBackend().full(Shape.of(64), DType.F32, 1f));
+        Sequential a = new Sequential(new Dropout(0.5f, 1), new Dropout(0.5f, 1));
+        Sequential b = new Sequential(new Dropout(0.5f, 2), new Dropout(0.5f, 2));
+        a.reseed(7);
+        float[] first = a.forward(x).value().toFloatArray();
+        float[] second = a.forward(x).value().toFloatArray();
+        b.forward(x);
+        b.reseed(7);
+        assertArrayEquals(first, b.forward(x).value().toFloatArray(), "same key, whatever came before");
+        assertArrayEquals(second, b.forward(x).value().toFloatArray(), "the second call after the key too");
+        assertFalse(Arrays.equals(first, second), "successive calls draw new masks");
+        a.reseed(8);
+        assertFalse(Arrays.equals(first, a.forward(x).value().toFloatArray()), "another key, another mask");
     }
 
     private static Variable[] params(Module module, Variable input) {

@@ -54,6 +54,7 @@ class TrainerTest {
         for (long step = 0; step < steps; step++) {
             b.optimizer.setLearningRate(schedule.rate(step));
             b.optimizer.zeroGrad();
+            b.model.reseed(random.nextLong());
             Variable loss = b.denoisingLoss(b.source.next(), random).loss();
             loss.backward();
             GradientClipping.clipByNorm(b.optimizer.parameters(), 1.0);

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The program the tests run in a separate JVM.
  * <ul>
- *   <li>{@code train <folder> <steps> <every>}: deterministic {@link TinyTraining}, resumed from the
+ *   <li>{@code train <folder> <steps> <every> <model>}: deterministic {@link TinyTraining} (model
+ *       {@code conv}) or {@link TinyPixelSnailTraining} (model {@code pixelsnail}), resumed from the
  *       folder's latest checkpoint if any, run to {@code steps} with a checkpoint every {@code every};</li>
  *   <li>{@code write-forever <folder>}: saves ever-larger-step checkpoints of a 4 MB tensor filled with
  *       the step number, continuing after the folder's latest one, until killed.</li>
@@ -28,15 +29,19 @@ public final class TrainingChild {
     public static void main(String[] args) throws IOException {
         DeterministicMode.enable();
         switch (args[0]) {
-            case "train" -> train(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
+            case "train" -> train(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), args[4]);
             case "write-forever" -> writeForever(Path.of(args[1]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
 
-    private static void train(Path folder, long steps, long every) throws IOException {
-        TinyTraining t = new TinyTraining(TrainingResumeTest.SEED);
-        Trainer<Tensor> trainer = t.builder.deterministic(true)
+    private static void train(Path folder, long steps, long every, String model) throws IOException {
+        Trainer.Builder<Tensor> builder = switch (model) {
+            case "conv" -> new TinyTraining(TrainingResumeTest.SEED).builder;
+            case "pixelsnail" -> new TinyPixelSnailTraining(TrainingResumeTest.SEED).builder;
+            default -> throw new IllegalArgumentException("unknown model " + model);
+        };
+        Trainer<Tensor> trainer = builder.deterministic(true)
                 .checkpoints(CheckpointStore.open(folder, 10), every).build();
         trainer.resumeLatest();
         trainer.run(steps);

@@ -24,6 +24,7 @@ import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The fast CPU backend: the reference backend with its hot ops replaced by blocked, multi-threaded and
@@ -33,6 +34,9 @@ import java.util.Arrays;
 public class CpuBackend extends ReferenceBackend {
     /** Below this many multiply-adds a matmul runs on the calling thread: a hand-off costs more. */
     private static final long PARALLEL_WORK = 1L << 16;
+
+    /** Below this many copied elements a gather runs on the calling thread. */
+    private static final int PARALLEL_COPY = 1 << 15;
 
     private final FloatKernels kernels = KernelProvider.kernels();
 
@@ -270,6 +274,99 @@ public class CpuBackend extends ReferenceBackend {
             }
         }
         return wrap(y, out);
+    }
+
+    // ---------------------------------------------------------------- movement (F32; other dtypes: reference)
+
+    @Override
+    public Tensor permute(Tensor x, int... perm) {
+        if (x.dtype() != DType.F32) {
+            return super.permute(x, perm);
+        }
+        Shape shape = OpChecks.permutedShape(x.shape(), perm);
+        int[] inStrides = x.shape().strides();
+        int[] strides = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            strides[i] = inStrides[x.shape().normaliseAxis(perm[i])];
+        }
+        float[] out = new float[shape.numel()];
+        Elementwise.gatherStrided(CpuStorage.floats(x), 0, strides, shape.dims(), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor expand(Tensor x, Shape shape) {
+        if (x.dtype() != DType.F32) {
+            return super.expand(x, shape);
+        }
+        OpChecks.requireBroadcastable("expand", x.shape(), shape);
+        float[] out = new float[shape.numel()];
+        Elementwise.gatherStrided(CpuStorage.floats(x), 0, broadcastStrides(x.shape(), shape), shape.dims(), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor pad(Tensor x, int[] before, int[] after, float value) {
+        if (x.dtype() != DType.F32) {
+            return super.pad(x, before, after, value);
+        }
+        Shape shape = OpChecks.paddedShape(x.shape(), before, after);
+        int[] strides = shape.strides();
+        int base = 0;
+        for (int i = 0; i < strides.length; i++) {
+            base += before[i] * strides[i];
+        }
+        float[] out = new float[shape.numel()];
+        if (value != 0f) {
+            Arrays.fill(out, value);
+        }
+        Elementwise.scatterStrided(CpuStorage.floats(x), x.shape().dims(), out, base, strides);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> xs, int axis) {
+        Shape shape = OpChecks.concatShape(xs, axis);
+        if (xs.get(0).dtype() != DType.F32) {
+            return super.concat(xs, axis);
+        }
+        int a = shape.normaliseAxis(axis);
+        int[] strides = shape.strides();
+        float[] out = new float[shape.numel()];
+        int at = 0;
+        for (Tensor x : xs) {
+            Elementwise.scatterStrided(CpuStorage.floats(x), x.shape().dims(), out, at * strides[a], strides);
+            at += x.dim(a);
+        }
+        return wrap(out, shape);
+    }
+
+    /** Copies whole rows of the table: one {@code System.arraycopy} per index. */
+    @Override
+    public Tensor gather(Tensor table, Tensor indices) {
+        if (table.dtype() != DType.F32) {
+            return super.gather(table, indices);
+        }
+        Shape shape = OpChecks.gatherShape(table, indices);
+        int rows = table.dim(0);
+        int rowSize = table.shape().numel(1, table.rank());
+        int[] idx = CpuStorage.ints(indices);
+        float[] in = CpuStorage.floats(table);
+        float[] out = new float[shape.numel()];
+        for (int i = 0; i < idx.length; i++) {
+            OpChecks.requireIndexInRange("gather", idx[i], rows);
+        }
+        ParallelFor.RangeBody copy = (start, end) -> {
+            for (int i = start; i < end; i++) {
+                System.arraycopy(in, idx[i] * rowSize, out, i * rowSize, rowSize);
+            }
+        };
+        if (out.length < PARALLEL_COPY) {
+            copy.run(0, idx.length);
+        } else {
+            ParallelFor.range(idx.length, copy);
+        }
+        return wrap(out, shape);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The fast convolution and matmul against direct double-precision loops written here, and the two
@@ -33,6 +34,9 @@ class CpuConvolutionTest {
             new Case(3, 33, 8, 8, 13, 3, 3, Conv2dParams.of(1, 2, 2)),
             // one image, many output channels: the channels are split between threads
             new Case(1, 5, 7, 9, 33, 3, 3, Conv2dParams.of(1, 1)),
+            // small planes: several images share one product, the last group partly filled
+            new Case(7, 3, 6, 5, 4, 3, 3, Conv2dParams.of(1, 1)),
+            new Case(5, 6, 4, 4, 9, 1, 1, Conv2dParams.of(1, 0)),
     };
 
     @Test
@@ -90,6 +94,45 @@ class CpuConvolutionTest {
             double tol = RELATIVE_TOLERANCE * (Math.abs(lhs) + y.numel());
             assertEquals(lhs, viaInput, tol, "input gradient of " + k);
             assertEquals(lhs, viaWeight, tol, "weight gradient of " + k);
+        }
+    }
+
+    /**
+     * Taps whose weights are all zero (a causal mask: the centre and right of the last kernel row; a whole
+     * zero kernel) are skipped in the forward and the input gradient; the results must still be those of the
+     * reference backend, which multiplies every tap, and the weight gradient must still cover the zero taps.
+     */
+    @Test
+    void zeroTapsAreSkippedWithoutChangingTheResults() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        ReferenceBackend ref = new ReferenceBackend();
+        Conv2dParams p = Conv2dParams.of(1, 0);
+        int n = 2;
+        int c = 3;
+        int o = 5;
+        int k = 3;
+        float[] x = random(n * c * 7 * 7, rnd);
+        float[] g = random(n * o * 5 * 5, rnd);
+        float[] masked = random(o * c * k * k, rnd);
+        for (int i = 0; i < masked.length; i++) {
+            int tap = i % (k * k);
+            if (tap >= (k - 1) * k + k / 2) {
+                masked[i] = 0f;
+            }
+        }
+        for (float[] w : new float[][] {masked, new float[o * c * k * k]}) {
+            Tensor[] onCpu = {t(x, n, c, 7, 7), t(w, o, c, k, k), t(g, n, o, 5, 5)};
+            Tensor[] onRef = {ref.fromFloats(x, onCpu[0].shape()), ref.fromFloats(w, onCpu[1].shape()),
+                ref.fromFloats(g, onCpu[2].shape())};
+            assertArrayEquals(ref.conv2d(onRef[0], onRef[1], null, p).toFloatArray(),
+                    cpu.conv2d(onCpu[0], onCpu[1], null, p).toFloatArray(), (float) RELATIVE_TOLERANCE * c * k * k);
+            assertArrayEquals(ref.conv2dBackwardInput(onRef[2], onRef[1], onRef[0].shape(), p).toFloatArray(),
+                    cpu.conv2dBackwardInput(onCpu[2], onCpu[1], onCpu[0].shape(), p).toFloatArray(),
+                    (float) RELATIVE_TOLERANCE * o * k * k);
+            float[] gradW = cpu.conv2dBackwardWeight(onCpu[0], onCpu[2], onCpu[1].shape(), p).toFloatArray();
+            assertArrayEquals(ref.conv2dBackwardWeight(onRef[0], onRef[2], onRef[1].shape(), p).toFloatArray(), gradW,
+                    (float) RELATIVE_TOLERANCE * n * 25);
+            assertNotEquals(0f, gradW[gradW.length - 1], "the gradient of a zero tap is not zero");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.unmask.backend.cpu;
 
+import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.UnaryOp;
@@ -8,6 +9,7 @@ import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -108,6 +110,31 @@ class CpuReferenceParityTest {
         checkCompareAndWhere(Shape.of(), Shape.of(7, 13), Shape.of(), rnd);
     }
 
+    /** The broadcast patterns the kernels merge into long runs (bias, weight-norm scale) and ones they cannot. */
+    @Test
+    void binaryOpsAreBitIdenticalUnderBroadcast() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        Shape[][] pairs = {
+            {Shape.of(4, 3, 5, 5), Shape.of(4, 1, 1, 1)},
+            {Shape.of(2, 6, 4, 4), Shape.of(1, 6, 1, 1)},
+            {Shape.of(1, 6, 1, 1), Shape.of(2, 6, 4, 4)},
+            {Shape.of(3, 1, 5), Shape.of(4, 1)},
+            {Shape.of(2, 1, 7, 1), Shape.of(2, 3, 7, 4)},
+            {Shape.of(5, 7), Shape.of()},
+            {Shape.of(1), Shape.of(9, 1, 1)},
+            {Shape.of(2, 3, 4), Shape.of(2, 3, 4)},
+        };
+        for (Shape[] pair : pairs) {
+            float[] a = awkward(pair[0].numel(), rnd);
+            float[] b = awkward(pair[1].numel(), rnd);
+            for (BinaryOp op : BinaryOp.values()) {
+                assertArrayEquals(ref.binary(op, onRef(a, pair[0]), onRef(b, pair[1])).toFloatArray(),
+                        cpu.binary(op, onCpu(a, pair[0]), onCpu(b, pair[1])).toFloatArray(),
+                        op + " " + pair[0] + " with " + pair[1]);
+            }
+        }
+    }
+
     private void checkCompareAndWhere(Shape as, Shape bs, Shape ms, SplittableRandom rnd) {
         float[] a = ties(as.numel(), rnd);
         float[] b = ties(bs.numel(), rnd);
@@ -197,5 +224,40 @@ class CpuReferenceParityTest {
                         cpu.slice(cpu.fromInts(xi, s), axis, range[0], range[1]).toIntArray(), what);
             }
         }
+    }
+
+    /** Large enough for the threaded strided copies; every layout the models use (NCHW to rows, causal padding). */
+    @Test
+    void movementOpsOfLargeTensorsAreBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        Shape s = Shape.of(3, 17, 20, 33);
+        float[] x = awkward(s.numel(), rnd);
+        for (int[] perm : new int[][] {{0, 2, 3, 1}, {3, 2, 1, 0}, {0, 1, 3, 2}, {1, 0, 2, 3}, {0, 1, 2, 3}}) {
+            assertArrayEquals(ref.permute(onRef(x, s), perm).toFloatArray(), cpu.permute(onCpu(x, s), perm).toFloatArray(),
+                    "permute " + Arrays.toString(perm));
+        }
+        int[][][] pads = {{{0, 0, 4, 2}, {0, 0, 0, 2}}, {{1, 0, 0, 0}, {0, 2, 0, 0}}, {{0, 0, 0, 0}, {0, 0, 0, 1}}};
+        for (int[][] pad : pads) {
+            assertArrayEquals(ref.pad(onRef(x, s), pad[0], pad[1], 0.5f).toFloatArray(),
+                    cpu.pad(onCpu(x, s), pad[0], pad[1], 0.5f).toFloatArray(), "pad " + Arrays.deepToString(pad));
+        }
+        for (int axis = 0; axis < 4; axis++) {
+            Tensor a = onCpu(x, s);
+            List<Tensor> onCpu = List.of(a, cpu.slice(a, axis, 1, s.dim(axis)), a);
+            List<Tensor> onRef = List.of(onRef(x, s), ref.slice(onRef(x, s), axis, 1, s.dim(axis)), onRef(x, s));
+            assertArrayEquals(ref.concat(onRef, axis).toFloatArray(), cpu.concat(onCpu, axis).toFloatArray(),
+                    "concat along " + axis);
+        }
+        Shape small = Shape.of(3, 1, 20, 1);
+        float[] y = awkward(small.numel(), rnd);
+        assertArrayEquals(ref.expand(onRef(y, small), Shape.of(2, 3, 17, 20, 33)).toFloatArray(),
+                cpu.expand(onCpu(y, small), Shape.of(2, 3, 17, 20, 33)).toFloatArray(), "expand");
+        int[] rows = new int[4000];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = rnd.nextInt(s.dim(0) * s.dim(1));
+        }
+        Shape table = Shape.of(s.dim(0) * s.dim(1), s.dim(2) * s.dim(3));
+        assertArrayEquals(ref.gather(onRef(x, table), ref.fromInts(rows, Shape.of(40, 100))).toFloatArray(),
+                cpu.gather(onCpu(x, table), cpu.fromInts(rows, Shape.of(40, 100))).toFloatArray(), "gather");
     }
 }

@@ -10,10 +10,20 @@ import java.util.Arrays;
  * forward {@code out[O, P] = W[O, CKK] cols[CKK, P]}; input gradient
  * {@code cols = W^T gradOut}, then col2im adds the columns back onto the image; weight gradient
  * {@code gradW += gradOut[O, P] cols^T} summed over the batch. A 1x1, stride-1, unpadded convolution
- * uses the image itself as its columns.
+ * uses the image itself as its columns. The forward never stores the columns: the GEMM packs each block
+ * of them straight from the image ({@link Gemm.PanelPacker}).
+ *
+ * <p>Kernel taps (ky, kx) whose weights are zero for every output and input channel (the masked taps of
+ * a causal convolution) are left out of the forward product and the input gradient: their columns are
+ * neither built nor multiplied, which removes 3 of the 25 taps of PixelSNAIL's 5x5 causal kernels. The
+ * result differs from the full product only in that a non-finite input value under such a tap does not
+ * turn into NaN (0 x inf). The weight gradient always covers every tap.
  */
 public final class Convolution {
+    /** Columns of one forward product at most: images are grouped up to this many output positions. */
+    private static final int GROUP_COLUMNS = 2048;
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> GROUP_RESULT = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Sizes of one convolution, input (n, c, h, w), weight (o, c, kh, kw), output (oh, ow). */
     public record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow, Conv2dParams p) {
@@ -35,29 +45,55 @@ public final class Convolution {
 
     /**
      * {@code out[n, o] = bias[o] + sum_c,ky,kx w[o, c, ky, kx] x[n, c, ...]}; bias may be null. Returns the
-     * new output. With fewer images than threads, the output channels of each image are split between
-     * threads too (each builds its own columns: a little duplicated work for all threads busy).
+     * new output. Images are multiplied in groups whose columns sit side by side ({@code W [O, CKK] times
+     * cols [CKK, G P]}), so a small output plane does not leave most of the last register-tile strip
+     * empty; one group per thread as far as the batch allows. With fewer groups than threads, the output
+     * channels are split between threads too (each packs its own columns: a little duplicated work for
+     * all threads busy).
      */
     public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
         float[] out = new float[g.n() * g.o() * g.outPlane()];
-        int ckk = g.ckk();
+        int[] taps = liveTaps(g, weight);
+        float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
+        int ckk = g.c() * taps.length;
         int plane = g.outPlane();
-        int parts = g.n() >= ParallelFor.THREADS ? 1 : Math.max(1, Math.min(ParallelFor.THREADS / Math.max(1, g.n()), g.o() / 16));
-        ParallelFor.range(g.n() * parts, (start, end) -> {
+        int perGroup = Math.max(1, Math.min(ceilDiv(g.n(), ParallelFor.THREADS), GROUP_COLUMNS / plane));
+        int groups = ceilDiv(g.n(), perGroup);
+        int parts = groups >= ParallelFor.THREADS ? 1
+                : Math.max(1, Math.min(ParallelFor.THREADS / groups, g.o() / 16));
+        ParallelFor.range(groups * parts, (start, end) -> {
             for (int task = start; task < end; task++) {
-                int n = task / parts;
+                int n0 = task / parts * perGroup;
+                int images = Math.min(perGroup, g.n() - n0);
                 int o0 = (int) ((long) g.o() * (task % parts) / parts);
                 int o1 = (int) ((long) g.o() * (task % parts + 1) / parts);
-                float[] cols = columnsOf(g, x, n);
-                int colOff = g.pointwise() ? n * ckk * plane : 0;
-                int outOff = (n * g.o() + o0) * plane;
-                Gemm.multiply(k, o1 - o0, plane, ckk, weight, o0 * ckk, ckk, 1, cols, colOff, plane, 1, out, outOff, plane, false);
+                // a pointwise image is its own column matrix: read it in place
+                Gemm.PanelPacker columns = g.pointwise() && images == 1
+                        ? (row0, rows, col0, cols, width, panel) -> Gemm.packB(x, n0 * ckk * plane + row0 * plane + col0,
+                                plane, 1, rows, cols, width, panel)
+                        : columnPacker(g, x, n0, taps);
+                if (images == 1) {
+                    Gemm.multiply(k, o1 - o0, plane, ckk, w, o0 * ckk, ckk, 1, columns, out, (n0 * g.o() + o0) * plane,
+                            plane, false);
+                } else {
+                    // C [o1 - o0, images * plane], then each image's block into its place in out
+                    int width = images * plane;
+                    float[] block = workspace(GROUP_RESULT, (o1 - o0) * width);
+                    Gemm.multiply(k, o1 - o0, width, ckk, w, o0 * ckk, ckk, 1, columns, block, 0, width, false);
+                    for (int i = 0; i < images; i++) {
+                        for (int o = o0; o < o1; o++) {
+                            System.arraycopy(block, (o - o0) * width + i * plane, out, ((n0 + i) * g.o() + o) * plane, plane);
+                        }
+                    }
+                }
                 if (bias != null) {
-                    for (int o = o0; o < o1; o++) {
-                        int base = (n * g.o() + o) * plane;
-                        float b = bias[o];
-                        for (int i = 0; i < plane; i++) {
-                            out[base + i] += b;
+                    for (int n = n0; n < n0 + images; n++) {
+                        for (int o = o0; o < o1; o++) {
+                            int base = (n * g.o() + o) * plane;
+                            float b = bias[o];
+                            for (int q = 0; q < plane; q++) {
+                                out[base + q] += b;
+                            }
                         }
                     }
                 }
@@ -66,21 +102,29 @@ public final class Convolution {
         return out;
     }
 
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
     /** Gradient with respect to the input: a new [n, c, h, w] array. */
     public static float[] backwardInput(FloatKernels k, Geometry g, float[] gradOut, float[] weight) {
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
-        int ckk = g.ckk();
+        int[] taps = liveTaps(g, weight);
+        float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
+        int ckk = g.c() * taps.length;
         int plane = g.outPlane();
+        // W^T once per call: packing it per image from W would read one cache line per element
+        float[] wt = transpose(w, g.o(), ckk);
         ParallelFor.range(g.n(), (start, end) -> {
             float[] cols = g.pointwise() ? null : workspace(ckk * plane);
             for (int n = start; n < end; n++) {
                 int goOff = n * g.o() * plane;
                 if (g.pointwise()) {
-                    Gemm.multiply(k, ckk, plane, g.o(), weight, 0, 1, ckk, gradOut, goOff, plane, 1,
+                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOut, goOff, plane, 1,
                             gradX, n * ckk * plane, plane, false);
                 } else {
-                    Gemm.multiply(k, ckk, plane, g.o(), weight, 0, 1, ckk, gradOut, goOff, plane, 1, cols, 0, plane, false);
-                    col2im(g, cols, gradX, n);
+                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOut, goOff, plane, 1, cols, 0, plane, false);
+                    col2im(g, cols, gradX, n, taps);
                 }
             }
         });
@@ -92,6 +136,7 @@ public final class Convolution {
         int ckk = g.ckk();
         int plane = g.outPlane();
         int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));
+        int[] allTaps = allTaps(g);
         float[][] partial = new float[parts][];
         ParallelFor.range(parts, (start, end) -> {
             for (int t = start; t < end; t++) {
@@ -99,7 +144,7 @@ public final class Convolution {
                 int first = (int) ((long) g.n() * t / parts);
                 int last = (int) ((long) g.n() * (t + 1) / parts);
                 for (int n = first; n < last; n++) {
-                    float[] cols = columnsOf(g, x, n);
+                    float[] cols = columnsOf(g, x, n, allTaps);
                     int colOff = g.pointwise() ? n * ckk * plane : 0;
                     Gemm.multiply(k, g.o(), ckk, plane, gradOut, n * g.o() * plane, plane, 1, cols, colOff, 1, plane,
                             acc, 0, ckk, true);
@@ -116,54 +161,181 @@ public final class Convolution {
         return gradW;
     }
 
-    /** The columns of image {@code n}: the input itself for a pointwise convolution, else a thread-local im2col buffer. */
-    private static float[] columnsOf(Geometry g, float[] x, int n) {
+    /**
+     * The columns of image {@code n} for the given taps: the input itself for a pointwise convolution, else a
+     * thread-local im2col buffer.
+     */
+    private static float[] columnsOf(Geometry g, float[] x, int n, int[] taps) {
         if (g.pointwise()) {
             return x;
         }
-        float[] cols = workspace(g.ckk() * g.outPlane());
-        im2col(g, x, n, cols);
+        float[] cols = workspace(g.c() * taps.length * g.outPlane());
+        im2col(g, x, n, taps, cols);
         return cols;
     }
 
+    /**
+     * Packs blocks of the im2col matrix of the images from {@code n0} on (rows {@code c * T + t} for the T
+     * taps, column {@code i * P + q} the output position q of image {@code n0 + i}) straight from the
+     * images, so the columns are never stored whole.
+     */
+    private static Gemm.PanelPacker columnPacker(Geometry g, float[] x, int n0, int[] taps) {
+        Conv2dParams p = g.p();
+        int ow = g.ow();
+        int sw = p.strideW();
+        int plane = g.outPlane();
+        int image = g.c() * g.h() * g.w();
+        return (row0, rows, col0, cols, width, out) -> {
+            for (int r = 0; r < rows; r++) {
+                int row = row0 + r;
+                int c = row / taps.length;
+                int ky = taps[row % taps.length] / g.kw();
+                int kx = taps[row % taps.length] % g.kw();
+                int channelBase = (n0 * g.c() + c) * g.h() * g.w();
+                int dx = kx * p.dilationW() - p.padW();
+                int oxLo = Math.min(ow, firstInside(dx, p.strideW()));
+                int oxHi = Math.max(oxLo, Math.min(ow, lastInsideExclusive(dx, p.strideW(), g.w())));
+                for (int s = 0, q0 = col0; q0 < col0 + cols; s++, q0 += width) {
+                    int dst = (s * rows + r) * width;
+                    int end = Math.min(q0 + width, col0 + cols);
+                    // runs of output positions within one output row of one image
+                    for (int q = q0; q < end; ) {
+                        int i = q / plane;
+                        int oy = (q - i * plane) / ow;
+                        int ox = q - i * plane - oy * ow;
+                        int xBase = channelBase + i * image;
+                        int len = Math.min(ow - ox, end - q);
+                        int at = dst + (q - q0);
+                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        if (iy < 0 || iy >= g.h()) {
+                            Arrays.fill(out, at, at + len, 0f);
+                        } else {
+                            int src = xBase + iy * g.w() + dx;
+                            int lo = Math.min(Math.max(ox, oxLo), ox + len);
+                            int hi = Math.max(Math.min(ox + len, oxHi), lo);
+                            Arrays.fill(out, at, at + lo - ox, 0f);
+                            if (sw == 1) {
+                                System.arraycopy(x, src + lo, out, at + lo - ox, hi - lo);
+                            } else {
+                                for (int o = lo; o < hi; o++) {
+                                    out[at + o - ox] = x[src + o * sw];
+                                }
+                            }
+                            Arrays.fill(out, at + hi - ox, at + len, 0f);
+                        }
+                        q += len;
+                    }
+                    if (end - q0 < width) {
+                        Arrays.fill(out, dst + (end - q0), dst + width, 0f);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Every tap {@code ky * kw + kx} of the kernel, in order. */
+    static int[] allTaps(Geometry g) {
+        int[] taps = new int[g.kh() * g.kw()];
+        for (int t = 0; t < taps.length; t++) {
+            taps[t] = t;
+        }
+        return taps;
+    }
+
+    /** The taps {@code ky * kw + kx}, in order, that hold a non-zero weight for some output and input channel. */
+    static int[] liveTaps(Geometry g, float[] weight) {
+        int kk = g.kh() * g.kw();
+        boolean[] live = new boolean[kk];
+        int count = 0;
+        for (int i = 0; i < weight.length && count < kk; i++) {
+            int t = i % kk;
+            if (!live[t] && weight[i] != 0f) {
+                live[t] = true;
+                count++;
+            }
+        }
+        int[] taps = new int[count];
+        for (int t = 0, j = 0; t < kk; t++) {
+            if (live[t]) {
+                taps[j++] = t;
+            }
+        }
+        return taps;
+    }
+
+    /** The transpose [cols, rows] of a row-major [rows, cols] matrix. */
+    private static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /** The weight [O, C, kh, kw] restricted to {@code taps}: [O, C * taps], row o ordered (c, tap). */
+    private static float[] compactWeight(Geometry g, float[] weight, int[] taps) {
+        int kk = g.kh() * g.kw();
+        float[] out = new float[g.o() * g.c() * taps.length];
+        for (int oc = 0, j = 0; oc < g.o() * g.c(); oc++) {
+            for (int tap : taps) {
+                out[j++] = weight[oc * kk + tap];
+            }
+        }
+        return out;
+    }
+
     private static float[] workspace(int size) {
-        float[] buf = COLUMNS.get();
+        return workspace(COLUMNS, size);
+    }
+
+    private static float[] workspace(ThreadLocal<float[]> slot, int size) {
+        float[] buf = slot.get();
         if (buf.length < size) {
             buf = new float[size];
-            COLUMNS.set(buf);
+            slot.set(buf);
         }
         return buf;
     }
 
-    /** {@code cols[(c * kh + ky) * kw + kx, oy * ow + ox] = x[n, c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw]}, 0 outside. */
-    static void im2col(Geometry g, float[] x, int n, float[] cols) {
+    /**
+     * {@code cols[c * T + t, oy * ow + ox] = x[n, c, oy * sh - ph + ky * dh, ox * sw - pw + kx * dw]}, 0 outside,
+     * for the T taps {@code taps[t] = ky * kw + kx}.
+     */
+    static void im2col(Geometry g, float[] x, int n, int[] taps, float[] cols) {
         Conv2dParams p = g.p();
         int plane = g.outPlane();
+        int ow = g.ow();
         for (int c = 0; c < g.c(); c++) {
             int xBase = (n * g.c() + c) * g.h() * g.w();
-            for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++) {
-                    int row = ((c * g.kh() + ky) * g.kw() + kx) * plane;
-                    int dx = kx * p.dilationW() - p.padW();
-                    int oxLo = firstInside(dx, p.strideW());
-                    int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, p.strideW(), g.w()));
-                    for (int oy = 0; oy < g.oh(); oy++) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        int dst = row + oy * g.ow();
-                        if (iy < 0 || iy >= g.h() || oxLo >= oxHi) {
-                            Arrays.fill(cols, dst, dst + g.ow(), 0f);
-                            continue;
-                        }
-                        int src = xBase + iy * g.w() + dx;
+            for (int t = 0; t < taps.length; t++) {
+                int ky = taps[t] / g.kw();
+                int kx = taps[t] % g.kw();
+                int row = (c * taps.length + t) * plane;
+                int dx = kx * p.dilationW() - p.padW();
+                int oxLo = Math.min(ow, firstInside(dx, p.strideW()));
+                int oxHi = Math.max(oxLo, Math.min(ow, lastInsideExclusive(dx, p.strideW(), g.w())));
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    int dst = row + oy * ow;
+                    if (iy < 0 || iy >= g.h() || oxLo == oxHi) {
+                        Arrays.fill(cols, dst, dst + ow, 0f);
+                        continue;
+                    }
+                    int src = xBase + iy * g.w() + dx;
+                    if (oxLo > 0) {
                         Arrays.fill(cols, dst, dst + oxLo, 0f);
-                        if (p.strideW() == 1) {
-                            System.arraycopy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
-                                cols[dst + ox] = x[src + ox * p.strideW()];
-                            }
+                    }
+                    if (p.strideW() == 1) {
+                        System.arraycopy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
+                    } else {
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            cols[dst + ox] = x[src + ox * p.strideW()];
                         }
-                        Arrays.fill(cols, dst + oxHi, dst + g.ow(), 0f);
+                    }
+                    if (oxHi < ow) {
+                        Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
                     }
                 }
             }
@@ -171,26 +343,33 @@ public final class Convolution {
     }
 
     /** The adjoint of {@link #im2col}: adds every column entry onto the input position it was read from. */
-    static void col2im(Geometry g, float[] cols, float[] gradX, int n) {
+    static void col2im(Geometry g, float[] cols, float[] gradX, int n, int[] taps) {
         Conv2dParams p = g.p();
         int plane = g.outPlane();
+        int stride = p.strideW();
         for (int c = 0; c < g.c(); c++) {
             int xBase = (n * g.c() + c) * g.h() * g.w();
-            for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++) {
-                    int row = ((c * g.kh() + ky) * g.kw() + kx) * plane;
-                    int dx = kx * p.dilationW() - p.padW();
-                    int oxLo = firstInside(dx, p.strideW());
-                    int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, p.strideW(), g.w()));
-                    for (int oy = 0; oy < g.oh(); oy++) {
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
-                        if (iy < 0 || iy >= g.h()) {
-                            continue;
-                        }
-                        int src = row + oy * g.ow();
-                        int dst = xBase + iy * g.w() + dx;
+            for (int t = 0; t < taps.length; t++) {
+                int ky = taps[t] / g.kw();
+                int kx = taps[t] % g.kw();
+                int row = (c * taps.length + t) * plane;
+                int dx = kx * p.dilationW() - p.padW();
+                int oxLo = firstInside(dx, stride);
+                int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, stride, g.w()));
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                    if (iy < 0 || iy >= g.h()) {
+                        continue;
+                    }
+                    int src = row + oy * g.ow();
+                    int dst = xBase + iy * g.w() + dx;
+                    if (stride == 1) {
                         for (int ox = oxLo; ox < oxHi; ox++) {
-                            gradX[dst + ox * p.strideW()] += cols[src + ox];
+                            gradX[dst + ox] += cols[src + ox];
+                        }
+                    } else {
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            gradX[dst + ox * stride] += cols[src + ox];
                         }
                     }
                 }

@@ -5,9 +5,12 @@ import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.UnaryOp;
 
+import java.util.Arrays;
+
 /**
  * Memory-bound elementwise kernels, threaded over contiguous chunks: binary ops, comparisons and where with
- * broadcasting (read through strides, no index arrays), unary activations and the Adam step. Each computes
+ * broadcasting (read through strides, no index arrays), strided copies for the movement ops, unary
+ * activations and the Adam step. Each computes
  * exactly what the reference backend computes per element, so results are identical, only faster.
  */
 public final class Elementwise {
@@ -35,6 +38,10 @@ public final class Elementwise {
      */
     public static void compare(CompareOp op, float[] a, int[] aStrides, float[] b, int[] bStrides, int[] dims, float[] out) {
         walk(dims, out.length, new int[][] {aStrides, bStrides}, (offsets, steps, o, len) -> {
+            if (steps[0] == 1 && steps[1] == 0) {
+                compareWithScalar(op, a, offsets[0], b[offsets[1]], out, o, len);
+                return;
+            }
             int ai = offsets[0];
             int bi = offsets[1];
             for (int j = 0; j < len; j++, ai += steps[0], bi += steps[1]) {
@@ -53,6 +60,42 @@ public final class Elementwise {
         });
     }
 
+    /** A contiguous run compared with one value (ReLU and ELU masks), one loop per op for the JIT. */
+    private static void compareWithScalar(CompareOp op, float[] a, int aOff, float v, float[] out, int o, int n) {
+        switch (op) {
+            case EQ -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] == v ? 1f : 0f;
+                }
+            }
+            case NE -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] != v ? 1f : 0f;
+                }
+            }
+            case LT -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] < v ? 1f : 0f;
+                }
+            }
+            case LE -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] <= v ? 1f : 0f;
+                }
+            }
+            case GT -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] > v ? 1f : 0f;
+                }
+            }
+            case GE -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] >= v ? 1f : 0f;
+                }
+            }
+        }
+    }
+
     /** {@code out = mask != 0 ? a : b} with broadcasting through strides (a NaN mask element counts as true). */
     public static void where(float[] mask, int[] maskStrides, float[] a, int[] aStrides, float[] b, int[] bStrides,
                              int[] dims, float[] out) {
@@ -60,6 +103,12 @@ public final class Elementwise {
             int mi = offsets[0];
             int ai = offsets[1];
             int bi = offsets[2];
+            if (steps[0] == 1 && steps[1] == 1 && steps[2] == 1) {
+                for (int j = 0; j < len; j++) {
+                    out[o + j] = mask[mi + j] != 0 ? a[ai + j] : b[bi + j];
+                }
+                return;
+            }
             for (int j = 0; j < len; j++, mi += steps[0], ai += steps[1], bi += steps[2]) {
                 out[o + j] = mask[mi] != 0 ? a[ai] : b[bi];
             }
@@ -145,6 +194,42 @@ public final class Elementwise {
         });
     }
 
+    /**
+     * Gathers a strided view into a new contiguous array: {@code out[i] = in[base + sum_k i_k * strides[k]]}
+     * for every element {@code (i_0, ..., i_r-1)} of shape {@code dims} in row-major order (permute, slice,
+     * expand; a stride is 0 along a broadcast axis).
+     */
+    public static void gatherStrided(float[] in, int base, int[] strides, int[] dims, float[] out) {
+        walk(dims, out.length, new int[][] {strides}, (offsets, steps, o, len) -> {
+            int from = base + offsets[0];
+            if (steps[0] == 1) {
+                System.arraycopy(in, from, out, o, len);
+            } else {
+                for (int j = 0, i = from; j < len; j++, i += steps[0]) {
+                    out[o + j] = in[i];
+                }
+            }
+        });
+    }
+
+    /**
+     * Scatters a contiguous array into a strided view of {@code out}:
+     * {@code out[base + sum_k i_k * strides[k]] = in[i]} for every element of shape {@code dims} (pad,
+     * concat). The view must not overlap itself.
+     */
+    public static void scatterStrided(float[] in, int[] dims, float[] out, int base, int[] strides) {
+        walk(dims, in.length, new int[][] {strides}, (offsets, steps, o, len) -> {
+            int to = base + offsets[0];
+            if (steps[0] == 1) {
+                System.arraycopy(in, o, out, to, len);
+            } else {
+                for (int j = 0, i = to; j < len; j++, i += steps[0]) {
+                    out[i] = in[o + j];
+                }
+            }
+        });
+    }
+
     /** One run of {@code len} outputs from {@code o} on: operand k starts at {@code offsets[k]} and steps {@code steps[k]}. */
     @FunctionalInterface
     private interface Segment {
@@ -155,7 +240,9 @@ public final class Elementwise {
      * Walks the {@code n} outputs of shape {@code dims} in threaded element ranges, each range in runs along the
      * last axis, and hands every run with each operand's offset (from its per-axis strides) to {@code body}.
      */
-    private static void walk(int[] dims, int n, int[][] strides, Segment body) {
+    private static void walk(int[] shape, int n, int[][] operandStrides, Segment body) {
+        int[][] strides = new int[operandStrides.length][];
+        int[] dims = coalesce(shape, operandStrides, strides);
         int rank = dims.length;
         int inner = rank == 0 ? 1 : dims[rank - 1];
         int[] steps = new int[strides.length];
@@ -185,7 +272,126 @@ public final class Elementwise {
         });
     }
 
+    /**
+     * The same walk over fewer, longer axes: drops axes of size 1 and merges an axis into the next one when
+     * every operand steps over it as one run ({@code stride[i] == stride[i + 1] * dims[i + 1]}; the output is
+     * contiguous, so it always does). Fills {@code merged[k]} with operand k's strides over the returned
+     * dims. A bias [1, C, 1, 1] over [N, C, H, W] becomes [N, C, H W] with runs of H W, a weight-norm scale
+     * [O, 1, 1, 1] over [O, C, kh, kw] becomes [O, C kh kw].
+     */
+    private static int[] coalesce(int[] dims, int[][] strides, int[][] merged) {
+        int[] outDims = new int[dims.length];
+        int[][] out = new int[strides.length][dims.length];
+        int rank = 0;
+        for (int axis = 0; axis < dims.length; axis++) {
+            if (dims[axis] == 1) {
+                continue;
+            }
+            boolean joins = rank > 0;
+            for (int k = 0; k < strides.length && joins; k++) {
+                joins = out[k][rank - 1] == strides[k][axis] * dims[axis];
+            }
+            if (joins) {
+                outDims[rank - 1] *= dims[axis];
+                for (int k = 0; k < strides.length; k++) {
+                    out[k][rank - 1] = strides[k][axis];
+                }
+            } else {
+                outDims[rank] = dims[axis];
+                for (int k = 0; k < strides.length; k++) {
+                    out[k][rank] = strides[k][axis];
+                }
+                rank++;
+            }
+        }
+        for (int k = 0; k < strides.length; k++) {
+            merged[k] = Arrays.copyOf(out[k], rank);
+        }
+        return Arrays.copyOf(outDims, rank);
+    }
+
+    /** One run of a binary op; contiguous and scalar-broadcast operands get loops the JIT vectorises. */
     private static void row(BinaryOp op, float[] a, int aOff, int as, float[] b, int bOff, int bs, float[] out, int o, int n) {
+        if (as == 1 && bs == 1) {
+            contiguousRow(op, a, aOff, b, bOff, out, o, n);
+        } else if (as == 1 && bs == 0) {
+            scalarRow(op, a, aOff, b[bOff], out, o, n);
+        } else {
+            stridedRow(op, a, aOff, as, b, bOff, bs, out, o, n);
+        }
+    }
+
+    private static void contiguousRow(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] + b[bOff + j];
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] - b[bOff + j];
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] * b[bOff + j];
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] / b[bOff + j];
+                }
+            }
+            case MAX -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.max(a[aOff + j], b[bOff + j]);
+                }
+            }
+            case MIN -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.min(a[aOff + j], b[bOff + j]);
+                }
+            }
+        }
+    }
+
+    private static void scalarRow(BinaryOp op, float[] a, int aOff, float v, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] + v;
+                }
+            }
+            case SUB -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] - v;
+                }
+            }
+            case MUL -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] * v;
+                }
+            }
+            case DIV -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = a[aOff + j] / v;
+                }
+            }
+            case MAX -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.max(a[aOff + j], v);
+                }
+            }
+            case MIN -> {
+                for (int j = 0; j < n; j++) {
+                    out[o + j] = Math.min(a[aOff + j], v);
+                }
+            }
+        }
+    }
+
+    private static void stridedRow(BinaryOp op, float[] a, int aOff, int as, float[] b, int bOff, int bs, float[] out, int o, int n) {
         switch (op) {
             case ADD -> {
                 for (int j = 0; j < n; j++) {

@@ -20,6 +20,17 @@ public final class Gemm {
 
     private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
 
+    /**
+     * Packs a block of B, rows {@code [row0, row0 + rows)} and columns {@code [col0, col0 + cols)}, into
+     * strips of {@code width} columns: {@code out[(s * rows + p) * width + j] = B[row0 + p, col0 + s * width + j]},
+     * zero past the last column. Lets a caller produce B on the fly (a convolution's columns straight from
+     * the image) instead of materialising it.
+     */
+    @FunctionalInterface
+    public interface PanelPacker {
+        void pack(int row0, int rows, int col0, int cols, int width, float[] out);
+    }
+
     private Gemm() {
     }
 
@@ -33,6 +44,19 @@ public final class Gemm {
     public static void multiply(FloatKernels kernels, int m, int n, int depth,
                                 float[] a, int aOff, int aRowStride, int aColStride,
                                 float[] b, int bOff, int bRowStride, int bColStride,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        multiply(kernels, m, n, depth, a, aOff, aRowStride, aColStride,
+                (row0, rows, col0, cols, width, out) -> packB(b, bOff + row0 * bRowStride + col0 * bColStride,
+                        bRowStride, bColStride, rows, cols, width, out),
+                c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@code C = A B} (or {@code C += A B}) as {@link #multiply(FloatKernels, int, int, int, float[], int, int, int,
+     * float[], int, int, int, float[], int, int, boolean)}, with B given by the blocks {@code packer} packs.
+     */
+    public static void multiply(FloatKernels kernels, int m, int n, int depth,
+                                float[] a, int aOff, int aRowStride, int aColStride, PanelPacker packer,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         if (!accumulate) {
             for (int i = 0; i < m; i++) {
@@ -59,7 +83,7 @@ public final class Gemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < depth; pc += KC) {
                 int kc = Math.min(KC, depth - pc);
-                packB(b, bOff + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kc, nc, w, packedB);
+                packer.pack(pc, kc, jc, nc, w, packedB);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc, h, packedA);
@@ -78,7 +102,7 @@ public final class Gemm {
     }
 
     /** Packs a kc x nc block of B into strips of width w: {@code out[(s * kc + p) * w + j]}, zero-padded. */
-    private static void packB(float[] b, int off, int rowStride, int colStride, int kc, int nc, int w, float[] out) {
+    static void packB(float[] b, int off, int rowStride, int colStride, int kc, int nc, int w, float[] out) {
         for (int j0 = 0, s = 0; j0 < nc; j0 += w, s++) {
             int cols = Math.min(w, nc - j0);
             int base = s * kc * w;
