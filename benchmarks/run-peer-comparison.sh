@@ -6,6 +6,8 @@
 # Needs Debian's PyTorch: apt-get install -y python3-torch.
 # Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|scoring]
 # PIXEL_REPS (default 1): timed repetitions of PyTorch's pixel_score, minutes each.
+# On a shared, oversubscribed machine set OMP_WAIT_POLICY=PASSIVE: PyTorch's spinning OpenMP threads lose
+# several times their speed there (benchmarks/README.md, scoring workloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-2}
