@@ -1,32 +1,60 @@
 #!/usr/bin/env bash
-# Runs the kernel and model workloads of DESIGN section 8 in Unmask (JMH) and in PyTorch on this machine,
-# one after the other in one run, with the same thread count, and prints ours / PyTorch / ratio in one table.
-# Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides.
+# Runs the DESIGN section 8 workloads in Unmask (JMH) and in PyTorch on this machine, one after the other in
+# one run, with the same thread count, and prints ours / PyTorch / ratio in one table.
+# Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides; sample_score
+# is shown in images/s, pixel_score in s/image (Unmask: efficient restoration; PyTorch: the naive loop).
 # Needs Debian's PyTorch: apt-get install -y python3-torch.
-# Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models]
+# Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|scoring]
+# PIXEL_REPS (default 1): timed repetitions of PyTorch's pixel_score, minutes each.
+# On a shared, oversubscribed machine set OMP_WAIT_POLICY=PASSIVE: PyTorch's spinning OpenMP threads lose
+# several times their speed there (benchmarks/README.md, scoring workloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-2}
 which=${2:-all}
 case "$which" in
-  all) jmh='KernelBenchmarks|ModelBenchmarks'; peers='kernels models' ;;
-  kernels) jmh='KernelBenchmarks'; peers='kernels' ;;
-  models) jmh='ModelBenchmarks'; peers='models' ;;
-  *) echo "unknown workload set '$which' (all, kernels or models)" >&2; exit 2 ;;
+  all) jmh='KernelBenchmarks|ModelBenchmarks'; scoring=yes; peers='kernels models scoring' ;;
+  kernels) jmh='KernelBenchmarks'; scoring=no; peers='kernels' ;;
+  models) jmh='ModelBenchmarks'; scoring=no; peers='models' ;;
+  scoring) jmh=''; scoring=yes; peers='scoring' ;;
+  *) echo "unknown workload set '$which' (all, kernels, models or scoring)" >&2; exit 2 ;;
 esac
 out=benchmarks/target/peer
 mkdir -p "$out"
-mvn -B -q -ntp -DskipTests package
-java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar -t 1 -jvmArgsAppend "--add-modules jdk.incubator.vector -Dunmask.threads=$threads" \
-  -f 1 -wi 3 -i 5 -w 2s -r 2s -rf json -rff "$out/jmh.json" "$jmh"
+mvn -B -q -ntp -pl benchmarks -am -DskipTests package
+java_run=(java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar -t 1
+  -jvmArgsAppend "--add-modules jdk.incubator.vector -Dunmask.threads=$threads" -rf json)
+jmh_files=()
+if [[ -n "$jmh" ]]; then
+  uptime
+  "${java_run[@]}" -f 1 -wi 3 -i 5 -w 2s -r 2s -rff "$out/jmh-workloads.json" "$jmh"
+  jmh_files+=("$out/jmh-workloads.json")
+fi
+if [[ "$scoring" == yes ]]; then
+  # iterations come from ScoringBenchmarks' annotations (pixelScore scores each of its images once)
+  uptime
+  "${java_run[@]}" -f 1 -rff "$out/jmh-scoring.json" 'ScoringBenchmarks'
+  jmh_files+=("$out/jmh-scoring.json")
+fi
+/usr/bin/python3 -c 'import json, sys; json.dump([r for p in sys.argv[1:] for r in json.load(open(p))], sys.stdout)' \
+  "${jmh_files[@]}" > "$out/jmh.json"
 peer_files=()
 for p in $peers; do
-  /usr/bin/python3 "benchmarks/peer/pytorch_$p.py" --threads "$threads" --out "$out/pytorch_$p.json"
+  uptime
+  extra=()
+  if [[ "$p" == scoring ]]; then
+    extra=(--pixel-reps "${PIXEL_REPS:-1}")
+  fi
+  /usr/bin/python3 "benchmarks/peer/pytorch_$p.py" --threads "$threads" "${extra[@]}" --out "$out/pytorch_$p.json"
   peer_files+=("$out/pytorch_$p.json")
 done
+uptime
 /usr/bin/python3 -c 'import json, sys; json.dump({k: v for p in sys.argv[1:] for k, v in json.load(open(p)).items()}, sys.stdout)' \
   "${peer_files[@]}" > "$out/pytorch.json"
 /usr/bin/python3 benchmarks/peer/compare.py "$out/jmh.json" "$out/pytorch.json" --markdown
 if [[ "$peers" == *models* ]]; then
   echo "(vqvae_* and pixelsnail_*: one op = one batch of 16 images; images/s = ops/s x 16)"
+fi
+if [[ "$peers" == *scoring* ]]; then
+  echo "(pixel_score: Unmask runs the efficient restoration, PyTorch the naive one; ratio = PyTorch s / Unmask s)"
 fi

@@ -5,12 +5,26 @@
 
 A JMH benchmark matches a workload when its method name, lower-cased and without underscores,
 contains the workload id without underscores (vq_nn matches vqNn, vq_nn, vqnn...).
+Both inputs count ops/s (JMH times per op are inverted). The ratio is ours / PyTorch in ops/s, so above 1
+means Unmask is faster; for a workload shown as time per unit it is PyTorch's time / ours. Workloads shown
+in other units than ops/s: sample_score in images/s (one op = 16 images), pixel_score in s/image (one op =
+one image).
 """
 import json
 import sys
 
 TO_SECONDS = {"s/op": 1.0, "ms/op": 1e-3, "us/op": 1e-6, "ns/op": 1e-9}
 PER_SECOND = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
+# workload -> (unit shown, ops/s -> that unit)
+SHOWN = {"sample_score": ("images/s", lambda ops: ops * 16), "pixel_score": ("s/image", lambda ops: 1.0 / ops)}
+
+
+def shown(workload, ops):
+    return SHOWN.get(workload, ("ops/s", lambda v: v))[1](ops)
+
+
+def unit(workload):
+    return SHOWN.get(workload, ("ops/s", None))[0]
 
 
 def ops_per_second(result):
@@ -40,14 +54,18 @@ def main():
         ours = ops_per_second(matches[0]) if matches else None
         rows.append((workload, ours, theirs, ours / theirs if ours else None))
     if markdown:
-        print("| workload | Unmask ops/s | PyTorch ops/s | ratio |")
-        print("|---|---:|---:|---:|")
+        print("| workload | unit | Unmask | PyTorch | ratio |")
+        print("|---|---|---:|---:|---:|")
         for w, o, t, r in rows:
-            print(f"| {w} | {o:.2f} | {t:.2f} | {r:.2f}x |" if o else f"| {w} | - | {t:.2f} | - |")
+            ours = f"{shown(w, o):.2f}" if o else "-"
+            ratio = f"{r:.2f}x" if o else "-"
+            print(f"| {w} | {unit(w)} | {ours} | {shown(w, t):.2f} | {ratio} |")
     else:
-        print(f"{'workload':14s} {'Unmask ops/s':>14s} {'PyTorch ops/s':>14s} {'ratio':>8s}")
+        print(f"{'workload':16s} {'unit':8s} {'Unmask':>12s} {'PyTorch':>12s} {'ratio':>8s}")
         for w, o, t, r in rows:
-            print(f"{w:14s} {o:14.2f} {t:14.2f} {r:7.2f}x" if o else f"{w:14s} {'-':>14s} {t:14.2f} {'-':>8s}")
+            ours = f"{shown(w, o):12.2f}" if o else f"{'-':>12s}"
+            ratio = f"{r:7.2f}x" if o else f"{'-':>8s}"
+            print(f"{w:16s} {unit(w):8s} {ours} {shown(w, t):12.2f} {ratio}")
 
 
 if __name__ == "__main__":
