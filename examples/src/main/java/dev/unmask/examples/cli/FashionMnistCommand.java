@@ -115,12 +115,12 @@ final class FashionMnistCommand implements Callable<Integer> {
                         + " prior %d steps lr %s, batch %d, seed %d%n", classes, ParallelFor.THREADS, vqvaeSteps,
                 vqvaeRate, priorSteps, priorRate, batch, seed);
         List<ClassResult> results = new ArrayList<>();
+        Path json = null;
         for (int c : classes) {
             results.add(runClass(fashion.oneClass(c, RESOLUTION), out));
-            writeReports(results, (System.nanoTime() - start) / 1e9);
+            // rewritten after every class, so a long run that is stopped keeps the classes it finished
+            json = writeReports(results, (System.nanoTime() - start) / 1e9);
         }
-        double wall = (System.nanoTime() - start) / 1e9;
-        Path json = writeReports(results, wall);
         out.print(markdownTable(results));
         out.printf(Locale.ROOT, "unmask fmnist done in %s; wrote %s%n", DemoCommand.clock(System.nanoTime() - start), json);
         return 0;
@@ -239,7 +239,7 @@ final class FashionMnistCommand implements Callable<Integer> {
             Tensor image = tensor(images(spread, i, 1), 1, size);
             Tensor codes = model.encoder().encode(image);
             Restoration restoration = restorer.restore(codes, lambdaP);
-            restorer.pixelScores(image, restoration).toFloatArray();
+            restorer.pixelScores(image, restoration).toFloatArray();  // read back, so an asynchronous backend has finished
             calls += restoration.priorCalls();
             forwards += restoration.gridForwards();
             naive = restoration.height() * restoration.width() * restoration.copies();
