@@ -99,7 +99,7 @@ final class FashionMnistCommand implements Callable<Integer> {
                        RestorationCost cost) {
     }
 
-    /** Restoration cost on a few test images, per image; null fields when none were measured. */
+    /** Restoration cost on a few test images, per image; a class result holds null when none was measured. */
     record RestorationCost(int images, double priorCalls, double gridForwards, int naiveGridForwards,
                            double pixelSecondsPerImage) {
     }
