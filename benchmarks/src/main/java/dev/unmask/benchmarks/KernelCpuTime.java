@@ -1,7 +1,5 @@
 package dev.unmask.benchmarks;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -30,16 +28,7 @@ public final class KernelCpuTime {
     }
 
     private static void time(String name, double flop, Supplier<?> op) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < WARMUP; i++) {
-            op.get();
-        }
-        double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < CALLS; i++) {
-            long start = mx.getCurrentThreadCpuTime();
-            op.get();
-            best = Math.min(best, (mx.getCurrentThreadCpuTime() - start) / 1e9);
-        }
+        double best = ThreadCpuTime.best(op, WARMUP, CALLS);
         String rate = flop > 0 ? String.format(Locale.ROOT, ", %.0f GFLOP/s", flop / best / 1e9) : "";
         System.out.printf(Locale.ROOT, "%-12s %8.1f ms CPU per call%s%n", name, best * 1e3, rate);
     }

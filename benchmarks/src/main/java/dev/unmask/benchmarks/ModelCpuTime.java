@@ -1,7 +1,5 @@
 package dev.unmask.benchmarks;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -35,16 +33,7 @@ public final class ModelCpuTime {
     }
 
     private static void time(String name, Supplier<?> op) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < WARMUP; i++) {
-            op.get();
-        }
-        double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < CALLS; i++) {
-            long start = mx.getCurrentThreadCpuTime();
-            op.get();
-            best = Math.min(best, (mx.getCurrentThreadCpuTime() - start) / 1e9);
-        }
+        double best = ThreadCpuTime.best(op, WARMUP, CALLS);
         System.out.printf(Locale.ROOT, "%-17s %8.0f ms CPU per batch of 16%n", name, best * 1e3);
     }
 }

@@ -196,15 +196,21 @@ class CliTest {
         return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
 
-    @Test
-    void calibrateThenEvaluateLabelledFolders() throws IOException {
-        Path labelled = dir.resolve("labelled");
+    /** A folder {@code name} with real/a.png, real/c.png, fake/b.png and fake/d.png from the test images. */
+    private static Path labelledFolder(String name) throws IOException {
+        Path labelled = dir.resolve(name);
         Files.createDirectories(labelled.resolve("real"));
         Files.createDirectories(labelled.resolve("fake"));
         Files.copy(images.resolve("a-real.png"), labelled.resolve("real/a.png"));
         Files.copy(images.resolve("sub/c-real.png"), labelled.resolve("real/c.png"));
         Files.copy(images.resolve("b-fake.png"), labelled.resolve("fake/b.png"));
         Files.copy(images.resolve("sub/d-fake.png"), labelled.resolve("fake/d.png"));
+        return labelled;
+    }
+
+    @Test
+    void calibrateThenEvaluateLabelledFolders() throws IOException {
+        Path labelled = labelledFolder("labelled");
         Path recalibrated = dir.resolve("recalibrated.safetensors");
         String[] calibrated = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", recalibrated.toString(),
                 labelled.resolve("real").toString());
@@ -222,13 +228,7 @@ class CliTest {
 
     @Test
     void calibrateChoosesTheThresholdByPercentileByHandOrByF1MaxOnALabelledFolder() throws IOException {
-        Path labelled = dir.resolve("threshold-choice");
-        Files.createDirectories(labelled.resolve("real"));
-        Files.createDirectories(labelled.resolve("fake"));
-        Files.copy(images.resolve("a-real.png"), labelled.resolve("real/a.png"));
-        Files.copy(images.resolve("sub/c-real.png"), labelled.resolve("real/c.png"));
-        Files.copy(images.resolve("b-fake.png"), labelled.resolve("fake/b.png"));
-        Files.copy(images.resolve("sub/d-fake.png"), labelled.resolve("fake/d.png"));
+        Path labelled = labelledFolder("threshold-choice");
         String reals = labelled.resolve("real").toString();
 
         Path byHand = dir.resolve("by-hand.safetensors");
