@@ -62,6 +62,21 @@ def minavg_pool():
 WORKLOADS = {"conv3x3": conv3x3, "vq_nn": vq_nn, "attention": attention, "minavg_pool": minavg_pool}
 
 
+def cpu_time(fn, warmup=2, calls=4):
+    """Seconds of process CPU time of the best of `calls` calls after `warmup` untimed ones, under no_grad
+    (a training workload enables grad itself). With one thread this matches
+    dev.unmask.benchmarks.ModelCpuTime / KernelCpuTime, and it hardly moves when other jobs share the machine."""
+    with torch.no_grad():
+        for _ in range(warmup):
+            fn()
+        best = float("inf")
+        for _ in range(calls):
+            start = time.process_time()
+            fn()
+            best = min(best, time.process_time() - start)
+    return best
+
+
 def measure(fn, min_seconds):
     with torch.no_grad():
         for _ in range(3):

@@ -3,6 +3,7 @@
 
 Run with Debian's python3-torch (apt-get install -y python3-torch):
     /usr/bin/python3 benchmarks/peer/pytorch_models.py --threads 2 --out peer-models.json
+    /usr/bin/python3 benchmarks/peer/pytorch_models.py --cpu-time     # one thread, ms of CPU per batch
 Prints one line per workload and writes {workload: ops_per_second} as JSON, where one op is one batch
 of 16 (images/s = ops/s x 16), as in dev.unmask.benchmarks.ModelBenchmarks:
     vqvae_fwd         eval mode, no grad: forward of 16x3x128x128 images, reconstruction and losses
@@ -23,7 +24,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
 from make_pixelsnail_goldens import PixelSNAIL  # noqa: E402
 from make_vqvae_goldens import LATENT_WEIGHT, VQVAE  # noqa: E402
-from pytorch_kernels import measure  # noqa: E402
+from pytorch_kernels import cpu_time, measure  # noqa: E402
 
 SEED = 20261121
 BATCH = 16
@@ -100,8 +101,15 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=1.0, help="minimum time per measurement round")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="one thread; print the best of 4 calls in ms of CPU time, as ModelCpuTime does")
     parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
     args = parser.parse_args()
+    if args.cpu_time:
+        torch.set_num_threads(1)
+        for name in args.workloads:
+            print(f"{name:17s} {cpu_time(WORKLOADS[name]()) * 1e3:8.0f} ms CPU per batch of {BATCH}", flush=True)
+        return
     torch.set_num_threads(args.threads)
     results = {}
     for name in args.workloads:
