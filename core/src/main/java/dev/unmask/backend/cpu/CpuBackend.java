@@ -25,6 +25,7 @@ import dev.unmask.tensor.Tensor;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The fast CPU backend: the reference backend with its hot ops replaced by blocked, multi-threaded and
@@ -92,33 +93,29 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        OpChecks.requireDType("unary " + op, x, DType.F32);
-        float[] out = new float[x.numel()];
-        Elementwise.unary(op, CpuStorage.floats(x), out);
-        return wrap(out, x.shape());
+        return mapFloats("unary " + op, x, (in, out) -> Elementwise.unary(op, in, out));
     }
 
     @Override
     public Tensor elu(Tensor x, float alpha) {
-        OpChecks.requireDType("elu", x, DType.F32);
-        float[] out = new float[x.numel()];
-        Elementwise.elu(CpuStorage.floats(x), alpha, out);
-        return wrap(out, x.shape());
+        return mapFloats("elu", x, (in, out) -> Elementwise.elu(in, alpha, out));
     }
 
     @Override
     public Tensor leakyRelu(Tensor x, float slope) {
-        OpChecks.requireDType("leakyRelu", x, DType.F32);
-        float[] out = new float[x.numel()];
-        Elementwise.leakyRelu(CpuStorage.floats(x), slope, out);
-        return wrap(out, x.shape());
+        return mapFloats("leakyRelu", x, (in, out) -> Elementwise.leakyRelu(in, slope, out));
     }
 
     @Override
     public Tensor clamp(Tensor x, float lo, float hi) {
-        OpChecks.requireDType("clamp", x, DType.F32);
+        return mapFloats("clamp", x, (in, out) -> Elementwise.clamp(in, lo, hi, out));
+    }
+
+    /** An F32 tensor of x's shape filled by {@code kernel(in, out)} from x's values. */
+    private Tensor mapFloats(String op, Tensor x, BiConsumer<float[], float[]> kernel) {
+        OpChecks.requireDType(op, x, DType.F32);
         float[] out = new float[x.numel()];
-        Elementwise.clamp(CpuStorage.floats(x), lo, hi, out);
+        kernel.accept(CpuStorage.floats(x), out);
         return wrap(out, x.shape());
     }
 
