@@ -10,6 +10,7 @@ import dev.unmask.data.ImageFolder;
 import dev.unmask.data.ImageOps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -60,6 +61,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "cpu, cpu-reference or cuda (default: ${DEFAULT-VALUE})")
     String backend = "cpu";
 
+    @Mixin
+    ScoringOverrides overrides = new ScoringOverrides();
+
     @Override
     public Integer call() throws IOException {
         List<Path> relative = ImageInputs.collect(List.of(root)).stream().map(root::relativize).toList();
@@ -109,7 +113,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private void score(Detector detector, ImageFolder folder, double[] scores, List<float[]> maps, List<boolean[]> pixelMasks) {
         int n = folder.size();
         int s = detector.imageSize();
-        DetectionOptions options = DetectionOptions.DEFAULTS.withHeatMap(masks != null);
+        DetectionOptions options = overrides.options(masks != null);
         ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", n);
         List<FloatImage> batch = new ArrayList<>();
         int from = 0;
@@ -141,8 +145,9 @@ final class EvaluateCommand implements Callable<Integer> {
         out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
         out.put("model", model.toAbsolutePath().normalize().toString());
         out.put("images", root.toAbsolutePath().normalize() + " (" + n + " files, layout " + sampleLayout.option() + ")");
-        out.put("lambda_s", calibration.lambdaS());
-        out.put("lambda_p", calibration.lambdaP());
+        out.put("lambda_s", overrides.lambdaS(calibration) + (overrides.lambdaS != null ? " (override)" : " (calibrated)"));
+        out.put("lambda_p", overrides.lambdaP(calibration) + (overrides.lambdaP != null ? " (override)" : " (calibrated)"));
+        out.put("restoration seed", overrides.seed);
         out.put("decision threshold", calibration.threshold().value());
         out.put("threshold method", calibration.threshold().method().toString());
         return out;

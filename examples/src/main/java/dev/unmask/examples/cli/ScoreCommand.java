@@ -9,6 +9,7 @@ import dev.unmask.Detector;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFileException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,14 +41,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--heatmaps", description = "folder for heat-map overlay PNGs (runs restoration: slower)")
     Path heatmaps;
 
-    @Option(names = "--lambda-s", description = "sample-score NLL threshold (default: calibrated)")
-    Double lambdaS;
-
-    @Option(names = "--lambda-p", description = "restoration NLL threshold (default: calibrated)")
-    Double lambdaP;
-
-    @Option(names = "--seed", description = "restoration seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    ScoringOverrides overrides = new ScoringOverrides();
 
     @Option(names = "--backend", description = "cpu, cpu-reference or cuda (default: ${DEFAULT-VALUE})")
     String backend = "cpu";
@@ -61,7 +56,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
         List<Path> files = ImageInputs.collect(inputs);
         PrintStream err = System.err;
-        DetectionOptions options = new DetectionOptions(heatmaps != null, lambdaS, lambdaP, seed);
+        DetectionOptions options = overrides.options(heatmaps != null);
         if (heatmaps != null) {
             Files.createDirectories(heatmaps);
         }

@@ -3,6 +3,7 @@ package dev.unmask.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unmask.Detection;
+import dev.unmask.DetectionOptions;
 import dev.unmask.Detector;
 import dev.unmask.LatentRestorationModel;
 import dev.unmask.LatentRestorationTraining;
@@ -37,6 +38,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CliTest {
@@ -345,6 +347,37 @@ class CliTest {
         assertTrue(html.contains("<td>pixel AUROC</td><td>" + pixelAuroc + "</td>"), html);
         assertTrue(printed[0].contains("pixel: AUROC " + pixelAuroc), printed[0]);
         assertTrue(html.contains("<td>unmask evaluate -m "), "the command is in the report");
+    }
+
+    @Test
+    void evaluateUsesTheLambdaOverrides() throws IOException {
+        Path root = dir.resolve("overrides");
+        List<String> files = List.of("fake/b.png", "fake/d.png", "real/a.png", "real/c.png");
+        List<String> sources = List.of("b-fake.png", "sub/d-fake.png", "a-real.png", "sub/c-real.png");
+        double[] scores = new double[4];
+        double[] calibratedScores = new double[4];
+        boolean[] labels = {true, true, false, false};
+        DetectionOptions overridden = new DetectionOptions(false, 0.0, null, 0);
+        try (Detector detector = Detector.load(bundle)) {
+            for (int i = 0; i < 4; i++) {
+                Files.createDirectories(root.resolve(files.get(i)).getParent());
+                Files.copy(images.resolve(sources.get(i)), root.resolve(files.get(i)));
+                scores[i] = detector.detect(images.resolve(sources.get(i)), overridden).score();
+                calibratedScores[i] = detector.detect(images.resolve(sources.get(i))).score();
+            }
+        }
+        assertNotEquals(pairAuroc(calibratedScores, labels), pairAuroc(scores, labels),
+                "precondition: on these images the override changes the AUROC, so the report shows whether it was used");
+        Path out = dir.resolve("overrides-out");
+        runCaptured(0, "evaluate", "-m", bundle.toString(), "-o", out.toString(), "--lambda-s", "0", "--lambda-p", "1.5",
+                "--seed", "9", root.toString());
+        String html = Files.readString(out.resolve("report.html"));
+        // lambda_s = 0 scores each image by its whole NLL: the AUROC of those scores, by pair counting
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<td>all</td><td>4</td><td>2</td><td>2</td><td>%.4f</td>",
+                pairAuroc(scores, labels))), html);
+        assertTrue(html.contains("<td>lambda_s</td><td>0.0 (override)</td>"), html);
+        assertTrue(html.contains("<td>lambda_p</td><td>1.5 (override)</td>"), html);
+        assertTrue(html.contains("<td>restoration seed</td><td>9</td>"), html);
     }
 
     @Test
