@@ -13,9 +13,9 @@ cd "$(dirname "$0")/.."
 threads=${1:-2}
 which=${2:-all}
 case "$which" in
-  all) jmh='KernelBenchmarks|ModelBenchmarks'; scoring=yes; peers='kernels models scoring' ;;
-  kernels) jmh='KernelBenchmarks'; scoring=no; peers='kernels' ;;
-  models) jmh='ModelBenchmarks'; scoring=no; peers='models' ;;
+  all) jmh='kernels models'; scoring=yes; peers='kernels models scoring' ;;
+  kernels) jmh='kernels'; scoring=no; peers='kernels' ;;
+  models) jmh='models'; scoring=no; peers='models' ;;
   scoring) jmh=''; scoring=yes; peers='scoring' ;;
   *) echo "unknown workload set '$which' (all, kernels, models or scoring)" >&2; exit 2 ;;
 esac
@@ -25,11 +25,17 @@ mvn -B -q -ntp -pl benchmarks -am -DskipTests package
 java_run=(java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar -t 1
   -jvmArgsAppend "--add-modules jdk.incubator.vector -Dunmask.threads=$threads" -rf json)
 jmh_files=()
-if [[ -n "$jmh" ]]; then
+for set in $jmh; do
   uptime
-  "${java_run[@]}" -f 1 -wi 3 -i 5 -w 2s -r 2s -rff "$out/jmh-workloads.json" "$jmh"
-  jmh_files+=("$out/jmh-workloads.json")
-fi
+  if [[ "$set" == kernels ]]; then
+    "${java_run[@]}" -f 1 -wi 3 -i 5 -w 2s -r 2s -rff "$out/jmh-kernels.json" 'KernelBenchmarks'
+  else
+    # a training step takes 1-2 s and the JIT needs about 8 of them (6 s down to 1.8 s per step, one
+    # thread): 2 s warm-up iterations would time the JIT
+    "${java_run[@]}" -f 1 -wi 3 -i 5 -w 15s -r 5s -rff "$out/jmh-models.json" 'ModelBenchmarks'
+  fi
+  jmh_files+=("$out/jmh-$set.json")
+done
 if [[ "$scoring" == yes ]]; then
   # iterations come from ScoringBenchmarks' annotations (pixelScore scores each of its images once)
   uptime
