@@ -2,6 +2,7 @@ package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Layer;
+import dev.unmask.ops.Conv2dParams;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -85,16 +86,37 @@ public final class CausalConv2d extends Layer {
      */
     public Variable forwardOneHot(Tensor codes) {
         int[] code = checkedCodes(codes, in);
+        return forwardOneHot(oneHotTable(), code, codes.dim(0), codes.dim(1), codes.dim(2), 0, codes.dim(1));
+    }
+
+    /**
+     * The gather table of {@link #forwardOneHot}: row {@code tap * in + code} is {@code w[:, code, i, j]} for
+     * tap {@code i * kw + j}, and an extra last row of zeros serves padded taps. With CAUSAL padding, first
+     * zeroes the masked taps of weight_v.
+     *
+     * @return [kh * kw * in + 1, out]
+     */
+    Variable oneHotTable() {
         zeroCausalTaps();
-        int batch = codes.dim(0);
-        int height = codes.dim(1);
-        int width = codes.dim(2);
+        Variable weight = conv.weight();
+        return weight.permute(2, 3, 1, 0).reshape(kernelH * kernelW * in, weight.dim(0))
+                .pad(new int[] {0, 0}, new int[] {1, 0}, 0f);
+    }
+
+    /**
+     * Output rows {@code [fromRow, toRow)} of {@link #forwardOneHot} over the grids {@code code} (row-major
+     * [batch, height, width], values already checked), from a table of {@link #oneHotTable}.
+     *
+     * @return [batch, out, toRow - fromRow, width]
+     */
+    Variable forwardOneHot(Variable table, int[] code, int batch, int height, int width, int fromRow, int toRow) {
         int taps = kernelH * kernelW;
         int zeroRow = taps * in;
-        int[] rows = new int[batch * height * width * taps];
+        int rowCount = toRow - fromRow;
+        int[] rows = new int[batch * rowCount * width * taps];
         int n = 0;
         for (int b = 0; b < batch; b++) {
-            for (int y = 0; y < height; y++) {
+            for (int y = fromRow; y < toRow; y++) {
                 for (int x = 0; x < width; x++) {
                     for (int i = 0; i < kernelH; i++) {
                         for (int j = 0; j < kernelW; j++) {
@@ -108,13 +130,36 @@ public final class CausalConv2d extends Layer {
                 }
             }
         }
-        Variable weight = conv.weight();
-        int out = weight.dim(0);
-        // row (tap * in + code) of the table is w[:, code, i, j]; the extra last row of zeros serves padded taps
-        Variable table = weight.permute(2, 3, 1, 0).reshape(zeroRow, out).pad(new int[] {0, 0}, new int[] {1, 0}, 0f);
-        Tensor indices = codes.backend().fromInts(rows, Shape.of(batch, height, width, taps));
+        int out = table.dim(1);
+        Tensor indices = table.value().backend().fromInts(rows, Shape.of(batch, rowCount, width, taps));
         Variable summed = table.gather(indices).sum(3).permute(0, 3, 1, 2);
         return summed.add(conv.bias().reshape(1, out, 1, 1));
+    }
+
+    /**
+     * The effective weight {@code g v / ||v||} as a constant, for inference that applies it many times
+     * ({@link #forwardRows}); with CAUSAL padding, first zeroes the masked taps of weight_v.
+     */
+    Variable frozenWeight() {
+        zeroCausalTaps();
+        return Variable.constant(conv.weight().value());
+    }
+
+    /**
+     * Output rows of the convolution from the input rows they need: {@code slab} [B, in, kh - 1 + R, W]
+     * holds the {@code kh - 1} input rows above the first output row (zeros above the grid) and the R rows
+     * themselves; the columns are padded as {@link #forward} pads them. {@code weight} is
+     * {@link #frozenWeight}.
+     *
+     * @return [B, out, R, W], the same values as {@link #forward}'s rows there
+     */
+    Variable forwardRows(Variable slab, Variable weight) {
+        return slab.pad(new int[] {0, 0, 0, left}, new int[] {0, 0, 0, right}, 0f)
+                .conv2d(weight, conv.bias(), Conv2dParams.of(1, 0));
+    }
+
+    int kernelHeight() {
+        return kernelH;
     }
 
     private void zeroCausalTaps() {

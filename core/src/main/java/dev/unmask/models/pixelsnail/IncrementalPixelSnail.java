@@ -1,0 +1,238 @@
+package dev.unmask.models.pixelsnail;
+
+import dev.unmask.autograd.NoGrad;
+import dev.unmask.autograd.Variable;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The logits of a {@link PixelSnail} computed one row of the grid at a time, for a fixed set of grids,
+ * keeping every causal layer's past (the key-value cache of autoregressive decoding, for PixelSNAIL's
+ * causal convolutions and causal attention). Every layer is causal in raster order, so row y of every
+ * activation depends only on the codes of rows &lt; y and of row y left of the position; a row is computed
+ * from the codes and the cached rows above it:
+ * <ul>
+ *   <li>the input gathers read the codes of rows y - k/2 .. y directly;</li>
+ *   <li>each causal convolution of the residual blocks keeps its input rows and convolves the band of the
+ *       kh rows ending at y (zeros above the grid);</li>
+ *   <li>each causal attention keeps the keys and values of its rows and attends from the queries of row y
+ *       to them and to row y's own;</li>
+ *   <li>every other layer works position by position.</li>
+ * </ul>
+ * The same modules and weights as {@link PixelSnail#logits} run, through backend ops only (no graph);
+ * the weight-normalised weights of the causal convolutions and input gathers are computed once.
+ *
+ * <p>Contract: grid g's row y can be computed once rows 0 .. y - 1 of g have been computed, and only while
+ * the codes those rows were computed from are unchanged, except the last code of each row, which no
+ * activation of its own row depends on. Computing row y of g discards g's rows below y. Whether a call
+ * keeps to this is checked. The logits equal the rows of {@link PixelSnail#logits} of the current grids:
+ * on the CPU backends bit for bit (every op computes an output element in an order that does not depend on
+ * the size of the band; {@code IncrementalPixelSnailTest} checks it), elsewhere up to float rounding.
+ *
+ * <p>Not thread-safe. Memory: per grid, the inputs of every causal convolution and the keys and values of
+ * every attention over the whole grid.
+ */
+public final class IncrementalPixelSnail {
+    private final PixelSnail model;
+    private final int grids;
+    private final int height;
+    private final int width;
+    private final int classes;
+    private final Variable horizontalTable;
+    private final Variable verticalTable;
+    private final Tensor background;
+    private final Map<CausalConv2d, ConvolutionRows> convolutions = new IdentityHashMap<>();
+    private final Map<CausalAttention, AttentionRows> attentions = new IdentityHashMap<>();
+    /** Rows [0, rowsDone[g]) of grid g are cached. */
+    private final int[] rowsDone;
+    /** The codes each cached row was computed from, row-major [grids, height, width]. */
+    private final int[] seen;
+    private long rowForwards;
+
+    IncrementalPixelSnail(PixelSnail model, int grids) {
+        if (model.isTraining()) {
+            throw new IllegalStateException("IncrementalPixelSnail needs the model in evaluation mode (dropout off)");
+        }
+        if (grids < 1) {
+            throw new IllegalArgumentException("IncrementalPixelSnail: need at least one grid, got " + grids);
+        }
+        PixelSnailConfig config = model.config();
+        this.model = model;
+        this.grids = grids;
+        this.height = config.height();
+        this.width = config.width();
+        this.classes = config.classes();
+        try (NoGrad scope = NoGrad.enter()) {
+            this.horizontalTable = Variable.constant(model.horizontal().oneHotTable().value());
+            this.verticalTable = Variable.constant(model.vertical().oneHotTable().value());
+        }
+        this.background = model.background();
+        this.rowsDone = new int[grids];
+        this.seen = new int[grids * height * width];
+    }
+
+    public int grids() {
+        return grids;
+    }
+
+    /** Rows computed so far, summed over grids and calls (a call on n grids counts n). */
+    public long rowForwards() {
+        return rowForwards;
+    }
+
+    /**
+     * Computes row {@code row} of the grids {@code ids} and returns its logits.
+     *
+     * @param row   in [0, height); rows above it must have been computed for every grid in {@code ids}
+     * @param ids   distinct grid indices in [0, grids)
+     * @param codes I32 [ids.length, height, width], the current codes of those grids (rows below
+     *              {@code row} are not read)
+     * @return F32 [ids.length, classes, width], equal to {@code logits(codes)[:, :, row, :]}
+     */
+    public Tensor rowLogits(int row, int[] ids, Tensor codes) {
+        if (row < 0 || row >= height) {
+            throw new IllegalArgumentException("row " + row + " is outside [0, " + height + ")");
+        }
+        if (ids == null || ids.length == 0) {
+            throw new IllegalArgumentException("need at least one grid");
+        }
+        if (codes.rank() != 3 || codes.dim(0) != ids.length || codes.dim(1) != height || codes.dim(2) != width) {
+            throw new IllegalArgumentException("codes must be [" + ids.length + ", " + height + ", " + width
+                    + "] for " + ids.length + " grids, got " + codes.shape());
+        }
+        int[] code = CausalConv2d.checkedCodes(codes, classes);
+        checkRowsAbove(row, ids, code);
+        int n = ids.length;
+        Variable logits;
+        try (NoGrad scope = NoGrad.enter()) {
+            Variable features = model.input(horizontalTable, verticalTable, code, n, row, row + 1);
+            Variable rowBackground = Variable.constant(background).slice(2, row, row + 1).expand(Shape.of(n, 2, 1, width));
+            logits = model.output(features, rowBackground, new RowPass(row, ids));
+        }
+        int positions = height * width;
+        for (int i = 0; i < n; i++) {
+            rowsDone[ids[i]] = row + 1;
+            int from = ids[i] * positions + row * width;
+            System.arraycopy(code, i * positions + row * width, seen, from, width);
+        }
+        rowForwards += n;
+        return logits.value().reshape(Shape.of(n, classes, width));
+    }
+
+    private void checkRowsAbove(int row, int[] ids, int[] code) {
+        boolean[] used = new boolean[grids];
+        int positions = height * width;
+        for (int i = 0; i < ids.length; i++) {
+            int g = ids[i];
+            if (g < 0 || g >= grids || used[g]) {
+                throw new IllegalArgumentException("grid index " + g + " is outside [0, " + grids + ") or repeated in "
+                        + Arrays.toString(ids));
+            }
+            used[g] = true;
+            if (rowsDone[g] < row) {
+                throw new IllegalStateException("grid " + g + ": row " + row + " needs rows 0.." + (row - 1)
+                        + " computed first, but only " + rowsDone[g] + " are");
+            }
+            for (int r = 0; r < row; r++) {
+                // the last code of a row feeds no activation of that row
+                int from = r * width;
+                if (!Arrays.equals(code, i * positions + from, i * positions + from + width - 1,
+                        seen, g * positions + from, g * positions + from + width - 1)) {
+                    throw new IllegalStateException("grid " + g + ": the codes of row " + r
+                            + " changed since it was computed; recompute it first");
+                }
+            }
+        }
+    }
+
+    /** The cached input rows of one causal convolution and its frozen weight. */
+    private final class ConvolutionRows {
+        final Variable weight;
+        final int kernelHeight;
+        final Variable[][] rows = new Variable[grids][height];
+        Variable zero;
+
+        ConvolutionRows(CausalConv2d conv) {
+            this.weight = conv.frozenWeight();
+            this.kernelHeight = conv.kernelHeight();
+        }
+    }
+
+    /** The cached key and value rows of one causal attention, each [1, heads, width, channel / heads]. */
+    private final class AttentionRows {
+        final Variable[][] keys = new Variable[grids][height];
+        final Variable[][] values = new Variable[grids][height];
+    }
+
+    /** The causal layers at one row of some grids: store the row, then use it with the cached rows above. */
+    private final class RowPass implements CausalLayers {
+        private final int row;
+        private final int[] ids;
+
+        RowPass(int row, int[] ids) {
+            this.row = row;
+            this.ids = ids;
+        }
+
+        @Override
+        public Variable convolve(CausalConv2d conv, Variable input) {
+            ConvolutionRows cache = convolutions.computeIfAbsent(conv, ConvolutionRows::new);
+            store(input, cache.rows);
+            if (cache.zero == null) {
+                cache.zero = Variable.constant(input.value().backend().full(
+                        Shape.of(1, input.dim(1), 1, width), input.value().dtype(), 0f));
+            }
+            int n = ids.length;
+            int band = cache.kernelHeight;
+            List<Variable> pieces = new ArrayList<>(n * band);
+            for (int g : ids) {
+                for (int r = row - band + 1; r <= row; r++) {
+                    pieces.add(r < 0 ? cache.zero : cache.rows[g][r]);
+                }
+            }
+            // [n * band, C, 1, W] to [n, C, band, W]
+            Variable slab = Variable.concat(pieces, 0).reshape(n, band, input.dim(1), width).permute(0, 2, 1, 3);
+            return conv.forwardRows(slab, cache.weight);
+        }
+
+        @Override
+        public Variable attend(CausalAttention attention, Variable queryFeatures, Variable keyFeatures) {
+            AttentionRows cache = attentions.computeIfAbsent(attention, a -> new AttentionRows());
+            Variable[] keysAndValues = attention.keysAndValues(keyFeatures);
+            store(keysAndValues[0], cache.keys);
+            store(keysAndValues[1], cache.values);
+            // the fused op attends from L queries to the same L positions: the queries of the rows above
+            // are zeros whose outputs are dropped; each query's output depends on its own row only
+            Variable queries = attention.queries(queryFeatures).pad(new int[] {0, 0, row * width, 0}, new int[4], 0f);
+            Variable out = attention.attend(queries, upToRow(cache.keys), upToRow(cache.values))
+                    .slice(2, row * width, (row + 1) * width);
+            return attention.mergeHeads(out, 1, width);
+        }
+
+        /** Rows 0 .. row of the cached [1, heads, W, d] rows of every grid, as [n, heads, (row + 1) W, d]. */
+        private Variable upToRow(Variable[][] cached) {
+            List<Variable> pieces = new ArrayList<>(ids.length * (row + 1));
+            for (int g : ids) {
+                pieces.addAll(Arrays.asList(cached[g]).subList(0, row + 1));
+            }
+            Variable first = pieces.get(0);
+            int heads = first.dim(1);
+            int depth = first.dim(3);
+            return Variable.concat(pieces, 0).reshape(ids.length, row + 1, heads, width, depth)
+                    .permute(0, 2, 1, 3, 4).reshape(ids.length, heads, (row + 1) * width, depth);
+        }
+
+        /** Row {@code row} of each grid: slice i of {@code rows} along the batch axis. */
+        private void store(Variable rows, Variable[][] cache) {
+            for (int i = 0; i < ids.length; i++) {
+                cache[ids[i]][row] = rows.slice(0, i, i + 1);
+            }
+        }
+    }
+}
