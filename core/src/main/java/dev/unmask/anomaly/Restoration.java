@@ -9,8 +9,11 @@ import java.util.Arrays;
 /**
  * Restored code grids of a batch of images and what restoring them cost.
  *
- * <p>{@code gridForwards} counts prior forwards per grid (copies x passes): a prior call on a batch of G
- * grids counts G. {@code priorCalls} counts calls of {@link CodePrior#logits}.
+ * <p>{@code gridForwards} counts full prior forwards per grid (copies x passes): a prior call on a batch of G
+ * grids counts G. {@code rowForwards} counts row forwards of one grid the same way
+ * ({@link IncrementalCodePrior.Rows}, schedule INCREMENTAL); a row forward costs about 1 / h of a grid
+ * forward plus the attention over the rows above. {@code priorCalls} counts calls of
+ * {@link CodePrior#logits} and {@link IncrementalCodePrior.Rows#rowLogits}.
  */
 public final class Restoration {
     private final int images;
@@ -20,8 +23,10 @@ public final class Restoration {
     private final int[] codes;
     private final long priorCalls;
     private final long gridForwards;
+    private final long rowForwards;
 
-    Restoration(int images, int copies, int height, int width, int[] codes, long priorCalls, long gridForwards) {
+    Restoration(int images, int copies, int height, int width, int[] codes, long priorCalls, long gridForwards,
+                long rowForwards) {
         this.images = images;
         this.copies = copies;
         this.height = height;
@@ -29,6 +34,7 @@ public final class Restoration {
         this.codes = codes;
         this.priorCalls = priorCalls;
         this.gridForwards = gridForwards;
+        this.rowForwards = rowForwards;
     }
 
     public int images() {
@@ -69,8 +75,18 @@ public final class Restoration {
         return priorCalls;
     }
 
-    /** Grids run through the prior, summed over calls (copies x passes). */
+    /** Whole grids run through the prior, summed over calls (copies x passes). */
     public long gridForwards() {
         return gridForwards;
+    }
+
+    /** Single rows of a grid run through the prior, summed over calls. */
+    public long rowForwards() {
+        return rowForwards;
+    }
+
+    /** {@code gridForwards + rowForwards / h}: the work in whole-grid units, leaving out the attention's extra. */
+    public double gridForwardEquivalents() {
+        return gridForwards + rowForwards / (double) height;
     }
 }

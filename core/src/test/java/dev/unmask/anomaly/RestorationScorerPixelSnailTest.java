@@ -1,0 +1,140 @@
+package dev.unmask.anomaly;
+
+import dev.unmask.autograd.NoGrad;
+import dev.unmask.backend.Backend;
+import dev.unmask.backend.Backends;
+import dev.unmask.models.pixelsnail.PixelSnail;
+import dev.unmask.models.pixelsnail.PixelSnailConfig;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The INCREMENTAL schedule on a real (tiny, untrained, evaluation-mode) PixelSNAIL against the NAIVE
+ * schedule, the oracle: the same codes, code for code, for several seeds, thresholds and batches.
+ */
+class RestorationScorerPixelSnailTest {
+    private static final int HEIGHT = 5;
+    private static final int WIDTH = 6;
+    private static final int POSITIONS = HEIGHT * WIDTH;
+    private static final int CLASSES = 6;
+    private static final int COPIES = 4;
+    private static final int IMAGES = 3;
+    private static final Backend BACKEND = Backends.defaultBackend();
+
+    /** A PixelSNAIL seen as the anomaly package sees a model's prior (as LatentRestorationModel.prior() does). */
+    private static IncrementalCodePrior prior(PixelSnail model) {
+        return new IncrementalCodePrior() {
+            @Override
+            public int codebookSize() {
+                return model.config().classes();
+            }
+
+            @Override
+            public Tensor logits(Tensor codes) {
+                try (NoGrad scope = NoGrad.enter()) {
+                    return model.logits(codes).value();
+                }
+            }
+
+            @Override
+            public Rows rows(int grids) {
+                return model.incremental(grids)::rowLogits;
+            }
+        };
+    }
+
+    private static PixelSnail model(boolean attention, long seed) {
+        PixelSnail model = new PixelSnail(new PixelSnailConfig(HEIGHT, WIDTH, CLASSES, 8, 5, 2, 1, 8, attention, 0.1, 2),
+                new SplittableRandom(seed));
+        model.eval();
+        return model;
+    }
+
+    private static Tensor images(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] codes = new int[IMAGES * POSITIONS];
+        Arrays.setAll(codes, i -> rng.nextInt(CLASSES));
+        return BACKEND.fromInts(codes, Shape.of(IMAGES, HEIGHT, WIDTH));
+    }
+
+    @Test
+    void incrementalEqualsNaiveCodeForCode() {
+        for (boolean attention : new boolean[] {true, false}) {
+            IncrementalCodePrior prior = prior(model(attention, attention ? 1 : 2));
+            Tensor batch = images(3);
+            double[] nll = LatentNll.of(prior, batch);
+            double median = Arrays.stream(nll).sorted().toArray()[nll.length / 2];
+            for (long seed : new long[] {0, 1, 2}) {
+                RestorationScorer scorer = new RestorationScorer(prior, new ToyDecoder(CLASSES, 3, 2, 12),
+                        new RestorationSettings(COPIES, 1, 3, 3, 7, seed));
+                for (double lambdaP : new double[] {median, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}) {
+                    for (long[] keys : new long[][] {null, {5, 6, 7}}) {
+                        String label = "attention " + attention + ", seed " + seed + ", lambdaP " + lambdaP + ", keys "
+                                + Arrays.toString(keys);
+                        Restoration naive = scorer.restore(batch, keys, lambdaP, RestorationSchedule.NAIVE);
+                        Restoration incremental = scorer.restore(batch, keys, lambdaP, RestorationSchedule.INCREMENTAL);
+                        assertArrayEquals(naive.codes(), incremental.codes(), label);
+                        if (lambdaP == Double.NEGATIVE_INFINITY) {
+                            assertTrue(changed(naive, batch) > POSITIONS, "every code is redrawn: " + label);
+                        }
+                        long rowsAtLeast = (long) IMAGES * COPIES * HEIGHT;
+                        assertTrue(incremental.rowForwards() >= rowsAtLeast, label);
+                        if (lambdaP == Double.POSITIVE_INFINITY) {
+                            assertEquals(rowsAtLeast, incremental.rowForwards(), "one forward per row: " + label);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int changed(Restoration restoration, Tensor input) {
+        int[] in = input.toIntArray();
+        int[] out = restoration.codes();
+        int count = 0;
+        for (int i = 0; i < out.length; i++) {
+            count += out[i] != in[(i / (COPIES * POSITIONS)) * POSITIONS + i % POSITIONS] ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
+    void theDefaultScheduleIsIncrementalWhenThePriorSupportsIt() {
+        IncrementalCodePrior prior = prior(model(true, 4));
+        assertEquals(RestorationSchedule.INCREMENTAL, RestorationSchedule.fastest(prior));
+        RestorationScorer scorer = new RestorationScorer(prior, new ToyDecoder(CLASSES, 3, 2, 12),
+                new RestorationSettings(COPIES, 1, 3, 3, 7, 0));
+        Tensor batch = images(5);
+        Restoration byDefault = scorer.restore(batch, 0.5);
+        assertEquals(0, byDefault.gridForwards());
+        assertArrayEquals(scorer.restore(batch, null, 0.5, RestorationSchedule.EFFICIENT).codes(), byDefault.codes());
+
+        CodePrior plain = new CodePrior() {
+            @Override
+            public int codebookSize() {
+                return CLASSES;
+            }
+
+            @Override
+            public Tensor logits(Tensor codes) {
+                return prior.logits(codes);
+            }
+        };
+        assertEquals(RestorationSchedule.EFFICIENT, RestorationSchedule.fastest(plain));
+        RestorationScorer plainScorer = new RestorationScorer(plain, new ToyDecoder(CLASSES, 3, 2, 12),
+                new RestorationSettings(COPIES, 1, 3, 3, 7, 0));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> plainScorer.restore(batch, null, 0.5, RestorationSchedule.INCREMENTAL)).getMessage()
+                .contains("IncrementalCodePrior"));
+        assertEquals(0, plainScorer.restore(batch, 0.5).rowForwards());
+    }
+}
