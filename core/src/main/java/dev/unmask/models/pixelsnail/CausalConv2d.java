@@ -2,13 +2,15 @@ package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Layer;
-import dev.unmask.ops.Conv2dParams;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * rosinality's {@code CausalConv2d}: zero padding that keeps the kernel on rows at or above the output
@@ -137,25 +139,64 @@ public final class CausalConv2d extends Layer {
     }
 
     /**
-     * The effective weight {@code g v / ||v||} as a constant, for inference that applies it many times
-     * ({@link #forwardRows}); with CAUSAL padding, first zeroes the masked taps of weight_v.
+     * The convolution frozen for row-by-row inference ({@link #forwardRow}): the effective weight
+     * {@code g v / ||v||} restricted to its live taps (those with a non-zero weight for some output and input
+     * channel; with CAUSAL padding, first zeroes the masked taps of weight_v) as a matrix [out, in * taps],
+     * row o ordered (input channel, tap), and the bias as [out, 1].
      */
-    Variable frozenWeight() {
+    Frozen freeze() {
         zeroCausalTaps();
-        return Variable.constant(conv.weight().value());
+        Tensor weight = conv.weight().value();
+        int out = weight.dim(0);
+        int taps = kernelH * kernelW;
+        float[] w = weight.toFloatArray();
+        boolean[] live = new boolean[taps];
+        for (int i = 0; i < w.length; i++) {
+            live[i % taps] |= w[i] != 0f;
+        }
+        int[] liveTaps = IntStream.range(0, taps).filter(t -> live[t]).toArray();
+        Variable perTap = Variable.constant(weight).reshape(out, in, taps);
+        List<Variable> columns = new ArrayList<>();
+        for (int t : liveTaps) {
+            columns.add(perTap.slice(2, t, t + 1));
+        }
+        Variable matrix = Variable.concat(columns, 2).reshape(out, in * liveTaps.length);
+        return new Frozen(Variable.constant(matrix.value()), Variable.constant(conv.bias().value().reshape(out, 1)), liveTaps);
+    }
+
+    /** The weight matrix, bias column and live taps of {@link #freeze}. */
+    record Frozen(Variable weight, Variable bias, int[] taps) {
     }
 
     /**
-     * Output rows of the convolution from the input rows they need: {@code slab} [B, in, kh - 1 + R, W]
-     * holds the {@code kh - 1} input rows above the first output row (zeros above the grid) and the R rows
-     * themselves; the columns are padded as {@link #forward} pads them. {@code weight} is
-     * {@link #frozenWeight}.
+     * One output row of the convolution from the kh input rows it needs, for n images at once, as an explicit
+     * im2col over the live taps and one matrix product. {@code band} [in, kh, n, W] holds, for every image,
+     * the {@code kh - 1} input rows above the output row (zeros above the grid) and the row itself; columns
+     * are padded as {@link #forward} pads them.
      *
-     * @return [B, out, R, W], the same values as {@link #forward}'s rows there
+     * <p>The product sums over (input channel, live tap) in the order in which the CPU backend's convolution
+     * sums, with the same blocking, so the row equals {@link #forward}'s row there bit for bit on that
+     * backend; elsewhere up to float rounding.
+     *
+     * @return [n, out, 1, W]
      */
-    Variable forwardRows(Variable slab, Variable weight) {
-        return slab.pad(new int[] {0, 0, 0, left}, new int[] {0, 0, 0, right}, 0f)
-                .conv2d(weight, conv.bias(), Conv2dParams.of(1, 0));
+    Variable forwardRow(Frozen frozen, Variable band) {
+        int n = band.dim(2);
+        int width = band.dim(3);
+        Variable padded = band.pad(new int[] {0, 0, 0, left}, new int[] {0, 0, 0, right}, 0f);
+        Variable[] rows = new Variable[kernelH];
+        List<Variable> columns = new ArrayList<>(frozen.taps().length);
+        for (int t : frozen.taps()) {
+            int i = t / kernelW;
+            if (rows[i] == null) {
+                rows[i] = padded.slice(1, i, i + 1);
+            }
+            columns.add(rows[i].slice(3, t % kernelW, t % kernelW + width));
+        }
+        // [in, taps, n, W] as the [in * taps, n * W] column matrix
+        Variable matrix = Variable.concat(columns, 1).reshape(in * frozen.taps().length, n * width);
+        int out = frozen.weight().dim(0);
+        return frozen.weight().matmul(matrix).add(frozen.bias()).reshape(out, n, 1, width).permute(1, 0, 2, 3);
     }
 
     int kernelHeight() {

@@ -151,15 +151,15 @@ public final class IncrementalPixelSnail {
         }
     }
 
-    /** The cached input rows of one causal convolution and its frozen weight. */
+    /** The cached input rows of one causal convolution and its frozen weights. */
     private final class ConvolutionRows {
-        final Variable weight;
+        final CausalConv2d.Frozen frozen;
         final int kernelHeight;
         final Variable[][] rows = new Variable[grids][height];
         Variable zero;
 
         ConvolutionRows(CausalConv2d conv) {
-            this.weight = conv.frozenWeight();
+            this.frozen = conv.freeze();
             this.kernelHeight = conv.kernelHeight();
         }
     }
@@ -196,9 +196,9 @@ public final class IncrementalPixelSnail {
                     pieces.add(r < 0 ? cache.zero : cache.rows[g][r]);
                 }
             }
-            // [n * band, C, 1, W] to [n, C, band, W]
-            Variable slab = Variable.concat(pieces, 0).reshape(n, band, input.dim(1), width).permute(0, 2, 1, 3);
-            return conv.forwardRows(slab, cache.weight);
+            // [n * band, C, 1, W] to [C, band, n, W]
+            Variable slab = Variable.concat(pieces, 0).reshape(n, band, input.dim(1), width).permute(2, 1, 0, 3);
+            return conv.forwardRow(cache.frozen, slab);
         }
 
         @Override
