@@ -43,11 +43,12 @@ public final class RestorationScorer {
     }
 
     /**
-     * {@link #restore(Tensor, long[], double, RestorationSchedule)} with the fastest schedule the prior
-     * supports ({@link RestorationSchedule#fastest}) and content-derived image keys.
+     * {@link #restore(Tensor, long[], double, RestorationSchedule)}, efficient, with content-derived image keys
+     * (callers that report its {@link Restoration#gridForwards} rely on the schedule; {@link #pixelScores}
+     * uses the fastest).
      */
     public Restoration restore(Tensor codes, double lambdaP) {
-        return restore(codes, null, lambdaP, RestorationSchedule.fastest(prior));
+        return restore(codes, null, lambdaP, RestorationSchedule.EFFICIENT);
     }
 
     /**
@@ -94,7 +95,7 @@ public final class RestorationScorer {
      * @return F32 [B, 1, H, W] on the images' backend
      */
     public Tensor pixelScores(Tensor images, Tensor codes, double lambdaP) {
-        return pixelScores(images, restore(codes, lambdaP));
+        return pixelScores(images, restore(codes, null, lambdaP, RestorationSchedule.fastest(prior)));
     }
 
     /** Decodes every restored copy and computes the {@link PixelScoreMap} against {@code images}. */

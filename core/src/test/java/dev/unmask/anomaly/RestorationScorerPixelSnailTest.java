@@ -107,17 +107,30 @@ class RestorationScorerPixelSnailTest {
         return count;
     }
 
+    /** pixelScores runs the incremental schedule for an incremental prior, and the efficient one otherwise. */
     @Test
-    void theDefaultScheduleIsIncrementalWhenThePriorSupportsIt() {
+    void pixelScoresUseTheFastestScheduleThePriorSupports() {
         IncrementalCodePrior prior = prior(model(true, 4));
-        assertEquals(RestorationSchedule.INCREMENTAL, RestorationSchedule.fastest(prior));
-        RestorationScorer scorer = new RestorationScorer(prior, new ToyDecoder(CLASSES, 3, 2, 12),
-                new RestorationSettings(COPIES, 1, 3, 3, 7, 0));
-        Tensor batch = images(5);
-        Restoration byDefault = scorer.restore(batch, 0.5);
-        assertEquals(0, byDefault.gridForwards());
-        assertArrayEquals(scorer.restore(batch, null, 0.5, RestorationSchedule.EFFICIENT).codes(), byDefault.codes());
+        int[] rowEvaluators = new int[1];
+        int[] logitCalls = new int[1];
+        IncrementalCodePrior counted = new IncrementalCodePrior() {
+            @Override
+            public int codebookSize() {
+                return CLASSES;
+            }
 
+            @Override
+            public Tensor logits(Tensor codes) {
+                logitCalls[0]++;
+                return prior.logits(codes);
+            }
+
+            @Override
+            public Rows rows(int grids) {
+                rowEvaluators[0]++;
+                return prior.rows(grids);
+            }
+        };
         CodePrior plain = new CodePrior() {
             @Override
             public int codebookSize() {
@@ -126,15 +139,26 @@ class RestorationScorerPixelSnailTest {
 
             @Override
             public Tensor logits(Tensor codes) {
+                logitCalls[0]++;
                 return prior.logits(codes);
             }
         };
+        assertEquals(RestorationSchedule.INCREMENTAL, RestorationSchedule.fastest(counted));
         assertEquals(RestorationSchedule.EFFICIENT, RestorationSchedule.fastest(plain));
-        RestorationScorer plainScorer = new RestorationScorer(plain, new ToyDecoder(CLASSES, 3, 2, 12),
-                new RestorationSettings(COPIES, 1, 3, 3, 7, 0));
+        RestorationSettings settings = new RestorationSettings(COPIES, 1, 3, 3, 7, 0);
+        ToyDecoder decoder = new ToyDecoder(CLASSES, 3, 2, 12);
+        Tensor batch = images(5);
+        Tensor decoded = decoder.decode(batch);
+        float[] incremental = new RestorationScorer(counted, decoder, settings).pixelScores(decoded, batch, 0.5).toFloatArray();
+        assertEquals(1, rowEvaluators[0]);
+        assertEquals(0, logitCalls[0]);
+        float[] efficient = new RestorationScorer(plain, decoder, settings).pixelScores(decoded, batch, 0.5).toFloatArray();
+        assertTrue(logitCalls[0] > 0);
+        assertArrayEquals(efficient, incremental);
+
+        RestorationScorer plainScorer = new RestorationScorer(plain, decoder, settings);
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> plainScorer.restore(batch, null, 0.5, RestorationSchedule.INCREMENTAL)).getMessage()
                 .contains("IncrementalCodePrior"));
-        assertEquals(0, plainScorer.restore(batch, 0.5).rowForwards());
     }
 }

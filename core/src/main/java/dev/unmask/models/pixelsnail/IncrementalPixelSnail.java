@@ -20,10 +20,13 @@ import java.util.Map;
  * <ul>
  *   <li>the input gathers read the codes of rows y - k/2 .. y directly;</li>
  *   <li>each causal convolution of the residual blocks keeps its input rows and convolves the band of the
- *       kh rows ending at y (zeros above the grid);</li>
+ *       kh rows ending at y (zeros above the grid): im2col over its live taps and one matrix product for
+ *       all the grids of the call ({@link CausalConv2d#forwardRow});</li>
  *   <li>each causal attention keeps the keys and values of its rows and attends from the queries of row y
- *       to them and to row y's own;</li>
- *   <li>every other layer works position by position.</li>
+ *       to them and to row y's own, through the fused causal attention op over positions 0 .. (y + 1) w - 1
+ *       with zero queries above row y whose outputs are dropped (the op takes as many queries as keys; the
+ *       wasted work grows with y, at the last row as much as one whole-grid attention);</li>
+ *   <li>every other layer works position by position and runs its module's own forward on the row.</li>
  * </ul>
  * The same modules and weights as {@link PixelSnail#logits} run, through backend ops only (no graph);
  * the weight-normalised weights of the causal convolutions and input gathers are computed once.
@@ -32,8 +35,10 @@ import java.util.Map;
  * the codes those rows were computed from are unchanged, except the last code of each row, which no
  * activation of its own row depends on. Computing row y of g discards g's rows below y. Whether a call
  * keeps to this is checked. The logits equal the rows of {@link PixelSnail#logits} of the current grids:
- * on the CPU backends bit for bit (every op computes an output element in an order that does not depend on
- * the size of the band; {@code IncrementalPixelSnailTest} checks it), elsewhere up to float rounding.
+ * on the CPU backend bit for bit (its ops compute an output element in an order that does not depend on the
+ * number of rows, and the row convolution sums in the order of its convolution;
+ * {@code IncrementalPixelSnailTest} checks it), elsewhere up to float rounding, which can make a
+ * restoration draw differ where a uniform falls within rounding of a class boundary.
  *
  * <p>Not thread-safe. Memory: per grid, the inputs of every causal convolution and the keys and values of
  * every attention over the whole grid.
