@@ -11,8 +11,8 @@ import java.util.Arrays;
  * one, on the images and models of {@link ScoringBenchmarks} pixel_score ({@link ScoringWorkload}, n = 15,
  * content-derived image keys, as {@code LatentAnomalyScorer.pixelScores} runs it). Prints per image and
  * schedule: its distinct input codes, prior calls, grid forwards (whole grids run through the prior, summed
- * over calls), row forwards (single rows, incremental schedule) and both in grid-forward equivalents
- * ({@code grid + row / h}), the mean number of codes per copy that restoration changed, and the wall time of
+ * over calls), row forwards (single rows, whole or from a column on, incremental schedule) and both in
+ * grid-forward equivalents ({@code grid forwards + positions of the row forwards / (h w)}), the mean number of codes per copy that restoration changed, and the wall time of
  * the restoration alone; the efficient and incremental schedules run side by side on each image and their
  * codes are checked to be equal. The naive schedule runs one full forward of the 15 copies per code
  * position; it is run (and timed) on the first {@code naive} images and its codes are checked too.

@@ -11,8 +11,8 @@ import java.util.Arrays;
  *
  * <p>{@code gridForwards} counts full prior forwards per grid (copies x passes): a prior call on a batch of G
  * grids counts G. {@code rowForwards} counts row forwards of one grid the same way
- * ({@link IncrementalCodePrior.Rows}, schedule INCREMENTAL); a row forward costs about 1 / h of a grid
- * forward plus the attention over the rows above. {@code priorCalls} counts calls of
+ * ({@link IncrementalCodePrior.Rows}, schedule INCREMENTAL), whole rows or rows from a column on, and
+ * {@code rowPositions} the positions they computed. {@code priorCalls} counts calls of
  * {@link CodePrior#logits} and {@link IncrementalCodePrior.Rows#rowLogits}.
  */
 public final class Restoration {
@@ -24,9 +24,10 @@ public final class Restoration {
     private final long priorCalls;
     private final long gridForwards;
     private final long rowForwards;
+    private final long rowPositions;
 
     Restoration(int images, int copies, int height, int width, int[] codes, long priorCalls, long gridForwards,
-                long rowForwards) {
+                long rowForwards, long rowPositions) {
         this.images = images;
         this.copies = copies;
         this.height = height;
@@ -35,6 +36,7 @@ public final class Restoration {
         this.priorCalls = priorCalls;
         this.gridForwards = gridForwards;
         this.rowForwards = rowForwards;
+        this.rowPositions = rowPositions;
     }
 
     public int images() {
@@ -80,13 +82,21 @@ public final class Restoration {
         return gridForwards;
     }
 
-    /** Single rows of a grid run through the prior, summed over calls. */
+    /** Single rows of a grid (whole, or from a column on) run through the prior, summed over calls. */
     public long rowForwards() {
         return rowForwards;
     }
 
-    /** {@code gridForwards + rowForwards / h}: the work in whole-grid units, leaving out the attention's extra. */
+    /** Positions those row forwards computed. */
+    public long rowPositions() {
+        return rowPositions;
+    }
+
+    /**
+     * {@code gridForwards + rowPositions / (h w)}: the work in whole-grid units, counting positions computed;
+     * it leaves out what a row forward costs beyond its positions (see {@link RestorationSchedule#INCREMENTAL}).
+     */
     public double gridForwardEquivalents() {
-        return gridForwards + rowForwards / (double) height;
+        return gridForwards + rowPositions / (double) (height * width);
     }
 }

@@ -11,9 +11,12 @@ public enum RestorationSchedule {
     EFFICIENT,
     /**
      * Row by row with an {@link IncrementalCodePrior}: a row forward of every copy at the start of each
-     * row, and one more of a copy's row after each position where it drew a new code (except the row's last
-     * position), batched into one call per position; each row forward reuses the copy's cached rows above.
-     * About (h + resampled codes) row forwards per copy instead of a full forward per resampled code.
+     * row, and one more of a copy's row, from the next column on, after each position where it drew a new
+     * code (except the row's last position), batched into one call per position; each row forward reuses
+     * the copy's cached rows above. About h + (resampled codes) / 2 row forwards' worth of positions per
+     * copy instead of a full forward per resampled code. With PixelSNAIL a row forward costs more than its
+     * share of positions: its attention runs the fused op over every position up to the row (the op takes
+     * as many queries as keys), and each call packs the weights again.
      */
     INCREMENTAL;
 

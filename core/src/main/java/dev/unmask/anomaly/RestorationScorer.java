@@ -125,6 +125,7 @@ public final class RestorationScorer {
         private long priorCalls;
         private long gridForwards;
         private long rowForwards;
+        private long rowPositions;
 
         Run(Backend backend, int images, int height, int width, long[] keys, double lambdaP) {
             this.backend = backend;
@@ -157,25 +158,28 @@ public final class RestorationScorer {
         /**
          * Row by row: at the start of row y every copy's row y runs through {@code rows}; then at each position
          * (y, x) the copies are stepped with the logits of their latest row y, and the copies that drew a new
-         * code there get their row y run again, all in one call, before (y, x + 1). Not after the last
-         * position of a row: no logit of a row depends on its last code.
+         * code there get their row y run again from column x + 1 on, all in one call, before (y, x + 1). Not
+         * after the last position of a row: no logit of a row depends on its last code.
          */
         Restoration incremental(int[] input, IncrementalCodePrior.Rows rows) {
             int grids = images * copies;
             int[] codes = everyCopy(input);
             int[] everyGrid = new int[grids];
             Arrays.setAll(everyGrid, g -> g);
+            // the logits of (g, y, x) lie at logitsOf[g][offsetOf[g] + x], K of them strideOf[g] apart
             float[][] logitsOf = new float[grids][];
             int[] offsetOf = new int[grids];
-            int rowSize = classes * width;
+            int[] strideOf = new int[grids];
             for (int y = 0; y < height; y++) {
                 int[] stale = everyGrid;
                 for (int x = 0; x < width; x++) {
                     if (stale.length > 0) {
-                        float[] logits = rowForward(rows, y, stale, codes);
+                        float[] logits = rowForward(rows, y, x, stale, codes);
+                        int columns = width - x;
                         for (int i = 0; i < stale.length; i++) {
                             logitsOf[stale[i]] = logits;
-                            offsetOf[stale[i]] = i * rowSize;
+                            offsetOf[stale[i]] = i * classes * columns - x;
+                            strideOf[stale[i]] = columns;
                         }
                     }
                     int p = y * width + x;
@@ -183,8 +187,8 @@ public final class RestorationScorer {
                     int count = 0;
                     for (int g = 0; g < grids; g++) {
                         int code = codes[g * positions + p];
-                        if (unlikely(logitsOf[g], offsetOf[g] + x, width, code)) {
-                            int drawn = draw(logitsOf[g], offsetOf[g] + x, width, g / copies, g % copies, p);
+                        if (unlikely(logitsOf[g], offsetOf[g] + x, strideOf[g], code)) {
+                            int drawn = draw(logitsOf[g], offsetOf[g] + x, strideOf[g], g / copies, g % copies, p);
                             if (drawn != code) {
                                 codes[g * positions + p] = drawn;
                                 changed[count++] = g;
@@ -207,7 +211,8 @@ public final class RestorationScorer {
         }
 
         private Restoration result(int[] codes) {
-            return new Restoration(images, copies, height, width, codes, priorCalls, gridForwards, rowForwards);
+            return new Restoration(images, copies, height, width, codes, priorCalls, gridForwards, rowForwards,
+                    rowPositions);
         }
 
         /**
@@ -318,23 +323,27 @@ public final class RestorationScorer {
             return LatentNll.logits(prior, backend.fromInts(codes, Shape.of(grids, height, width)));
         }
 
-        /** Row y of the grids {@code ids} (of all {@code codes}, [images * copies, h, w]) as [ids, K, w]. */
-        private float[] rowForward(IncrementalCodePrior.Rows rows, int y, int[] ids, int[] codes) {
+        /**
+         * Row y of the grids {@code ids} (of all {@code codes}, [images * copies, h, w]) from column
+         * {@code fromColumn} on, as [ids, K, w - fromColumn].
+         */
+        private float[] rowForward(IncrementalCodePrior.Rows rows, int y, int fromColumn, int[] ids, int[] codes) {
             int[] selected = new int[ids.length * positions];
             for (int i = 0; i < ids.length; i++) {
                 System.arraycopy(codes, ids[i] * positions, selected, i * positions, positions);
             }
             Tensor logits;
             try (NoGrad scope = NoGrad.enter()) {
-                logits = rows.rowLogits(y, ids, backend.fromInts(selected, Shape.of(ids.length, height, width)));
+                logits = rows.rowLogits(y, fromColumn, ids, backend.fromInts(selected, Shape.of(ids.length, height, width)));
             }
-            Shape expected = Shape.of(ids.length, classes, width);
+            Shape expected = Shape.of(ids.length, classes, width - fromColumn);
             if (logits.dtype() != DType.F32 || !logits.shape().equals(expected)) {
                 throw new IllegalStateException("the prior returned " + logits.dtype() + " " + logits.shape()
                         + " for row " + y + " of " + ids.length + " grids; expected F32 " + expected);
             }
             priorCalls++;
             rowForwards += ids.length;
+            rowPositions += (long) ids.length * (width - fromColumn);
             return logits.toFloatArray();
         }
     }

@@ -90,6 +90,7 @@ class RestorationScorerPixelSnailTest {
                         assertTrue(incremental.rowForwards() >= rowsAtLeast, label);
                         if (lambdaP == Double.POSITIVE_INFINITY) {
                             assertEquals(rowsAtLeast, incremental.rowForwards(), "one forward per row: " + label);
+                            assertEquals(rowsAtLeast * WIDTH, incremental.rowPositions(), label);
                         }
                     }
                 }

@@ -78,9 +78,10 @@ final class ToyPrior implements IncrementalCodePrior {
 
     @Override
     public Rows rows(int grids) {
-        return (row, ids, codes) -> {
+        return (row, fromColumn, ids, codes) -> {
             Tensor all = logits(codes);
-            return all.backend().slice(all, 2, row, row + 1).reshape(ids.length, classes, codes.dim(2));
+            Tensor cells = all.backend().slice(all.backend().slice(all, 2, row, row + 1), 3, fromColumn, codes.dim(2));
+            return cells.reshape(ids.length, classes, codes.dim(2) - fromColumn);
         };
     }
 }

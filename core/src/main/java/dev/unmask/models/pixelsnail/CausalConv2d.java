@@ -169,20 +169,20 @@ public final class CausalConv2d extends Layer {
     }
 
     /**
-     * One output row of the convolution from the kh input rows it needs, for n images at once, as an explicit
-     * im2col over the live taps and one matrix product. {@code band} [in, kh, n, W] holds, for every image,
-     * the {@code kh - 1} input rows above the output row (zeros above the grid) and the row itself; columns
-     * are padded as {@link #forward} pads them.
+     * Columns [fromColumn, W) of one output row of the convolution from the kh input rows it needs, for n
+     * images at once, as an explicit im2col over the live taps and one matrix product. {@code band}
+     * [in, kh, n, W] holds, for every image, the {@code kh - 1} input rows above the output row (zeros above
+     * the grid) and the row itself; columns are padded as {@link #forward} pads them.
      *
      * <p>The product sums over (input channel, live tap) in the order in which the CPU backend's convolution
      * sums, with the same blocking, so the row equals {@link #forward}'s row there bit for bit on that
      * backend; elsewhere up to float rounding.
      *
-     * @return [n, out, 1, W]
+     * @return [n, out, 1, W - fromColumn]
      */
-    Variable forwardRow(Frozen frozen, Variable band) {
+    Variable forwardRow(Frozen frozen, Variable band, int fromColumn) {
         int n = band.dim(2);
-        int width = band.dim(3);
+        int width = band.dim(3) - fromColumn;
         Variable padded = band.pad(new int[] {0, 0, 0, left}, new int[] {0, 0, 0, right}, 0f);
         Variable[] rows = new Variable[kernelH];
         List<Variable> columns = new ArrayList<>(frozen.taps().length);
@@ -191,7 +191,8 @@ public final class CausalConv2d extends Layer {
             if (rows[i] == null) {
                 rows[i] = padded.slice(1, i, i + 1);
             }
-            columns.add(rows[i].slice(3, t % kernelW, t % kernelW + width));
+            int j = fromColumn + t % kernelW;
+            columns.add(rows[i].slice(3, j, j + width));
         }
         // [in, taps, n, W] as the [in * taps, n * W] column matrix
         Variable matrix = Variable.concat(columns, 1).reshape(in * frozen.taps().length, n * width);

@@ -92,17 +92,23 @@ public final class IncrementalPixelSnail {
     }
 
     /**
-     * Computes row {@code row} of the grids {@code ids} and returns its logits.
+     * Computes row {@code row} of the grids {@code ids} from column {@code fromColumn} on and returns the
+     * logits there. With {@code fromColumn > 0} the row must have been computed before, and the columns left
+     * of {@code fromColumn} are kept: they depend only on the codes before (row, fromColumn - 1), which must
+     * be unchanged since, while the code at (row, fromColumn - 1) may have changed (a resampled position).
      *
-     * @param row   in [0, height); rows above it must have been computed for every grid in {@code ids}
-     * @param ids   distinct grid indices in [0, grids)
-     * @param codes I32 [ids.length, height, width], the current codes of those grids (rows below
-     *              {@code row} are not read)
-     * @return F32 [ids.length, classes, width], equal to {@code logits(codes)[:, :, row, :]}
+     * @param row        in [0, height); rows above it must have been computed for every grid in {@code ids}
+     * @param fromColumn in [0, width)
+     * @param ids        distinct grid indices in [0, grids)
+     * @param codes      I32 [ids.length, height, width], the current codes of those grids (rows below
+     *                   {@code row} are not read)
+     * @return F32 [ids.length, classes, width - fromColumn], equal to
+     *         {@code logits(codes)[:, :, row, fromColumn:]}
      */
-    public Tensor rowLogits(int row, int[] ids, Tensor codes) {
-        if (row < 0 || row >= height) {
-            throw new IllegalArgumentException("row " + row + " is outside [0, " + height + ")");
+    public Tensor rowLogits(int row, int fromColumn, int[] ids, Tensor codes) {
+        if (row < 0 || row >= height || fromColumn < 0 || fromColumn >= width) {
+            throw new IllegalArgumentException("row " + row + " and column " + fromColumn + " must lie in [0, "
+                    + height + ") and [0, " + width + ")");
         }
         if (ids == null || ids.length == 0) {
             throw new IllegalArgumentException("need at least one grid");
@@ -112,13 +118,15 @@ public final class IncrementalPixelSnail {
                     + "] for " + ids.length + " grids, got " + codes.shape());
         }
         int[] code = CausalConv2d.checkedCodes(codes, classes);
-        checkRowsAbove(row, ids, code);
+        checkComputed(row, fromColumn, ids, code);
         int n = ids.length;
         Variable logits;
         try (NoGrad scope = NoGrad.enter()) {
-            Variable features = model.input(horizontalTable, verticalTable, code, n, row, row + 1);
-            Variable rowBackground = Variable.constant(background).slice(2, row, row + 1).expand(Shape.of(n, 2, 1, width));
-            logits = model.output(features, rowBackground, new RowPass(row, ids));
+            Variable features = model.input(horizontalTable, verticalTable, code, n, row, row + 1)
+                    .slice(3, fromColumn, width);
+            Variable rowBackground = Variable.constant(background).slice(2, row, row + 1).slice(3, fromColumn, width)
+                    .expand(Shape.of(n, 2, 1, width - fromColumn));
+            logits = model.output(features, rowBackground, new RowPass(row, fromColumn, ids));
         }
         int positions = height * width;
         for (int i = 0; i < n; i++) {
@@ -127,10 +135,11 @@ public final class IncrementalPixelSnail {
             System.arraycopy(code, i * positions + row * width, seen, from, width);
         }
         rowForwards += n;
-        return logits.value().reshape(Shape.of(n, classes, width));
+        return logits.value().reshape(Shape.of(n, classes, width - fromColumn));
     }
 
-    private void checkRowsAbove(int row, int[] ids, int[] code) {
+    /** Checks that the rows above (and row {@code row} left of {@code fromColumn}) are computed and current. */
+    private void checkComputed(int row, int fromColumn, int[] ids, int[] code) {
         boolean[] used = new boolean[grids];
         int positions = height * width;
         for (int i = 0; i < ids.length; i++) {
@@ -140,15 +149,18 @@ public final class IncrementalPixelSnail {
                         + Arrays.toString(ids));
             }
             used[g] = true;
-            if (rowsDone[g] < row) {
-                throw new IllegalStateException("grid " + g + ": row " + row + " needs rows 0.." + (row - 1)
-                        + " computed first, but only " + rowsDone[g] + " are");
+            int needed = fromColumn > 0 ? row + 1 : row;
+            if (rowsDone[g] < needed) {
+                throw new IllegalStateException("grid " + g + ": row " + row + " from column " + fromColumn
+                        + " needs rows 0.." + (needed - 1) + " computed first, but only " + rowsDone[g] + " are");
             }
-            for (int r = 0; r < row; r++) {
-                // the last code of a row feeds no activation of that row
+            for (int r = 0; r < needed; r++) {
+                // what the kept activations of row r depend on: its codes but the last (or, for this row, those
+                // left of fromColumn - 1)
+                int length = r < row ? width - 1 : fromColumn - 1;
                 int from = r * width;
-                if (!Arrays.equals(code, i * positions + from, i * positions + from + width - 1,
-                        seen, g * positions + from, g * positions + from + width - 1)) {
+                if (length > 0 && !Arrays.equals(code, i * positions + from, i * positions + from + length,
+                        seen, g * positions + from, g * positions + from + length)) {
                     throw new IllegalStateException("grid " + g + ": the codes of row " + r
                             + " changed since it was computed; recompute it first");
                 }
@@ -175,20 +187,25 @@ public final class IncrementalPixelSnail {
         final Variable[][] values = new Variable[grids][height];
     }
 
-    /** The causal layers at one row of some grids: store the row, then use it with the cached rows above. */
+    /**
+     * The causal layers at one row of some grids, from column {@code fromColumn} on: complete the row with
+     * the kept columns, store it, then use it with the cached rows above.
+     */
     private final class RowPass implements CausalLayers {
         private final int row;
+        private final int fromColumn;
         private final int[] ids;
 
-        RowPass(int row, int[] ids) {
+        RowPass(int row, int fromColumn, int[] ids) {
             this.row = row;
+            this.fromColumn = fromColumn;
             this.ids = ids;
         }
 
         @Override
         public Variable convolve(CausalConv2d conv, Variable input) {
             ConvolutionRows cache = convolutions.computeIfAbsent(conv, ConvolutionRows::new);
-            store(input, cache.rows);
+            store(input, cache.rows, 3);
             if (cache.zero == null) {
                 cache.zero = Variable.constant(input.value().backend().full(
                         Shape.of(1, input.dim(1), 1, width), input.value().dtype(), 0f));
@@ -203,21 +220,22 @@ public final class IncrementalPixelSnail {
             }
             // [n * band, C, 1, W] to [C, band, n, W]
             Variable slab = Variable.concat(pieces, 0).reshape(n, band, input.dim(1), width).permute(2, 1, 0, 3);
-            return conv.forwardRow(cache.frozen, slab);
+            return conv.forwardRow(cache.frozen, slab, fromColumn);
         }
 
         @Override
         public Variable attend(CausalAttention attention, Variable queryFeatures, Variable keyFeatures) {
             AttentionRows cache = attentions.computeIfAbsent(attention, a -> new AttentionRows());
             Variable[] keysAndValues = attention.keysAndValues(keyFeatures);
-            store(keysAndValues[0], cache.keys);
-            store(keysAndValues[1], cache.values);
-            // the fused op attends from L queries to the same L positions: the queries of the rows above
+            store(keysAndValues[0], cache.keys, 2);
+            store(keysAndValues[1], cache.values, 2);
+            // the fused op attends from L queries to the same L positions: the queries before (row, fromColumn)
             // are zeros whose outputs are dropped; each query's output depends on its own row only
-            Variable queries = attention.queries(queryFeatures).pad(new int[] {0, 0, row * width, 0}, new int[4], 0f);
+            int first = row * width + fromColumn;
+            Variable queries = attention.queries(queryFeatures).pad(new int[] {0, 0, first, 0}, new int[4], 0f);
             Variable out = attention.attend(queries, upToRow(cache.keys), upToRow(cache.values))
-                    .slice(2, row * width, (row + 1) * width);
-            return attention.mergeHeads(out, 1, width);
+                    .slice(2, first, (row + 1) * width);
+            return attention.mergeHeads(out, 1, width - fromColumn);
         }
 
         /** Rows 0 .. row of the cached [1, heads, W, d] rows of every grid, as [n, heads, (row + 1) W, d]. */
@@ -233,10 +251,16 @@ public final class IncrementalPixelSnail {
                     .permute(0, 2, 1, 3, 4).reshape(ids.length, heads, (row + 1) * width, depth);
         }
 
-        /** Row {@code row} of each grid: slice i of {@code rows} along the batch axis. */
-        private void store(Variable rows, Variable[][] cache) {
+        /**
+         * Stores row {@code row} of each grid: slice i of {@code columns} along the batch axis, the columns
+         * [fromColumn, W) along {@code axis} (3 for a [n, C, 1, W - fromColumn] feature row, 2 for a
+         * [n, heads, W - fromColumn, d] key or value row), after the cached row's columns before fromColumn.
+         */
+        private void store(Variable columns, Variable[][] cache, int axis) {
             for (int i = 0; i < ids.length; i++) {
-                cache[ids[i]][row] = rows.slice(0, i, i + 1);
+                Variable own = columns.slice(0, i, i + 1);
+                cache[ids[i]][row] = fromColumn == 0 ? own
+                        : Variable.concat(List.of(cache[ids[i]][row].slice(axis, 0, fromColumn), own), axis);
             }
         }
     }

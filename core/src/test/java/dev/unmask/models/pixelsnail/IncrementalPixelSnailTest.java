@@ -45,18 +45,20 @@ class IncrementalPixelSnailTest {
         }
     }
 
-    /** Row {@code row} of grid {@code b} of full logits [B, K, H, W], as [K, W]. */
-    private static float[] row(float[] logits, PixelSnailConfig c, int b, int row) {
-        float[] out = new float[c.classes() * c.width()];
+    /** Row {@code row} of grid {@code b} of full logits [B, K, H, W] from column {@code from} on, as [K, W - from]. */
+    private static float[] row(float[] logits, PixelSnailConfig c, int b, int row, int from) {
+        int columns = c.width() - from;
+        float[] out = new float[c.classes() * columns];
         for (int k = 0; k < c.classes(); k++) {
-            System.arraycopy(logits, ((b * c.classes() + k) * c.height() + row) * c.width(), out, k * c.width(), c.width());
+            System.arraycopy(logits, ((b * c.classes() + k) * c.height() + row) * c.width() + from, out, k * columns,
+                    columns);
         }
         return out;
     }
 
-    /** Row i of incremental logits [n, K, W]. */
-    private static float[] part(float[] rowLogits, PixelSnailConfig c, int i) {
-        int size = c.classes() * c.width();
+    /** Grid i of incremental logits [n, K, columns]. */
+    private static float[] part(float[] rowLogits, PixelSnailConfig c, int i, int columns) {
+        int size = c.classes() * columns;
         return Arrays.copyOfRange(rowLogits, i * size, (i + 1) * size);
     }
 
@@ -76,11 +78,11 @@ class IncrementalPixelSnailTest {
             float[] full = fullLogits(model, codes);
             IncrementalPixelSnail rows = model.incremental(batch);
             for (int y = 0; y < c.height(); y++) {
-                Tensor logits = rows.rowLogits(y, new int[] {0, 1, 2}, codes);
+                Tensor logits = rows.rowLogits(y, 0, new int[] {0, 1, 2}, codes);
                 assertEquals(Shape.of(batch, c.classes(), c.width()), logits.shape());
                 float[] values = logits.toFloatArray();
                 for (int b = 0; b < batch; b++) {
-                    assertArrayEquals(row(full, c, b, y), part(values, c, b), c + ", grid " + b + ", row " + y);
+                    assertArrayEquals(row(full, c, b, y, 0), part(values, c, b, c.width()), c + ", grid " + b + ", row " + y);
                 }
             }
             assertEquals((long) batch * c.height(), rows.rowForwards());
@@ -88,9 +90,10 @@ class IncrementalPixelSnailTest {
     }
 
     /**
-     * Grids advance separately, codes change inside the current row (then the row is recomputed) and at the
-     * end of a finished row (which needs no recomputation); every row still equals the full forward of the
-     * grid as it is then, so the cached rows above were left as they should be.
+     * Grids advance separately; codes change inside the current row (then the row is computed again from the
+     * next column on, keeping the columns before) and at the end of a finished row (which needs nothing
+     * recomputed); every row, whole or in part, still equals the full forward of the grid as it is then, so
+     * the kept columns and the cached rows above were left as they should be.
      */
     @Test
     void rowsFollowCodeChangesAndGridsAdvanceSeparately() {
@@ -99,32 +102,42 @@ class IncrementalPixelSnailTest {
         int positions = c.height() * c.width();
         int[] grids = random(c, 2, 61);
         IncrementalPixelSnail rows = model.incremental(2);
-        int[] both = {1, 0};
         int[] swapped = new int[grids.length];
         System.arraycopy(grids, positions, swapped, 0, positions);
         System.arraycopy(grids, 0, swapped, positions, positions);
-        checkRow(model, rows, 0, both, swapped, c);
-        checkRow(model, rows, 1, new int[] {1}, Arrays.copyOfRange(grids, positions, 2 * positions), c);
-        checkRow(model, rows, 1, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
-        // a code inside row 1 of grid 0 changes: row 1 again, then row 2 from the new row 1
-        grids[c.width() + 2] = (grids[c.width() + 2] + 3) % c.classes();
+        checkRow(model, rows, 0, 0, new int[] {1, 0}, swapped, c);
+        checkRow(model, rows, 1, 0, new int[] {1}, Arrays.copyOfRange(grids, positions, 2 * positions), c);
+        checkRow(model, rows, 1, 0, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
+        // codes inside row 1 of grid 0 change, each followed by row 1 from the next column; then row 2
+        for (int x : new int[] {2, 4, 0}) {
+            grids[c.width() + x] = (grids[c.width() + x] + 3) % c.classes();
+            checkRow(model, rows, 1, x + 1, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
+        }
         int[] grid0 = Arrays.copyOfRange(grids, 0, positions);
-        checkRow(model, rows, 1, new int[] {0}, grid0, c);
-        checkRow(model, rows, 2, new int[] {0}, grid0, c);
+        checkRow(model, rows, 2, 0, new int[] {0}, grid0, c);
         // the last code of row 2 changes: no activation of row 2 depends on it, row 3 reads it
         grids[3 * c.width() - 1] = (grids[3 * c.width() - 1] + 1) % c.classes();
-        checkRow(model, rows, 3, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
-        checkRow(model, rows, 2, new int[] {1}, Arrays.copyOfRange(grids, positions, 2 * positions), c);
-        assertEquals(8, rows.rowForwards());
+        checkRow(model, rows, 3, 0, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
+        checkRow(model, rows, 2, 0, new int[] {1}, Arrays.copyOfRange(grids, positions, 2 * positions), c);
+        // both grids change in their current row and go on from the same column in one call
+        grids[3 * c.width() + 1] = (grids[3 * c.width() + 1] + 2) % c.classes();
+        grids[positions + 2 * c.width() + 1] = (grids[positions + 2 * c.width() + 1] + 2) % c.classes();
+        checkRow(model, rows, 3, 2, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
+        checkRow(model, rows, 2, 2, new int[] {1}, Arrays.copyOfRange(grids, positions, 2 * positions), c);
+        checkRow(model, rows, 4, 0, new int[] {0}, Arrays.copyOfRange(grids, 0, positions), c);
+        assertEquals(13, rows.rowForwards());
     }
 
-    private static void checkRow(PixelSnail model, IncrementalPixelSnail rows, int y, int[] ids, int[] values,
+    private static void checkRow(PixelSnail model, IncrementalPixelSnail rows, int y, int from, int[] ids, int[] values,
                                  PixelSnailConfig c) {
         Tensor codes = codes(values, c, ids.length);
         float[] full = fullLogits(model, codes);
-        float[] logits = rows.rowLogits(y, ids, codes).toFloatArray();
+        Tensor logits = rows.rowLogits(y, from, ids, codes);
+        assertEquals(Shape.of(ids.length, c.classes(), c.width() - from), logits.shape());
+        float[] values2 = logits.toFloatArray();
         for (int i = 0; i < ids.length; i++) {
-            assertArrayEquals(row(full, c, i, y), part(logits, c, i), "grid " + ids[i] + ", row " + y);
+            assertArrayEquals(row(full, c, i, y, from), part(values2, c, i, c.width() - from),
+                    "grid " + ids[i] + ", row " + y + " from column " + from);
         }
     }
 
@@ -135,20 +148,27 @@ class IncrementalPixelSnailTest {
         int[] values = random(c, 1, 71);
         Tensor codes = codes(values, c, 1);
         IncrementalPixelSnail rows = model.incremental(2);
-        assertTrue(assertThrows(IllegalStateException.class, () -> rows.rowLogits(1, new int[] {0}, codes))
+        assertTrue(assertThrows(IllegalStateException.class, () -> rows.rowLogits(1, 0, new int[] {0}, codes))
                 .getMessage().contains("computed first"));
-        rows.rowLogits(0, new int[] {0}, codes);
-        rows.rowLogits(1, new int[] {0}, codes);
+        assertThrows(IllegalStateException.class, () -> rows.rowLogits(0, 1, new int[] {0}, codes),
+                "a row goes on from a column only once computed");
+        rows.rowLogits(0, 0, new int[] {0}, codes);
+        rows.rowLogits(1, 0, new int[] {0}, codes);
         int[] changed = values.clone();
         changed[1] = (changed[1] + 1) % c.classes();
-        assertTrue(assertThrows(IllegalStateException.class, () -> rows.rowLogits(2, new int[] {0}, codes(changed, c, 1)))
+        Tensor changedCodes = codes(changed, c, 1);
+        assertTrue(assertThrows(IllegalStateException.class, () -> rows.rowLogits(2, 0, new int[] {0}, changedCodes))
                 .getMessage().contains("changed since"));
-        rows.rowLogits(0, new int[] {0}, codes);
-        assertThrows(IllegalStateException.class, () -> rows.rowLogits(2, new int[] {0}, codes),
+        assertThrows(IllegalStateException.class, () -> rows.rowLogits(0, 3, new int[] {0}, changedCodes),
+                "column 2 would be kept, but it depends on the changed code at column 1");
+        rows.rowLogits(0, 2, new int[] {0}, changedCodes);
+        rows.rowLogits(0, 0, new int[] {0}, codes);
+        assertThrows(IllegalStateException.class, () -> rows.rowLogits(2, 0, new int[] {0}, codes),
                 "recomputing row 0 discards row 1");
-        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(0, new int[] {2}, codes));
-        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(4, new int[] {0}, codes));
-        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(0, new int[] {0, 1}, codes));
+        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(0, 0, new int[] {2}, codes));
+        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(4, 0, new int[] {0}, codes));
+        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(0, 4, new int[] {0}, codes));
+        assertThrows(IllegalArgumentException.class, () -> rows.rowLogits(0, 0, new int[] {0, 1}, codes));
         model.train();
         assertThrows(IllegalStateException.class, () -> model.incremental(1));
     }
