@@ -65,8 +65,9 @@ public class ScoringBenchmarks {
 
     /**
      * The workload, the restoration schedule, {@value #PIXEL_IMAGES} single images, the index of the next one
-     * to score, and the prior calls and forwards (in grid-forward equivalents, {@code Restoration.gridForwardEquivalents}) each
-     * image's restoration needed, printed at the end of the trial.
+     * to score, and the prior calls and forwards (in grid-forward equivalents,
+     * {@code Restoration.gridForwardEquivalents}) each image's restoration needed, printed at the end of the
+     * trial.
      */
     @State(Scope.Benchmark)
     public static class PixelState {

@@ -4,6 +4,8 @@ import dev.unmask.anomaly.Restoration;
 import dev.unmask.anomaly.RestorationSchedule;
 import dev.unmask.tensor.Tensor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -12,8 +14,10 @@ import java.util.Arrays;
  * content-derived image keys, as {@code LatentAnomalyScorer.pixelScores} runs it). Prints per image and
  * schedule: its distinct input codes, prior calls, grid forwards (whole grids run through the prior, summed
  * over calls), row forwards (single rows, whole or from a column on, incremental schedule) and both in
- * grid-forward equivalents ({@code grid forwards + positions of the row forwards / (h w)}), the mean number of codes per copy that restoration changed, and the wall time of
- * the restoration alone; the efficient and incremental schedules run side by side on each image and their
+ * grid-forward equivalents ({@code grid forwards + positions of the row forwards / (h w)}), the mean
+ * number of codes per copy that restoration changed, and the wall time and calling thread's CPU time of the
+ * restoration alone (the CPU time is the restoration's whole CPU time with {@code -Dunmask.threads=1}, where
+ * every op runs on the calling thread, and then a fairer measure than the wall time on a loaded machine); the efficient and incremental schedules run side by side on each image and their
  * codes are checked to be equal. The naive schedule runs one full forward of the 15 copies per code
  * position; it is run (and timed) on the first {@code naive} images and its codes are checked too.
  *
@@ -36,9 +40,9 @@ public final class ScoringForwardCounts {
                         + " (98th / 90th percentile of the NLL of %d held-out faces)%n",
                 w.restorer.settings().copies(), w.thresholds.lambdaS(), lambdaP, ScoringWorkload.CALIBRATION_IMAGES);
         System.out.println("image distinct_codes schedule    prior_calls grid_forwards row_forwards grid_equivalents"
-                + " changed_codes_per_copy restore_s");
+                + " changed_codes_per_copy restore_s restore_cpu_s");
         RestorationSchedule[] compared = {RestorationSchedule.EFFICIENT, RestorationSchedule.INCREMENTAL};
-        double[][] totals = new double[compared.length][3];
+        double[][] totals = new double[compared.length][4];
         for (int i = 0; i < images; i++) {
             Tensor codes = w.scorer.encode(w.scored(i, 1));
             Restoration first = null;
@@ -48,6 +52,7 @@ public final class ScoringForwardCounts {
                 totals[s][0] += r.priorCalls();
                 totals[s][1] += r.gridForwardEquivalents();
                 totals[s][2] += timed.seconds();
+                totals[s][3] += timed.cpuSeconds();
                 first = check(first, r, i);
             }
             if (i < naive) {
@@ -55,15 +60,16 @@ public final class ScoringForwardCounts {
             }
         }
         for (int s = 0; s < compared.length; s++) {
-            System.out.printf("mean %s per image: %.1f prior calls, %.1f grid-forward equivalents, %.2f s restoration%n",
-                    compared[s].name().toLowerCase(), totals[s][0] / images, totals[s][1] / images, totals[s][2] / images);
+            System.out.printf("mean %s per image: %.1f prior calls, %.1f grid-forward equivalents, %.2f s restoration"
+                            + " (%.2f s CPU time of the calling thread)%n", compared[s].name().toLowerCase(),
+                    totals[s][0] / images, totals[s][1] / images, totals[s][2] / images, totals[s][3] / images);
         }
         System.out.println("codes identical across the schedules on every image" + (naive > 0 ? " (naive on the first "
                 + naive + ")" : ""));
     }
 
-    /** A restoration and its wall time in seconds. */
-    private record Timed(Restoration restoration, double seconds) {
+    /** A restoration, its wall time and the calling thread's CPU time, in seconds. */
+    private record Timed(Restoration restoration, double seconds, double cpuSeconds) {
     }
 
     private static Restoration check(Restoration reference, Restoration r, int image) {
@@ -74,9 +80,12 @@ public final class ScoringForwardCounts {
     }
 
     private static Timed run(ScoringWorkload w, Tensor codes, double lambdaP, RestorationSchedule schedule, int image) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         Restoration r = w.restorer.restore(codes, null, lambdaP, schedule);
         double seconds = (System.nanoTime() - start) * 1e-9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) * 1e-9;
         int[] input = codes.toIntArray();
         long changed = 0;
         for (int j = 0; j < r.copies(); j++) {
@@ -85,9 +94,9 @@ public final class ScoringForwardCounts {
                 changed += restored[p] != input[p] ? 1 : 0;
             }
         }
-        System.out.printf("%5d %14d %-11s %11d %13d %12d %16.1f %22.1f %9.2f%n", image,
+        System.out.printf("%5d %14d %-11s %11d %13d %12d %16.1f %22.1f %9.2f %13.2f%n", image,
                 Arrays.stream(input).distinct().count(), schedule.name().toLowerCase(), r.priorCalls(), r.gridForwards(),
-                r.rowForwards(), r.gridForwardEquivalents(), changed / (double) r.copies(), seconds);
-        return new Timed(r, seconds);
+                r.rowForwards(), r.gridForwardEquivalents(), changed / (double) r.copies(), seconds, cpuSeconds);
+        return new Timed(r, seconds, cpuSeconds);
     }
 }
