@@ -334,7 +334,8 @@ public final class RestorationScorer {
             }
             Tensor logits;
             try (NoGrad scope = NoGrad.enter()) {
-                logits = rows.rowLogits(y, fromColumn, ids, backend.fromInts(selected, Shape.of(ids.length, height, width)));
+                Tensor grids = backend.fromInts(selected, Shape.of(ids.length, height, width));
+                logits = rows.rowLogits(y, fromColumn, ids, grids);
             }
             Shape expected = Shape.of(ids.length, classes, width - fromColumn);
             if (logits.dtype() != DType.F32 || !logits.shape().equals(expected)) {

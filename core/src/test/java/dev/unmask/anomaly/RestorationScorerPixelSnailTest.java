@@ -53,8 +53,8 @@ class RestorationScorerPixelSnailTest {
     }
 
     private static PixelSnail model(boolean attention, long seed) {
-        PixelSnail model = new PixelSnail(new PixelSnailConfig(HEIGHT, WIDTH, CLASSES, 8, 5, 2, 1, 8, attention, 0.1, 2),
-                new SplittableRandom(seed));
+        PixelSnailConfig config = new PixelSnailConfig(HEIGHT, WIDTH, CLASSES, 8, 5, 2, 1, 8, attention, 0.1, 2);
+        PixelSnail model = new PixelSnail(config, new SplittableRandom(seed));
         model.eval();
         return model;
     }
@@ -150,10 +150,12 @@ class RestorationScorerPixelSnailTest {
         ToyDecoder decoder = new ToyDecoder(CLASSES, 3, 2, 12);
         Tensor batch = images(5);
         Tensor decoded = decoder.decode(batch);
-        float[] incremental = new RestorationScorer(counted, decoder, settings).pixelScores(decoded, batch, 0.5).toFloatArray();
+        float[] incremental = new RestorationScorer(counted, decoder, settings).pixelScores(decoded, batch, 0.5)
+                .toFloatArray();
         assertEquals(1, rowEvaluators[0]);
         assertEquals(0, logitCalls[0]);
-        float[] efficient = new RestorationScorer(plain, decoder, settings).pixelScores(decoded, batch, 0.5).toFloatArray();
+        float[] efficient = new RestorationScorer(plain, decoder, settings).pixelScores(decoded, batch, 0.5)
+                .toFloatArray();
         assertTrue(logitCalls[0] > 0);
         assertArrayEquals(efficient, incremental);
 

@@ -161,7 +161,8 @@ public final class CausalConv2d extends Layer {
             columns.add(perTap.slice(2, t, t + 1));
         }
         Variable matrix = Variable.concat(columns, 2).reshape(out, in * liveTaps.length);
-        return new Frozen(Variable.constant(matrix.value()), Variable.constant(conv.bias().value().reshape(out, 1)), liveTaps);
+        Variable bias = Variable.constant(conv.bias().value().reshape(out, 1));
+        return new Frozen(Variable.constant(matrix.value()), bias, liveTaps);
     }
 
     /** The weight matrix, bias column and live taps of {@link #freeze}. */

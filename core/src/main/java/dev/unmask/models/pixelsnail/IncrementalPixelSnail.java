@@ -24,8 +24,8 @@ import java.util.Map;
  *       all the grids of the call ({@link CausalConv2d#forwardRow});</li>
  *   <li>each causal attention keeps the keys and values of its rows and attends from the queries of row y
  *       to them and to row y's own, through the fused causal attention op over positions 0 .. (y + 1) w - 1
- *       with zero queries above row y whose outputs are dropped (the op takes as many queries as keys; the
- *       wasted work grows with y, at the last row as much as one whole-grid attention);</li>
+ *       with zero queries before the computed ones whose outputs are dropped (the op takes as many queries
+ *       as keys; the wasted work grows with y, at the last row as much as one whole-grid attention);</li>
  *   <li>every other layer works position by position and runs its module's own forward on the row.</li>
  * </ul>
  * The same modules and weights as {@link PixelSnail#logits} run, through backend ops only (no graph);
@@ -33,8 +33,9 @@ import java.util.Map;
  *
  * <p>Contract: grid g's row y can be computed once rows 0 .. y - 1 of g have been computed, and only while
  * the codes those rows were computed from are unchanged, except the last code of each row, which no
- * activation of its own row depends on. Computing row y of g discards g's rows below y. Whether a call
- * keeps to this is checked. The logits equal the rows of {@link PixelSnail#logits} of the current grids:
+ * activation of its own row depends on. Computing row y of g discards g's rows below y. Row y can also be
+ * computed again from a column c on, keeping its columns before c, after a change of the code at
+ * (y, c - 1) ({@link #rowLogits}). Whether a call keeps to this is checked. The logits equal the rows of {@link PixelSnail#logits} of the current grids:
  * on the CPU backend bit for bit (its ops compute an output element in an order that does not depend on the
  * number of rows, and the row convolution sums in the order of its convolution;
  * {@code IncrementalPixelSnailTest} checks it), elsewhere up to float rounding, which can make a

@@ -82,7 +82,8 @@ class IncrementalPixelSnailTest {
                 assertEquals(Shape.of(batch, c.classes(), c.width()), logits.shape());
                 float[] values = logits.toFloatArray();
                 for (int b = 0; b < batch; b++) {
-                    assertArrayEquals(row(full, c, b, y, 0), part(values, c, b, c.width()), c + ", grid " + b + ", row " + y);
+                    assertArrayEquals(row(full, c, b, y, 0), part(values, c, b, c.width()),
+                            c + ", grid " + b + ", row " + y);
                 }
             }
             assertEquals((long) batch * c.height(), rows.rowForwards());
