@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unmask.anomaly.Calibration;
 import dev.unmask.anomaly.CodeDecoder;
 import dev.unmask.anomaly.CodeEncoder;
-import dev.unmask.anomaly.CodePrior;
+import dev.unmask.anomaly.IncrementalCodePrior;
 import dev.unmask.anomaly.LatentAnomalyScorer;
 import dev.unmask.anomaly.RestorationSettings;
 import dev.unmask.autograd.NoGrad;
@@ -136,9 +136,12 @@ public final class LatentRestorationModel {
         return vqvae::decodeCodes;
     }
 
-    /** The prior's logits [B, K, h, w] without a graph (evaluation mode needed for a pure function). */
-    public CodePrior prior() {
-        return new CodePrior() {
+    /**
+     * The prior's logits [B, K, h, w] without a graph (evaluation mode needed for a pure function), and row by
+     * row through {@link PixelSnail#incremental} (evaluation mode required).
+     */
+    public IncrementalCodePrior prior() {
+        return new IncrementalCodePrior() {
             @Override
             public int codebookSize() {
                 return prior.config().classes();
@@ -149,6 +152,11 @@ public final class LatentRestorationModel {
                 try (NoGrad scope = NoGrad.enter()) {
                     return prior.logits(codes).value();
                 }
+            }
+
+            @Override
+            public Rows rows(int grids) {
+                return prior.incremental(grids)::rowLogits;
             }
         };
     }

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,11 +28,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>sample_score: ops/s, <b>one op = one batch of 16 images</b> (images/s = ops/s x 16): encode to
  *       codes, one PixelSNAIL forward, per-latent NLL, the sum of the NLL above lambdaS per image;</li>
  *   <li>pixel_score: s/op, <b>one op = one image</b>: encode, restoration of n = 15 copies with the
- *       efficient schedule, decoding of the 15 copies, the pixel score map. Its cost depends on how often
- *       codes are resampled, so the ops cycle through {@value #PIXEL_IMAGES} images: one warm-up op (image
- *       0), then one op per image ({@code SingleShotTime}, each op timed alone). Do not override the
- *       iteration counts on the command line, or the images are no longer each scored once. The prior
- *       calls and grid forwards of each image are printed at the end.</li>
+ *       schedule of parameter {@code schedule} ({@code incremental}, what {@code LatentAnomalyScorer.pixelScores}
+ *       runs for a PixelSNAIL prior, or {@code efficient}, the best schedule over whole-grid forwards; both
+ *       run in one invocation unless {@code -p schedule=...}), decoding of the 15 copies, the pixel score
+ *       map. Its cost depends on how often codes are resampled, so the ops cycle through
+ *       {@value #PIXEL_IMAGES} images: one warm-up op (image 0), then one op per image
+ *       ({@code SingleShotTime}, each op timed alone). Do not override the iteration counts on the command
+ *       line, or the images are no longer each scored once. The prior calls and forwards of each image
+ *       are printed at the end of each schedule's trial.</li>
  * </ul>
  * The backend is {@code cpu} unless {@code -p backend=cpu-reference}; it threads over its own pool
  * ({@code -Dunmask.threads}), so run with {@code -t 1}:
@@ -60,22 +64,29 @@ public class ScoringBenchmarks {
     }
 
     /**
-     * The workload, {@value #PIXEL_IMAGES} single images, the index of the next one to score, and the prior
-     * calls and grid forwards each image's restoration needed, printed at the end of the trial.
+     * The workload, the restoration schedule, {@value #PIXEL_IMAGES} single images, the index of the next one
+     * to score, and the prior calls and forwards (in grid-forward equivalents,
+     * {@code Restoration.gridForwardEquivalents}) each image's restoration needed, printed at the end of the
+     * trial.
      */
     @State(Scope.Benchmark)
     public static class PixelState {
         @Param({"cpu"})
         public String backend;
 
+        @Param({"incremental", "efficient"})
+        public String schedule;
+
         ScoringWorkload workload;
+        RestorationSchedule restoration;
         Tensor[] images;
         int next;
         final long[] priorCalls = new long[PIXEL_IMAGES];
-        final long[] gridForwards = new long[PIXEL_IMAGES];
+        final double[] gridForwards = new double[PIXEL_IMAGES];
 
         @Setup
         public void setup() {
+            restoration = RestorationSchedule.valueOf(schedule.toUpperCase(Locale.ROOT));
             workload = new ScoringWorkload(backend);
             images = new Tensor[PIXEL_IMAGES];
             for (int i = 0; i < PIXEL_IMAGES; i++) {
@@ -87,10 +98,11 @@ public class ScoringBenchmarks {
         public void report() {
             int positions = workload.model.priorModel().config().height() * workload.model.priorModel().config().width();
             int copies = workload.restorer.settings().copies();
-            System.out.printf("%npixel_score prior forwards per image, efficient schedule (naive: %d prior calls,"
-                    + " %d grid forwards):%n  prior calls   %s, mean %.1f%n  grid forwards %s, mean %.1f%n",
-                    positions, positions * copies, Arrays.toString(priorCalls), Arrays.stream(priorCalls).average().orElseThrow(),
-                    Arrays.toString(gridForwards), Arrays.stream(gridForwards).average().orElseThrow());
+            System.out.printf("%npixel_score prior forwards per image, %s schedule (naive: %d prior calls,"
+                    + " %d grid forwards):%n  prior calls   %s, mean %.1f%n  grid-forward equivalents %s, mean %.1f%n",
+                    schedule, positions, positions * copies, Arrays.toString(priorCalls),
+                    Arrays.stream(priorCalls).average().orElseThrow(), Arrays.toString(gridForwards),
+                    Arrays.stream(gridForwards).average().orElseThrow());
         }
     }
 
@@ -111,12 +123,12 @@ public class ScoringBenchmarks {
     public Tensor pixelScore(PixelState s) {
         int i = s.next;
         s.next = (i + 1) % PIXEL_IMAGES;
-        // what LatentAnomalyScorer.pixelScores runs, with the Restoration kept for its forward counts
+        // what LatentAnomalyScorer.pixelScores runs (with the schedule named), the Restoration kept for its counts
         Tensor codes = s.workload.scorer.encode(s.images[i]);
         Restoration restoration = s.workload.restorer.restore(codes, null, s.workload.thresholds.lambdaP(),
-                RestorationSchedule.EFFICIENT);
+                s.restoration);
         s.priorCalls[i] = restoration.priorCalls();
-        s.gridForwards[i] = restoration.gridForwards();
+        s.gridForwards[i] = restoration.gridForwardEquivalents();
         return s.workload.restorer.pixelScores(s.images[i], restoration);
     }
 }

@@ -4,16 +4,22 @@ import dev.unmask.anomaly.Restoration;
 import dev.unmask.anomaly.RestorationSchedule;
 import dev.unmask.tensor.Tensor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
- * Prior forwards per image of restoration scoring, efficient schedule against the naive one, on the images
- * and models of {@link ScoringBenchmarks} pixel_score ({@link ScoringWorkload}, n = 15, content-derived image
- * keys, as {@code LatentAnomalyScorer.pixelScores} runs it). Prints per image: its distinct input codes, prior calls, grid forwards
- * (grids run through the prior, summed over calls), the mean number of codes per copy that restoration
- * changed, and the wall time of the restoration alone. The naive schedule runs one full forward of the 15
- * copies per code position; it is run (and timed) on the first {@code naive} images and its codes are
- * checked against the efficient schedule's.
+ * Prior forwards per image of restoration scoring, the efficient and incremental schedules against the naive
+ * one, on the images and models of {@link ScoringBenchmarks} pixel_score ({@link ScoringWorkload}, n = 15,
+ * content-derived image keys, as {@code LatentAnomalyScorer.pixelScores} runs it). Prints per image and
+ * schedule: its distinct input codes, prior calls, grid forwards (whole grids run through the prior, summed
+ * over calls), row forwards (single rows, whole or from a column on, incremental schedule) and both in
+ * grid-forward equivalents ({@code grid forwards + positions of the row forwards / (h w)}), the mean
+ * number of codes per copy that restoration changed, and the wall time and calling thread's CPU time of the
+ * restoration alone (the CPU time is the restoration's whole CPU time with {@code -Dunmask.threads=1}, where
+ * every op runs on the calling thread, and then a fairer measure than the wall time on a loaded machine); the efficient and incremental schedules run side by side on each image and their
+ * codes are checked to be equal. The naive schedule runs one full forward of the 15 copies per code
+ * position; it is run (and timed) on the first {@code naive} images and its codes are checked too.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -Dunmask.threads=2 -cp benchmarks/target/benchmarks.jar
  * dev.unmask.benchmarks.ScoringForwardCounts [images (8)] [naive (1)]}
@@ -33,31 +39,53 @@ public final class ScoringForwardCounts {
         System.out.printf("faces-128, seeded untrained models, n = %d copies; lambdaS = %.4f, lambdaP = %.4f"
                         + " (98th / 90th percentile of the NLL of %d held-out faces)%n",
                 w.restorer.settings().copies(), w.thresholds.lambdaS(), lambdaP, ScoringWorkload.CALIBRATION_IMAGES);
-        System.out.println("image distinct_codes schedule  prior_calls grid_forwards changed_codes_per_copy restore_s");
-        long[] totals = new long[2];
+        System.out.println("image distinct_codes schedule    prior_calls grid_forwards row_forwards grid_equivalents"
+                + " changed_codes_per_copy restore_s restore_cpu_s");
+        RestorationSchedule[] compared = {RestorationSchedule.EFFICIENT, RestorationSchedule.INCREMENTAL};
+        double[][] totals = new double[compared.length][4];
         for (int i = 0; i < images; i++) {
             Tensor codes = w.scorer.encode(w.scored(i, 1));
-            Restoration efficient = run(w, codes, lambdaP, RestorationSchedule.EFFICIENT, i);
-            totals[0] += efficient.priorCalls();
-            totals[1] += efficient.gridForwards();
+            Restoration first = null;
+            for (int s = 0; s < compared.length; s++) {
+                Timed timed = run(w, codes, lambdaP, compared[s], i);
+                Restoration r = timed.restoration();
+                totals[s][0] += r.priorCalls();
+                totals[s][1] += r.gridForwardEquivalents();
+                totals[s][2] += timed.seconds();
+                totals[s][3] += timed.cpuSeconds();
+                first = check(first, r, i);
+            }
             if (i < naive) {
-                Restoration slow = run(w, codes, lambdaP, RestorationSchedule.NAIVE, i);
-                if (!Arrays.equals(slow.codes(), efficient.codes())) {
-                    throw new IllegalStateException("image " + i + ": the naive and efficient schedules restored different codes");
-                }
+                check(first, run(w, codes, lambdaP, RestorationSchedule.NAIVE, i).restoration(), i);
             }
         }
-        System.out.printf("mean efficient per image: %.1f prior calls, %.1f grid forwards%n",
-                totals[0] / (double) images, totals[1] / (double) images);
-        if (naive > 0) {
-            System.out.println("naive and efficient codes identical on the images run both ways");
+        for (int s = 0; s < compared.length; s++) {
+            System.out.printf("mean %s per image: %.1f prior calls, %.1f grid-forward equivalents, %.2f s restoration"
+                            + " (%.2f s CPU time of the calling thread)%n", compared[s].name().toLowerCase(),
+                    totals[s][0] / images, totals[s][1] / images, totals[s][2] / images, totals[s][3] / images);
         }
+        System.out.println("codes identical across the schedules on every image" + (naive > 0 ? " (naive on the first "
+                + naive + ")" : ""));
     }
 
-    private static Restoration run(ScoringWorkload w, Tensor codes, double lambdaP, RestorationSchedule schedule, int image) {
+    /** A restoration, its wall time and the calling thread's CPU time, in seconds. */
+    private record Timed(Restoration restoration, double seconds, double cpuSeconds) {
+    }
+
+    private static Restoration check(Restoration reference, Restoration r, int image) {
+        if (reference != null && !Arrays.equals(reference.codes(), r.codes())) {
+            throw new IllegalStateException("image " + image + ": two schedules restored different codes");
+        }
+        return reference == null ? r : reference;
+    }
+
+    private static Timed run(ScoringWorkload w, Tensor codes, double lambdaP, RestorationSchedule schedule, int image) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         Restoration r = w.restorer.restore(codes, null, lambdaP, schedule);
         double seconds = (System.nanoTime() - start) * 1e-9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) * 1e-9;
         int[] input = codes.toIntArray();
         long changed = 0;
         for (int j = 0; j < r.copies(); j++) {
@@ -66,8 +94,9 @@ public final class ScoringForwardCounts {
                 changed += restored[p] != input[p] ? 1 : 0;
             }
         }
-        System.out.printf("%5d %14d %-9s %11d %13d %22.1f %9.1f%n", image, Arrays.stream(input).distinct().count(),
-                schedule.name().toLowerCase(), r.priorCalls(), r.gridForwards(), changed / (double) r.copies(), seconds);
-        return r;
+        System.out.printf("%5d %14d %-11s %11d %13d %12d %16.1f %22.1f %9.2f %13.2f%n", image,
+                Arrays.stream(input).distinct().count(), schedule.name().toLowerCase(), r.priorCalls(), r.gridForwards(),
+                r.rowForwards(), r.gridForwardEquivalents(), changed / (double) r.copies(), seconds, cpuSeconds);
+        return new Timed(r, seconds, cpuSeconds);
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Latent-restoration anomaly scoring of images, end to end: encode to codes, then the {@link SampleScore}
- * (one prior pass) or the restoration {@link PixelScoreMap} ({@link RestorationScorer}, efficient schedule,
+ * (one prior pass) or the restoration {@link PixelScoreMap} ({@link RestorationScorer}, the fastest schedule
+ * the prior supports ({@link RestorationSchedule#fastest}),
  * image keys derived from the codes), plus calibration on held-out real images.
  *
  * <p>Instances hold no mutable state; they are as thread-safe as the models they wrap.

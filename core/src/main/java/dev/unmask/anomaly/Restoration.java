@@ -9,8 +9,11 @@ import java.util.Arrays;
 /**
  * Restored code grids of a batch of images and what restoring them cost.
  *
- * <p>{@code gridForwards} counts prior forwards per grid (copies x passes): a prior call on a batch of G
- * grids counts G. {@code priorCalls} counts calls of {@link CodePrior#logits}.
+ * <p>{@code gridForwards} counts full prior forwards per grid (copies x passes): a prior call on a batch of G
+ * grids counts G. {@code rowForwards} counts row forwards of one grid the same way
+ * ({@link IncrementalCodePrior.Rows}, schedule INCREMENTAL), whole rows or rows from a column on, and
+ * {@code rowPositions} the positions they computed. {@code priorCalls} counts calls of
+ * {@link CodePrior#logits} and {@link IncrementalCodePrior.Rows#rowLogits}.
  */
 public final class Restoration {
     private final int images;
@@ -20,8 +23,11 @@ public final class Restoration {
     private final int[] codes;
     private final long priorCalls;
     private final long gridForwards;
+    private final long rowForwards;
+    private final long rowPositions;
 
-    Restoration(int images, int copies, int height, int width, int[] codes, long priorCalls, long gridForwards) {
+    Restoration(int images, int copies, int height, int width, int[] codes, long priorCalls, long gridForwards,
+                long rowForwards, long rowPositions) {
         this.images = images;
         this.copies = copies;
         this.height = height;
@@ -29,6 +35,8 @@ public final class Restoration {
         this.codes = codes;
         this.priorCalls = priorCalls;
         this.gridForwards = gridForwards;
+        this.rowForwards = rowForwards;
+        this.rowPositions = rowPositions;
     }
 
     public int images() {
@@ -69,8 +77,26 @@ public final class Restoration {
         return priorCalls;
     }
 
-    /** Grids run through the prior, summed over calls (copies x passes). */
+    /** Whole grids run through the prior, summed over calls (copies x passes). */
     public long gridForwards() {
         return gridForwards;
+    }
+
+    /** Single rows of a grid (whole, or from a column on) run through the prior, summed over calls. */
+    public long rowForwards() {
+        return rowForwards;
+    }
+
+    /** Positions those row forwards computed. */
+    public long rowPositions() {
+        return rowPositions;
+    }
+
+    /**
+     * {@code gridForwards + rowPositions / (h w)}: the work in whole-grid units, counting positions computed;
+     * it leaves out what a row forward costs beyond its positions (see {@link RestorationSchedule#INCREMENTAL}).
+     */
+    public double gridForwardEquivalents() {
+        return gridForwards + rowPositions / (double) (height * width);
     }
 }

@@ -2,6 +2,7 @@ package dev.unmask.anomaly;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.backend.Backend;
+import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -41,7 +42,11 @@ public final class RestorationScorer {
         return settings;
     }
 
-    /** {@link #restore(Tensor, long[], double, RestorationSchedule)}, efficient, with content-derived image keys. */
+    /**
+     * {@link #restore(Tensor, long[], double, RestorationSchedule)}, efficient, with content-derived image keys
+     * (callers that report its {@link Restoration#gridForwards} rely on the schedule; {@link #pixelScores}
+     * uses the fastest).
+     */
     public Restoration restore(Tensor codes, double lambdaP) {
         return restore(codes, null, lambdaP, RestorationSchedule.EFFICIENT);
     }
@@ -52,6 +57,7 @@ public final class RestorationScorer {
      * @param codes     I32 [B, h, w] in [0, K)
      * @param imageKeys B keys of the random streams, or null to derive each from its image's codes
      * @param lambdaP   restoration threshold (not NaN; +Infinity restores nothing)
+     * @param schedule  INCREMENTAL needs an {@link IncrementalCodePrior}
      */
     public Restoration restore(Tensor codes, long[] imageKeys, double lambdaP, RestorationSchedule schedule) {
         int[] dims = LatentNll.requireCodes(codes);
@@ -59,6 +65,10 @@ public final class RestorationScorer {
         LatentNll.requireCodesInRange(input, prior.codebookSize());
         if (Double.isNaN(lambdaP) || schedule == null) {
             throw new IllegalArgumentException("lambdaP must not be NaN and schedule not null, got " + lambdaP + ", " + schedule);
+        }
+        if (schedule == RestorationSchedule.INCREMENTAL && !(prior instanceof IncrementalCodePrior)) {
+            throw new IllegalArgumentException("the INCREMENTAL schedule needs an IncrementalCodePrior, got "
+                    + prior.getClass().getName());
         }
         if (imageKeys != null && imageKeys.length != dims[0]) {
             throw new IllegalArgumentException(imageKeys.length + " image keys for " + dims[0] + " images");
@@ -72,11 +82,12 @@ public final class RestorationScorer {
         return switch (schedule) {
             case NAIVE -> run.naive(input);
             case EFFICIENT -> run.efficient(input);
+            case INCREMENTAL -> run.incremental(input, ((IncrementalCodePrior) prior).rows(dims[0] * settings.copies()));
         };
     }
 
     /**
-     * The pixel score maps of a batch: efficient restoration with content-derived keys, decoding, then
+     * The pixel score maps of a batch: restoration with the fastest schedule and content-derived keys, decoding, then
      * {@link PixelScoreMap}.
      *
      * @param images F32 [B, C, H, W], the inputs Y
@@ -84,7 +95,7 @@ public final class RestorationScorer {
      * @return F32 [B, 1, H, W] on the images' backend
      */
     public Tensor pixelScores(Tensor images, Tensor codes, double lambdaP) {
-        return pixelScores(images, restore(codes, lambdaP));
+        return pixelScores(images, restore(codes, null, lambdaP, RestorationSchedule.fastest(prior)));
     }
 
     /** Decodes every restored copy and computes the {@link PixelScoreMap} against {@code images}. */
@@ -100,7 +111,7 @@ public final class RestorationScorer {
         return PixelScoreMap.of(images, decoded, restoration.copies(), settings);
     }
 
-    /** One restoration of a batch: shapes, keys and the two schedules over the same per-position step. */
+    /** One restoration of a batch: shapes, keys and the schedules over the same per-position step. */
     private final class Run {
         private final Backend backend;
         private final int images;
@@ -113,6 +124,8 @@ public final class RestorationScorer {
         private final double lambdaP;
         private long priorCalls;
         private long gridForwards;
+        private long rowForwards;
+        private long rowPositions;
 
         Run(Backend backend, int images, int height, int width, long[] keys, double lambdaP) {
             this.backend = backend;
@@ -128,21 +141,78 @@ public final class RestorationScorer {
 
         Restoration naive(int[] input) {
             int grids = images * copies;
-            int[] codes = new int[grids * positions];
-            for (int g = 0; g < grids; g++) {
-                System.arraycopy(input, (g / copies) * positions, codes, g * positions, positions);
-            }
+            int[] codes = everyCopy(input);
             for (int p = 0; p < positions; p++) {
                 float[] logits = forward(codes, grids);
                 for (int g = 0; g < grids; g++) {
                     int offset = g * classes * positions + p;
                     int code = codes[g * positions + p];
-                    if (unlikely(logits, offset, code)) {
-                        codes[g * positions + p] = draw(logits, offset, g / copies, g % copies, p);
+                    if (unlikely(logits, offset, positions, code)) {
+                        codes[g * positions + p] = draw(logits, offset, positions, g / copies, g % copies, p);
                     }
                 }
             }
-            return new Restoration(images, copies, height, width, codes, priorCalls, gridForwards);
+            return result(codes);
+        }
+
+        /**
+         * Row by row: at the start of row y every copy's row y runs through {@code rows}; then at each position
+         * (y, x) the copies are stepped with the logits of their latest row y, and the copies that drew a new
+         * code there get their row y run again from column x + 1 on, all in one call, before (y, x + 1). Not
+         * after the last position of a row: no logit of a row depends on its last code.
+         */
+        Restoration incremental(int[] input, IncrementalCodePrior.Rows rows) {
+            int grids = images * copies;
+            int[] codes = everyCopy(input);
+            int[] everyGrid = new int[grids];
+            Arrays.setAll(everyGrid, g -> g);
+            // the logits of (g, y, x) lie at logitsOf[g][offsetOf[g] + x], K of them strideOf[g] apart
+            float[][] logitsOf = new float[grids][];
+            int[] offsetOf = new int[grids];
+            int[] strideOf = new int[grids];
+            for (int y = 0; y < height; y++) {
+                int[] stale = everyGrid;
+                for (int x = 0; x < width; x++) {
+                    if (stale.length > 0) {
+                        float[] logits = rowForward(rows, y, x, stale, codes);
+                        int columns = width - x;
+                        for (int i = 0; i < stale.length; i++) {
+                            logitsOf[stale[i]] = logits;
+                            offsetOf[stale[i]] = i * classes * columns - x;
+                            strideOf[stale[i]] = columns;
+                        }
+                    }
+                    int p = y * width + x;
+                    int[] changed = new int[grids];
+                    int count = 0;
+                    for (int g = 0; g < grids; g++) {
+                        int code = codes[g * positions + p];
+                        if (unlikely(logitsOf[g], offsetOf[g] + x, strideOf[g], code)) {
+                            int drawn = draw(logitsOf[g], offsetOf[g] + x, strideOf[g], g / copies, g % copies, p);
+                            if (drawn != code) {
+                                codes[g * positions + p] = drawn;
+                                changed[count++] = g;
+                            }
+                        }
+                    }
+                    stale = Arrays.copyOf(changed, count);
+                }
+            }
+            return result(codes);
+        }
+
+        /** The input grid of each image repeated for each of its copies, [images, copies, h, w]. */
+        private int[] everyCopy(int[] input) {
+            int[] codes = new int[images * copies * positions];
+            for (int g = 0; g < images * copies; g++) {
+                System.arraycopy(input, (g / copies) * positions, codes, g * positions, positions);
+            }
+            return codes;
+        }
+
+        private Restoration result(int[] codes) {
+            return new Restoration(images, copies, height, width, codes, priorCalls, gridForwards, rowForwards,
+                    rowPositions);
         }
 
         /**
@@ -179,19 +249,19 @@ public final class RestorationScorer {
                     }
                 }
             }
-            return new Restoration(images, copies, height, width, codes, priorCalls, gridForwards);
+            return result(codes);
         }
 
         /** Position p of one group: keeps it, or splits it by the codes its copies draw, into {@code next}. */
         private void step(Group group, int image, int p, List<Group> next) {
             int code = group.grid[p];
-            if (!unlikely(group.logits, group.offset + p, code)) {
+            if (!unlikely(group.logits, group.offset + p, positions, code)) {
                 next.add(group);
                 return;
             }
             TreeMap<Integer, List<Integer>> byCode = new TreeMap<>();
             for (int j : group.copies) {
-                int drawn = draw(group.logits, group.offset + p, image, j, p);
+                int drawn = draw(group.logits, group.offset + p, positions, image, j, p);
                 byCode.computeIfAbsent(drawn, c -> new ArrayList<>()).add(j);
             }
             byCode.forEach((drawn, members) -> {
@@ -233,20 +303,49 @@ public final class RestorationScorer {
             }
         }
 
-        /** Whether the code's NLL exceeds lambdaP; {@code offset} points at class 0 of the position. */
-        private boolean unlikely(float[] logits, int offset, int code) {
-            return CategoricalDraw.nll(logits, offset, classes, positions, code) > lambdaP;
+        /**
+         * Whether the code's NLL exceeds lambdaP; {@code offset} points at class 0 of the position, whose K
+         * logits lie {@code stride} apart.
+         */
+        private boolean unlikely(float[] logits, int offset, int stride, int code) {
+            return CategoricalDraw.nll(logits, offset, classes, stride, code) > lambdaP;
         }
 
-        private int draw(float[] logits, int offset, int image, int copy, int p) {
+        /** The keyed draw of copy {@code copy} of image {@code image} at position p. */
+        private int draw(float[] logits, int offset, int stride, int image, int copy, int p) {
             double u = CategoricalDraw.uniform(settings.seed(), keys[image], copy, p);
-            return CategoricalDraw.sample(logits, offset, classes, positions, settings.temperature(), u);
+            return CategoricalDraw.sample(logits, offset, classes, stride, settings.temperature(), u);
         }
 
         private float[] forward(int[] codes, int grids) {
             priorCalls++;
             gridForwards += grids;
             return LatentNll.logits(prior, backend.fromInts(codes, Shape.of(grids, height, width)));
+        }
+
+        /**
+         * Row y of the grids {@code ids} (of all {@code codes}, [images * copies, h, w]) from column
+         * {@code fromColumn} on, as [ids, K, w - fromColumn].
+         */
+        private float[] rowForward(IncrementalCodePrior.Rows rows, int y, int fromColumn, int[] ids, int[] codes) {
+            int[] selected = new int[ids.length * positions];
+            for (int i = 0; i < ids.length; i++) {
+                System.arraycopy(codes, ids[i] * positions, selected, i * positions, positions);
+            }
+            Tensor logits;
+            try (NoGrad scope = NoGrad.enter()) {
+                Tensor grids = backend.fromInts(selected, Shape.of(ids.length, height, width));
+                logits = rows.rowLogits(y, fromColumn, ids, grids);
+            }
+            Shape expected = Shape.of(ids.length, classes, width - fromColumn);
+            if (logits.dtype() != DType.F32 || !logits.shape().equals(expected)) {
+                throw new IllegalStateException("the prior returned " + logits.dtype() + " " + logits.shape()
+                        + " for row " + y + " of " + ids.length + " grids; expected F32 " + expected);
+            }
+            priorCalls++;
+            rowForwards += ids.length;
+            rowPositions += (long) ids.length * (width - fromColumn);
+            return logits.toFloatArray();
         }
     }
 

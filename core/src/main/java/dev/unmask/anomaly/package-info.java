@@ -8,8 +8,10 @@
  *   <li>{@link dev.unmask.anomaly.LatentNll}: per-latent NLL from one prior pass;</li>
  *   <li>{@link dev.unmask.anomaly.SampleScore}: the sum of the NLL values above lambdaS;</li>
  *   <li>{@link dev.unmask.anomaly.RestorationScorer}: n restored copies (resampling latents whose NLL
- *       exceeds lambdaP), with a naive and an efficient {@link dev.unmask.anomaly.RestorationSchedule} that
- *       agree code for code, and the {@link dev.unmask.anomaly.PixelScoreMap};</li>
+ *       exceeds lambdaP), with naive, efficient and incremental {@link dev.unmask.anomaly.RestorationSchedule}s
+ *       that agree code for code (the incremental one for an {@link dev.unmask.anomaly.IncrementalCodePrior},
+ *       which computes logits row by row from cached rows above; the default wherever available), and the
+ *       {@link dev.unmask.anomaly.PixelScoreMap};</li>
  *   <li>{@link dev.unmask.anomaly.LatentThresholds} and {@link dev.unmask.anomaly.Calibration} (with its
  *       JSON form for model bundles); {@link dev.unmask.anomaly.LatentAnomalyScorer} ties it together.</li>
  * </ul>

@@ -105,7 +105,7 @@ class RestorationScorerTest {
     }
 
     @Test
-    void efficientEqualsNaiveCodeForCodeWithFewerForwards() {
+    void fasterSchedulesEqualNaiveCodeForCodeWithFewerForwards() {
         for (long seed : new long[] {0, 1, 2}) {
             int[][] images = testImages(200 + 10 * seed);
             Tensor batch = codes(concat(images), 3);
@@ -113,7 +113,11 @@ class RestorationScorerTest {
             for (double threshold : new double[] {lambdaP, Double.NEGATIVE_INFINITY}) {
                 Restoration naive = scorer.restore(batch, null, threshold, RestorationSchedule.NAIVE);
                 Restoration efficient = scorer.restore(batch, null, threshold, RestorationSchedule.EFFICIENT);
+                Restoration incremental = scorer.restore(batch, null, threshold, RestorationSchedule.INCREMENTAL);
                 assertArrayEquals(naive.codes(), efficient.codes(), "seed " + seed + ", lambdaP " + threshold);
+                assertArrayEquals(naive.codes(), incremental.codes(), "seed " + seed + ", lambdaP " + threshold);
+                assertEquals(0, incremental.gridForwards());
+                assertTrue(incremental.rowForwards() >= 3L * COPIES * SIDE, "a row forward per copy per row at least");
                 assertEquals(3L * COPIES * POSITIONS, naive.gridForwards());
                 assertEquals(POSITIONS, naive.priorCalls());
                 assertTrue(efficient.gridForwards() < naive.gridForwards(), "efficient " + efficient.gridForwards());
@@ -132,12 +136,16 @@ class RestorationScorerTest {
             Tensor one = codes(image, 1);
             Restoration naive = scorer(0).restore(one, null, lambdaP, RestorationSchedule.NAIVE);
             Restoration efficient = scorer(0).restore(one, null, lambdaP, RestorationSchedule.EFFICIENT);
+            Restoration incremental = scorer(0).restore(one, null, lambdaP, RestorationSchedule.INCREMENTAL);
             assertArrayEquals(naive.codes(), efficient.codes());
+            assertArrayEquals(naive.codes(), incremental.codes());
             naiveTotal += naive.gridForwards();
             efficientTotal += efficient.gridForwards();
             System.out.printf("restoration forwards per image (h=w=%d, n=%d, K=%d, lambdaP=p90): naive %d (%d calls),"
-                            + " efficient %d (%d calls)%n", SIDE, COPIES, CLASSES, naive.gridForwards(), naive.priorCalls(),
-                    efficient.gridForwards(), efficient.priorCalls());
+                            + " efficient %d (%d calls), incremental %d row forwards = %.1f grid forwards (%d calls)%n",
+                    SIDE, COPIES, CLASSES, naive.gridForwards(), naive.priorCalls(), efficient.gridForwards(),
+                    efficient.priorCalls(), incremental.rowForwards(), incremental.gridForwardEquivalents(),
+                    incremental.priorCalls());
         }
         assertTrue(4 * efficientTotal < naiveTotal, "expected at least 4x fewer forwards, naive " + naiveTotal
                 + ", efficient " + efficientTotal);

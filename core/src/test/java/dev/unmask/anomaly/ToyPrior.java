@@ -8,9 +8,10 @@ import java.util.Random;
 /**
  * A causal prior for tests, in plain Java: the logits at position i are a fixed random linear function of
  * the one-hot codes at positions j &lt; i plus a bias, {@code l_i[k] = b_i[k] + sum_{j<i} W_i[k][j][codes_j]}.
- * Each grid's logits are computed alone, so they do not depend on the batch.
+ * Each grid's logits are computed alone, so they do not depend on the batch. Its rows are slices of the full
+ * logits (it keeps nothing between rows), which meets the row contract trivially.
  */
-final class ToyPrior implements CodePrior {
+final class ToyPrior implements IncrementalCodePrior {
     private final int classes;
     private final int positions;
     private final double[][] bias;
@@ -73,5 +74,14 @@ final class ToyPrior implements CodePrior {
             }
         }
         return codes.backend().fromFloats(out, Shape.of(grids, classes, codes.dim(1), codes.dim(2)));
+    }
+
+    @Override
+    public Rows rows(int grids) {
+        return (row, fromColumn, ids, codes) -> {
+            Tensor all = logits(codes);
+            Tensor cells = all.backend().slice(all.backend().slice(all, 2, row, row + 1), 3, fromColumn, codes.dim(2));
+            return cells.reshape(ids.length, classes, codes.dim(2) - fromColumn);
+        };
     }
 }

@@ -53,16 +53,31 @@ public final class CausalAttention extends Module {
             throw new IllegalArgumentException("CausalAttention: expected query [B, " + queryChannels
                     + ", H, W] and key [B, " + keyChannels + ", H, W], got " + queryFeatures.shape() + " and " + keyFeatures.shape());
         }
-        int batch = keyFeatures.dim(0);
-        int height = keyFeatures.dim(2);
-        int width = keyFeatures.dim(3);
+        Variable[] keysAndValues = keysAndValues(keyFeatures);
+        Variable out = attend(queries(queryFeatures), keysAndValues[0], keysAndValues[1]);
+        return mergeHeads(out, keyFeatures.dim(2), keyFeatures.dim(3));
+    }
+
+    /** Query features [B, queryChannels, H, W] to the queries [B, heads, H W, channel / heads]. */
+    Variable queries(Variable queryFeatures) {
+        return splitHeads(query.forward(rows(queryFeatures)));
+    }
+
+    /** Key features [B, keyChannels, H, W] to the keys and the values, each [B, heads, H W, channel / heads]. */
+    Variable[] keysAndValues(Variable keyFeatures) {
         Variable keyRows = rows(keyFeatures);
-        Variable q = splitHeads(query.forward(rows(queryFeatures)));
-        Variable k = splitHeads(key.forward(keyRows));
-        Variable v = splitHeads(value.forward(keyRows));
+        return new Variable[] {splitHeads(key.forward(keyRows)), splitHeads(value.forward(keyRows))};
+    }
+
+    /** The attention of query i to keys j &lt; i, [B, heads, L, channel / heads], all three of length L. */
+    Variable attend(Variable q, Variable k, Variable v) {
         float scale = (float) (1 / Math.sqrt(channel / heads));
-        Variable out = Variable.causalAttention(q, k, v, scale);
-        return out.permute(0, 2, 1, 3).reshape(batch, height, width, channel).permute(0, 3, 1, 2);
+        return Variable.causalAttention(q, k, v, scale);
+    }
+
+    /** The output of {@link #attend} over an H x W band of positions back to [B, channel, H, W]. */
+    Variable mergeHeads(Variable out, int height, int width) {
+        return out.permute(0, 2, 1, 3).reshape(out.dim(0), height, width, channel).permute(0, 3, 1, 2);
     }
 
     /** [B, C, H, W] to [B, H W, C]: one row per position in raster order. */

@@ -6,8 +6,11 @@ import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * rosinality's {@code CausalConv2d}: zero padding that keeps the kernel on rows at or above the output
@@ -85,16 +88,37 @@ public final class CausalConv2d extends Layer {
      */
     public Variable forwardOneHot(Tensor codes) {
         int[] code = checkedCodes(codes, in);
+        return forwardOneHot(oneHotTable(), code, codes.dim(0), codes.dim(1), codes.dim(2), 0, codes.dim(1));
+    }
+
+    /**
+     * The gather table of {@link #forwardOneHot}: row {@code tap * in + code} is {@code w[:, code, i, j]} for
+     * tap {@code i * kw + j}, and an extra last row of zeros serves padded taps. With CAUSAL padding, first
+     * zeroes the masked taps of weight_v.
+     *
+     * @return [kh * kw * in + 1, out]
+     */
+    Variable oneHotTable() {
         zeroCausalTaps();
-        int batch = codes.dim(0);
-        int height = codes.dim(1);
-        int width = codes.dim(2);
+        Variable weight = conv.weight();
+        return weight.permute(2, 3, 1, 0).reshape(kernelH * kernelW * in, weight.dim(0))
+                .pad(new int[] {0, 0}, new int[] {1, 0}, 0f);
+    }
+
+    /**
+     * Output rows {@code [fromRow, toRow)} of {@link #forwardOneHot} over the grids {@code code} (row-major
+     * [batch, height, width], values already checked), from a table of {@link #oneHotTable}.
+     *
+     * @return [batch, out, toRow - fromRow, width]
+     */
+    Variable forwardOneHot(Variable table, int[] code, int batch, int height, int width, int fromRow, int toRow) {
         int taps = kernelH * kernelW;
         int zeroRow = taps * in;
-        int[] rows = new int[batch * height * width * taps];
+        int rowCount = toRow - fromRow;
+        int[] rows = new int[batch * rowCount * width * taps];
         int n = 0;
         for (int b = 0; b < batch; b++) {
-            for (int y = 0; y < height; y++) {
+            for (int y = fromRow; y < toRow; y++) {
                 for (int x = 0; x < width; x++) {
                     for (int i = 0; i < kernelH; i++) {
                         for (int j = 0; j < kernelW; j++) {
@@ -108,13 +132,77 @@ public final class CausalConv2d extends Layer {
                 }
             }
         }
-        Variable weight = conv.weight();
-        int out = weight.dim(0);
-        // row (tap * in + code) of the table is w[:, code, i, j]; the extra last row of zeros serves padded taps
-        Variable table = weight.permute(2, 3, 1, 0).reshape(zeroRow, out).pad(new int[] {0, 0}, new int[] {1, 0}, 0f);
-        Tensor indices = codes.backend().fromInts(rows, Shape.of(batch, height, width, taps));
+        int out = table.dim(1);
+        Tensor indices = table.value().backend().fromInts(rows, Shape.of(batch, rowCount, width, taps));
         Variable summed = table.gather(indices).sum(3).permute(0, 3, 1, 2);
         return summed.add(conv.bias().reshape(1, out, 1, 1));
+    }
+
+    /**
+     * The convolution frozen for row-by-row inference ({@link #forwardRow}): the effective weight
+     * {@code g v / ||v||} restricted to its live taps (those with a non-zero weight for some output and input
+     * channel; with CAUSAL padding, first zeroes the masked taps of weight_v) as a matrix [out, in * taps],
+     * row o ordered (input channel, tap), and the bias as [out, 1].
+     */
+    Frozen freeze() {
+        zeroCausalTaps();
+        Tensor weight = conv.weight().value();
+        int out = weight.dim(0);
+        int taps = kernelH * kernelW;
+        float[] w = weight.toFloatArray();
+        boolean[] live = new boolean[taps];
+        for (int i = 0; i < w.length; i++) {
+            live[i % taps] |= w[i] != 0f;
+        }
+        int[] liveTaps = IntStream.range(0, taps).filter(t -> live[t]).toArray();
+        Variable perTap = Variable.constant(weight).reshape(out, in, taps);
+        List<Variable> columns = new ArrayList<>();
+        for (int t : liveTaps) {
+            columns.add(perTap.slice(2, t, t + 1));
+        }
+        Variable matrix = Variable.concat(columns, 2).reshape(out, in * liveTaps.length);
+        Variable bias = Variable.constant(conv.bias().value().reshape(out, 1));
+        return new Frozen(Variable.constant(matrix.value()), bias, liveTaps);
+    }
+
+    /** The weight matrix, bias column and live taps of {@link #freeze}. */
+    record Frozen(Variable weight, Variable bias, int[] taps) {
+    }
+
+    /**
+     * Columns [fromColumn, W) of one output row of the convolution from the kh input rows it needs, for n
+     * images at once, as an explicit im2col over the live taps and one matrix product. {@code band}
+     * [in, kh, n, W] holds, for every image, the {@code kh - 1} input rows above the output row (zeros above
+     * the grid) and the row itself; columns are padded as {@link #forward} pads them.
+     *
+     * <p>The product sums over (input channel, live tap) in the order in which the CPU backend's convolution
+     * sums, with the same blocking, so the row equals {@link #forward}'s row there bit for bit on that
+     * backend; elsewhere up to float rounding.
+     *
+     * @return [n, out, 1, W - fromColumn]
+     */
+    Variable forwardRow(Frozen frozen, Variable band, int fromColumn) {
+        int n = band.dim(2);
+        int width = band.dim(3) - fromColumn;
+        Variable padded = band.pad(new int[] {0, 0, 0, left}, new int[] {0, 0, 0, right}, 0f);
+        Variable[] rows = new Variable[kernelH];
+        List<Variable> columns = new ArrayList<>(frozen.taps().length);
+        for (int t : frozen.taps()) {
+            int i = t / kernelW;
+            if (rows[i] == null) {
+                rows[i] = padded.slice(1, i, i + 1);
+            }
+            int j = fromColumn + t % kernelW;
+            columns.add(rows[i].slice(3, j, j + width));
+        }
+        // [in, taps, n, W] as the [in * taps, n * W] column matrix
+        Variable matrix = Variable.concat(columns, 1).reshape(in * frozen.taps().length, n * width);
+        int out = frozen.weight().dim(0);
+        return frozen.weight().matmul(matrix).add(frozen.bias()).reshape(out, n, 1, width).permute(1, 0, 2, 3);
+    }
+
+    int kernelHeight() {
+        return kernelH;
     }
 
     private void zeroCausalTaps() {

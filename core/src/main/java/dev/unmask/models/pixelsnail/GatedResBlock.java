@@ -69,11 +69,14 @@ public final class GatedResBlock extends Layer {
      * [B, conditionChannels, H, W] must be given exactly when the block was built with them.
      */
     public Variable forward(Variable x, Variable aux, Variable condition) {
-        return forwardActivated(x.elu(1f), aux, condition);
+        return forwardActivated(x.elu(1f), aux, condition, CausalLayers.WHOLE_GRID);
     }
 
-    /** The block given {@code activated = elu(x)}, for callers that also use {@code elu(x)} themselves. */
-    Variable forwardActivated(Variable activated, Variable aux, Variable conditionInput) {
+    /**
+     * The block given {@code activated = elu(x)}, for callers that also use {@code elu(x)} themselves, with
+     * its causal convolutions run through {@code layers}.
+     */
+    Variable forwardActivated(Variable activated, Variable aux, Variable conditionInput, CausalLayers layers) {
         if (activated.rank() != 4 || activated.dim(1) != in) {
             throw new IllegalArgumentException("GatedResBlock: expected [B, " + in + ", H, W], got "
                     + activated.shape());
@@ -84,14 +87,18 @@ public final class GatedResBlock extends Layer {
                     + (aux == null ? "no " : "an ") + "auxiliary input and " + (conditionInput == null ? "no " : "a ")
                     + "condition");
         }
-        Variable h = conv1.forward(activated);
+        Variable h = convolve(conv1, activated, layers);
         if (aux != null) {
             h = h.add(auxConv.forward(aux.elu(1f)));
         }
-        h = conv2.forward(dropout.forward(h.elu(1f)));
+        h = convolve(conv2, dropout.forward(h.elu(1f)), layers);
         if (conditionInput != null) {
             h = h.add(condition.forward(conditionInput));
         }
         return gate.forward(h).add(activated);
+    }
+
+    private static Variable convolve(Layer conv, Variable x, CausalLayers layers) {
+        return conv instanceof CausalConv2d causal ? layers.convolve(causal, x) : conv.forward(x);
     }
 }

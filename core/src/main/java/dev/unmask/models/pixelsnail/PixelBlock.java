@@ -55,6 +55,11 @@ public final class PixelBlock extends Module {
 
     /** {@code x} [B, channel, H, W] and {@code background} [B, 2, H, W] to [B, channel, H, W]. */
     public Variable forward(Variable x, Variable background) {
+        return forward(x, background, CausalLayers.WHOLE_GRID);
+    }
+
+    /** {@link #forward(Variable, Variable)} with the causal layers run through {@code layers}. */
+    Variable forward(Variable x, Variable background, CausalLayers layers) {
         Variable features = x;
         Variable keyInput = x;
         List<GatedResBlock> blocks = resblocks.list();
@@ -63,13 +68,13 @@ public final class PixelBlock extends Module {
             if (i == 0) {
                 keyInput = activated;
             }
-            features = blocks.get(i).forwardActivated(activated, null, null);
+            features = blocks.get(i).forwardActivated(activated, null, null, layers);
         }
         if (causalAttention == null) {
             return out.forward(Variable.concat(List.of(features, background), 1));
         }
         Variable key = keyResblock.forward(Variable.concat(List.of(keyInput, features, background), 1));
         Variable query = queryResblock.forward(Variable.concat(List.of(features, background), 1));
-        return outResblock.forward(features, causalAttention.forward(query, key), null);
+        return outResblock.forward(features, layers.attend(causalAttention, query, key), null);
     }
 }

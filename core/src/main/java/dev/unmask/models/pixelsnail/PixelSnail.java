@@ -81,17 +81,60 @@ public final class PixelSnail extends Module {
             throw new IllegalArgumentException("PixelSnail: codes must be [B, " + config.height() + ", "
                     + config.width() + "], got " + codes.shape());
         }
+        int[] code = CausalConv2d.checkedCodes(codes, config.classes());
         int batch = codes.dim(0);
+        Variable features = input(horizontal.oneHotTable(), vertical.oneHotTable(), code, batch, 0, config.height());
+        Variable background = Variable.constant(background())
+                .expand(Shape.of(batch, 2, config.height(), config.width()));
+        return output(features, background, CausalLayers.WHOLE_GRID);
+    }
+
+    /**
+     * An evaluator of the logits row by row for {@code grids} grids, keeping every layer's rows above; the
+     * model must be in evaluation mode and its weights must not change while the evaluator is used.
+     */
+    public IncrementalPixelSnail incremental(int grids) {
+        return new IncrementalPixelSnail(this, grids);
+    }
+
+    /** The coordinate buffer [1, 2, height, width]. */
+    Tensor background() {
+        return buffer("background");
+    }
+
+    CausalConv2d horizontal() {
+        return horizontal;
+    }
+
+    CausalConv2d vertical() {
+        return vertical;
+    }
+
+    /**
+     * The features entering the blocks at rows {@code [fromRow, toRow)} of the grids {@code code}
+     * ([batch, height, width], checked), from the input convolutions' tables
+     * ({@link CausalConv2d#oneHotTable}): the horizontal output of the row above (zero for row 0) plus the
+     * vertical output of the column to the left (zero for column 0).
+     *
+     * @return [batch, channel, toRow - fromRow, width]
+     */
+    Variable input(Variable horizontalTable, Variable verticalTable, int[] code, int batch, int fromRow, int toRow) {
         int height = config.height();
         int width = config.width();
-        Variable rowsAbove = horizontal.forwardOneHot(codes).pad(new int[] {0, 0, 1, 0}, new int[4], 0f)
-                .slice(2, 0, height);
-        Variable leftInRow = vertical.forwardOneHot(codes).pad(new int[] {0, 0, 0, 1}, new int[4], 0f)
-                .slice(3, 0, width);
-        Variable features = rowsAbove.add(leftInRow);
-        Variable background = Variable.constant(buffer("background")).expand(Shape.of(batch, 2, height, width));
+        // horizontal rows [fromRow - 1, toRow - 1), where row -1 is zero: at least one row is computed, so
+        // that row 0 alone is a slice of the zero padding
+        Variable rowsAbove = horizontal.forwardOneHot(horizontalTable, code, batch, height, width,
+                        Math.max(0, fromRow - 1), Math.max(1, toRow - 1))
+                .pad(new int[] {0, 0, fromRow == 0 ? 1 : 0, 0}, new int[4], 0f).slice(2, 0, toRow - fromRow);
+        Variable leftInRow = vertical.forwardOneHot(verticalTable, code, batch, height, width, fromRow, toRow)
+                .pad(new int[] {0, 0, 0, 1}, new int[4], 0f).slice(3, 0, width);
+        return rowsAbove.add(leftInRow);
+    }
+
+    /** The blocks and the output layer over a band of rows of input features, with its background rows. */
+    Variable output(Variable features, Variable background, CausalLayers layers) {
         for (PixelBlock block : blocks.list()) {
-            features = block.forward(features, background);
+            features = block.forward(features, background, layers);
         }
         return out.forward(features);
     }

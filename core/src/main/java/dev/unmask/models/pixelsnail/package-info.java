@@ -24,5 +24,9 @@
  * </ul>
  * A property of the architecture, not of this port: the first positions of a row see neither the end of
  * the previous row nor anything computed from it.
+ *
+ * <p>For inference, {@link dev.unmask.models.pixelsnail.IncrementalPixelSnail} ({@code PixelSnail.incremental})
+ * computes the logits one row at a time from cached rows of every causal layer, equal to the full forward's
+ * (bit for bit on the CPU backend); latent restoration's incremental schedule runs on it.
  */
 package dev.unmask.models.pixelsnail;
