@@ -5,6 +5,7 @@ import dev.unmask.LatentRestorationTraining;
 import dev.unmask.anomaly.Calibration;
 import dev.unmask.anomaly.LatentAnomalyScorer;
 import dev.unmask.anomaly.Restoration;
+import dev.unmask.anomaly.RestorationSchedule;
 import dev.unmask.anomaly.RestorationScorer;
 import dev.unmask.anomaly.RestorationSettings;
 import dev.unmask.backend.Backends;
@@ -136,8 +137,9 @@ final class DemoCommand implements Callable<Integer> {
         List<float[]> maps = new ArrayList<>();
         long sampleNanos = 0;
         long pixelNanos = 0;
-        long gridForwards = 0;
+        double gridForwards = 0;
         long priorCalls = 0;
+        RestorationSchedule schedule = RestorationSchedule.fastest(model.prior());
         Restoration last = null;
         ProgressBar.Counter progress = ProgressBar.Counter.forOutput(out, "faces scored", n);
         for (int from = 0; from < n; from += SCORE_BATCH) {
@@ -146,12 +148,12 @@ final class DemoCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             System.arraycopy(scorer.sampleScores(batch, cal.lambdaS()), 0, scores, from, count);
             long t1 = System.nanoTime();
-            // the steps of LatentAnomalyScorer.pixelScores, kept apart to count the restoration's prior forwards
-            last = restorer.restore(scorer.encode(batch), cal.lambdaP());
+            // the steps of LatentAnomalyScorer.pixelScores, kept apart to count the restoration's prior work
+            last = restorer.restore(scorer.encode(batch), null, cal.lambdaP(), schedule);
             float[] flat = restorer.pixelScores(batch, last).toFloatArray();
             pixelNanos += System.nanoTime() - t1;
             sampleNanos += t1 - t0;
-            gridForwards += last.gridForwards();
+            gridForwards += last.gridForwardEquivalents();
             priorCalls += last.priorCalls();
             int plane = SIZE * SIZE;
             for (int k = 0; k < count; k++) {
@@ -162,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
             progress.advance(count);
         }
         DemoReport.Cost cost = new DemoReport.Cost(n, (n + SCORE_BATCH - 1) / SCORE_BATCH, last.height() * last.width(),
-                last.copies(), gridForwards, priorCalls, sampleNanos / 1e9, pixelNanos / 1e9);
+                last.copies(), schedule, gridForwards, priorCalls, sampleNanos / 1e9, pixelNanos / 1e9);
         boolean[] labels = new boolean[n];
         String[] manipulations = new String[n];
         String[] regions = new String[n];

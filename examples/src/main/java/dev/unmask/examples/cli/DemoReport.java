@@ -1,6 +1,7 @@
 package dev.unmask.examples.cli;
 
 import dev.unmask.anomaly.Calibration;
+import dev.unmask.anomaly.RestorationSchedule;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageOps;
 
@@ -50,8 +51,9 @@ final class DemoReport {
     }
 
     /**
-     * What restoring the test faces cost: prior grid forwards (copies x passes) and prior calls of the
-     * efficient schedule against the naive loop, which runs every copy through the prior at each of the
+     * What restoring the test faces cost: the prior's work in grid-forward equivalents (positions computed
+     * / h w, {@link dev.unmask.anomaly.Restoration#gridForwardEquivalents}) and its calls, under the schedule
+     * the restoration ran, against the naive loop, which runs every copy through the prior at each of the
      * {@code h * w} positions (so {@code h * w * copies} grid forwards per image and {@code h * w} calls per
      * batch), and wall-clock seconds per image of the sample score and the pixel score.
      *
@@ -59,15 +61,16 @@ final class DemoReport {
      * @param batches      batches they were restored in
      * @param positions    h * w latent positions
      * @param copies       restored copies per image
-     * @param gridForwards grid forwards of the efficient schedule, summed over batches
-     * @param priorCalls   prior calls of the efficient schedule, summed over batches
+     * @param schedule     the restoration's schedule
+     * @param gridForwards grid-forward equivalents of that schedule, summed over batches
+     * @param priorCalls   prior calls of that schedule, summed over batches
      * @param sampleSeconds seconds spent on sample scores (encoding and one prior pass)
      * @param pixelSeconds  seconds spent on pixel scores (encoding, restoration, decoding, score map)
      */
-    record Cost(int images, int batches, int positions, int copies, long gridForwards, long priorCalls,
-                double sampleSeconds, double pixelSeconds) {
+    record Cost(int images, int batches, int positions, int copies, RestorationSchedule schedule, double gridForwards,
+                long priorCalls, double sampleSeconds, double pixelSeconds) {
         double forwardsPerImage() {
-            return (double) gridForwards / images;
+            return gridForwards / images;
         }
 
         long naiveForwardsPerImage() {
@@ -81,9 +84,10 @@ final class DemoReport {
         /** The values by name, for {@link HtmlReport#keyValues}. */
         Map<String, Object> values() {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("prior grid forwards per image, efficient schedule", forwardsPerImage());
+            String name = schedule.name().toLowerCase(Locale.ROOT);
+            out.put("prior grid-forward equivalents per image, " + name + " schedule", forwardsPerImage());
             out.put("prior grid forwards per image, naive (h*w*copies)", naiveForwardsPerImage());
-            out.put("prior calls per batch, efficient schedule", callsPerBatch());
+            out.put("prior calls per batch, " + name + " schedule", callsPerBatch());
             out.put("prior calls per batch, naive (h*w)", positions);
             out.put("seconds per image, sample score", sampleSeconds / images);
             out.put("seconds per image, pixel score", pixelSeconds / images);
@@ -91,8 +95,9 @@ final class DemoReport {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "cost: %.1f prior grid forwards per image (naive h*w*copies %d, %.1fx fewer), "
-                            + "%.1f prior calls per batch (naive %d); %.4f s per image sample score, %.3f s per image pixel score",
+            return String.format(Locale.ROOT, "cost (%s restoration): %.1f prior grid-forward equivalents per image (naive "
+                            + "h*w*copies %d, %.1fx fewer), %.1f prior calls per batch (naive %d); %.4f s per image sample "
+                            + "score, %.3f s per image pixel score", schedule.name().toLowerCase(Locale.ROOT),
                     forwardsPerImage(), naiveForwardsPerImage(), naiveForwardsPerImage() / forwardsPerImage(),
                     callsPerBatch(), positions, sampleSeconds / images, pixelSeconds / images);
         }
