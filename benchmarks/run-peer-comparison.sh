@@ -2,7 +2,8 @@
 # Runs the DESIGN section 8 workloads in Unmask (JMH) and in PyTorch on this machine, one after the other in
 # one run, with the same thread count, and prints ours / PyTorch / ratio in one table.
 # Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides; sample_score
-# is shown in images/s, pixel_score in s/image (Unmask: efficient restoration; PyTorch: the naive loop).
+# is shown in images/s, pixel_score in s/image (Unmask: the incremental restoration, which the library uses; the efficient one
+# is measured too and shown by JMH; PyTorch: the naive loop).
 # Needs Debian's PyTorch: apt-get install -y python3-torch.
 # Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|scoring]
 # PIXEL_REPS (default 1): timed repetitions of PyTorch's pixel_score, minutes each.
@@ -62,5 +63,5 @@ if [[ "$peers" == *models* ]]; then
   echo "(vqvae_* and pixelsnail_*: one op = one batch of 16 images; images/s = ops/s x 16)"
 fi
 if [[ "$peers" == *scoring* ]]; then
-  echo "(pixel_score: Unmask runs the efficient restoration, PyTorch the naive one; ratio = PyTorch s / Unmask s)"
+  echo "(pixel_score: Unmask runs the incremental restoration, PyTorch the naive one; ratio = PyTorch s / Unmask s)"
 fi

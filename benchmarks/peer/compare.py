@@ -50,7 +50,9 @@ def main():
         peer = json.load(f)
     rows = []
     for workload, theirs in peer.items():
-        matches = [r for r in jmh if key(workload) in key(r["benchmark"].rsplit(".", 1)[-1])]
+        matches = [r for r in jmh if key(workload) in key(r["benchmark"].rsplit(".", 1)[-1])
+                   # pixelScore runs per schedule: compare the one the library uses (incremental)
+                   and r.get("params", {}).get("schedule", "incremental") == "incremental"]
         ours = ops_per_second(matches[0]) if matches else None
         rows.append((workload, ours, theirs, ours / theirs if ours else None))
     if markdown:
