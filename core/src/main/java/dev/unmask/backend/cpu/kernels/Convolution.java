@@ -242,21 +242,42 @@ public final class Convolution {
         return taps;
     }
 
-    /** The taps {@code ky * kw + kx}, in order, that hold a non-zero weight for some output and input channel. */
+    /**
+     * The taps {@code ky * kw + kx}, in order, that hold a non-zero weight for some output and input channel.
+     * A masked tap is only known to be dead after reading all its weights, so the scan is split over the
+     * output channels between threads.
+     */
     static int[] liveTaps(Geometry g, float[] weight) {
         int kk = g.kh() * g.kw();
-        boolean[] live = new boolean[kk];
-        int count = 0;
-        for (int i = 0; i < weight.length && count < kk; i++) {
-            int t = i % kk;
-            if (!live[t] && weight[i] != 0f) {
-                live[t] = true;
-                count++;
+        int perOutput = g.c() * kk;
+        int parts = Math.max(1, Math.min(ParallelFor.THREADS, g.o()));
+        boolean[][] live = new boolean[parts][kk];
+        ParallelFor.range(parts, (start, end) -> {
+            for (int part = start; part < end; part++) {
+                boolean[] mine = live[part];
+                int count = 0;
+                int from = (int) ((long) g.o() * part / parts) * perOutput;
+                int to = (int) ((long) g.o() * (part + 1) / parts) * perOutput;
+                for (int i = from; i < to && count < kk; i++) {
+                    int t = i % kk;
+                    if (!mine[t] && weight[i] != 0f) {
+                        mine[t] = true;
+                        count++;
+                    }
+                }
             }
+        });
+        int count = 0;
+        boolean[] any = new boolean[kk];
+        for (int t = 0; t < kk; t++) {
+            for (boolean[] part : live) {
+                any[t] |= part[t];
+            }
+            count += any[t] ? 1 : 0;
         }
         int[] taps = new int[count];
         for (int t = 0, j = 0; t < kk; t++) {
-            if (live[t]) {
+            if (any[t]) {
                 taps[j++] = t;
             }
         }
@@ -278,11 +299,13 @@ public final class Convolution {
     private static float[] compactWeight(Geometry g, float[] weight, int[] taps) {
         int kk = g.kh() * g.kw();
         float[] out = new float[g.o() * g.c() * taps.length];
-        for (int oc = 0, j = 0; oc < g.o() * g.c(); oc++) {
-            for (int tap : taps) {
-                out[j++] = weight[oc * kk + tap];
+        ParallelFor.range(g.o(), (start, end) -> {
+            for (int oc = start * g.c(), j = oc * taps.length; oc < end * g.c(); oc++) {
+                for (int tap : taps) {
+                    out[j++] = weight[oc * kk + tap];
+                }
             }
-        }
+        });
         return out;
     }
 
