@@ -284,14 +284,16 @@ public final class Convolution {
         return taps;
     }
 
-    /** The transpose [cols, rows] of a row-major [rows, cols] matrix. */
+    /** The transpose [cols, rows] of a row-major [rows, cols] matrix, blocks of rows split between threads. */
     private static float[] transpose(float[] m, int rows, int cols) {
         float[] t = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
+        ParallelFor.range(rows, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[c * rows + r] = m[r * cols + c];
+                }
             }
-        }
+        });
         return t;
     }
 
