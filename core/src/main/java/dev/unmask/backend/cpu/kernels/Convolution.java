@@ -186,6 +186,10 @@ public final class Convolution {
         int plane = g.outPlane();
         int image = g.c() * g.h() * g.w();
         return (row0, rows, col0, cols, width, out) -> {
+            int colEnd = col0 + cols;
+            int firstImage = col0 / plane;
+            int firstRow = (col0 - firstImage * plane) / ow;
+            int firstColumn = col0 - firstImage * plane - firstRow * ow;
             for (int r = 0; r < rows; r++) {
                 int row = row0 + r;
                 int c = row / taps.length;
@@ -193,27 +197,30 @@ public final class Convolution {
                 int kx = taps[row % taps.length] % g.kw();
                 int channelBase = (n0 * g.c() + c) * g.h() * g.w();
                 int dx = kx * p.dilationW() - p.padW();
-                int oxLo = Math.min(ow, firstInside(dx, p.strideW()));
-                int oxHi = Math.max(oxLo, Math.min(ow, lastInsideExclusive(dx, p.strideW(), g.w())));
-                for (int s = 0, q0 = col0; q0 < col0 + cols; s++, q0 += width) {
+                int dy = ky * p.dilationH() - p.padH();
+                int oxLo = Math.min(ow, firstInside(dx, sw));
+                int oxHi = Math.max(oxLo, Math.min(ow, lastInsideExclusive(dx, sw, g.w())));
+                // the output position (image i, row oy, column ox) of column q, advanced run by run: these
+                // rows are packed for every block of every product, and short runs (16 columns in PixelSNAIL)
+                // made per-run divisions and library calls a sizeable share of a convolution
+                int i = firstImage;
+                int oy = firstRow;
+                int ox = firstColumn;
+                int q = col0;
+                for (int s = 0, q0 = col0; q0 < colEnd; s++, q0 += width) {
                     int dst = (s * rows + r) * width;
-                    int end = Math.min(q0 + width, col0 + cols);
-                    // runs of output positions within one output row of one image
-                    for (int q = q0; q < end; ) {
-                        int i = q / plane;
-                        int oy = (q - i * plane) / ow;
-                        int ox = q - i * plane - oy * ow;
-                        int xBase = channelBase + i * image;
+                    int end = Math.min(q0 + width, colEnd);
+                    while (q < end) {
                         int len = Math.min(ow - ox, end - q);
                         int at = dst + (q - q0);
-                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                        int iy = oy * p.strideH() + dy;
                         if (iy < 0 || iy >= g.h()) {
-                            Arrays.fill(out, at, at + len, 0f);
+                            zero(out, at, at + len);
                         } else {
-                            int src = xBase + iy * g.w() + dx;
+                            int src = channelBase + i * image + iy * g.w() + dx;
                             int lo = Math.min(Math.max(ox, oxLo), ox + len);
                             int hi = Math.max(Math.min(ox + len, oxHi), lo);
-                            Arrays.fill(out, at, at + lo - ox, 0f);
+                            zero(out, at, at + lo - ox);
                             if (sw == 1) {
                                 System.arraycopy(x, src + lo, out, at + lo - ox, hi - lo);
                             } else {
@@ -221,16 +228,29 @@ public final class Convolution {
                                     out[at + o - ox] = x[src + o * sw];
                                 }
                             }
-                            Arrays.fill(out, at + hi - ox, at + len, 0f);
+                            zero(out, at + hi - ox, at + len);
                         }
                         q += len;
+                        ox += len;
+                        if (ox == ow) {
+                            ox = 0;
+                            if (++oy == g.oh()) {
+                                oy = 0;
+                                i++;
+                            }
+                        }
                     }
-                    if (end - q0 < width) {
-                        Arrays.fill(out, dst + (end - q0), dst + width, 0f);
-                    }
+                    zero(out, dst + (end - q0), dst + width);
                 }
             }
         };
+    }
+
+    /** Zeroes {@code a[from, to)}; a plain loop, since the ranges here are mostly empty or a few elements. */
+    private static void zero(float[] a, int from, int to) {
+        for (int k = from; k < to; k++) {
+            a[k] = 0f;
+        }
     }
 
     /** Every tap {@code ky * kw + kx} of the kernel, in order. */
