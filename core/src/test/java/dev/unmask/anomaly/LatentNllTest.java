@@ -7,6 +7,7 @@ import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +65,39 @@ class LatentNllTest {
                 }
                 double expected = Math.log(sum) - (float) logits[grid[i]];
                 assertEquals(expected, nll[g * 12 + i], DOUBLE_ROUNDING * Math.max(1, Math.abs(expected)), "grid " + g + " position " + i);
+            }
+        }
+    }
+
+    @Test
+    void nllEqualsTheRestorationsPerPositionNllBitForBit() {
+        // lambda_p is a percentile of these values and the restoration compares CategoricalDraw.nll against
+        // it: the two must agree exactly, not within rounding
+        int classes = 37;
+        int positions = 5 * 7;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] logits = new float[3 * classes * positions];
+        for (int j = 0; j < logits.length; j++) {
+            logits[j] = (float) (random.nextGaussian() * 4 + (j % 5 == 0 ? 30 : 0));
+        }
+        int[] codes = random.ints(3 * positions, 0, classes).toArray();
+        CodePrior fixed = new CodePrior() {
+            @Override
+            public int codebookSize() {
+                return classes;
+            }
+
+            @Override
+            public Tensor logits(Tensor grid) {
+                return grid.backend().fromFloats(logits, Shape.of(3, classes, 5, 7));
+            }
+        };
+        double[] nll = LatentNll.of(fixed, BACKEND.fromInts(codes, Shape.of(3, 5, 7)));
+        for (int b = 0; b < 3; b++) {
+            for (int i = 0; i < positions; i++) {
+                int latent = b * positions + i;
+                assertEquals(CategoricalDraw.nll(logits, b * classes * positions + i, classes, positions, codes[latent]),
+                        nll[latent], 0.0, "grid " + b + " position " + i);
             }
         }
     }
