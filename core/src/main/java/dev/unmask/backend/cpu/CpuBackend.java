@@ -264,11 +264,7 @@ public class CpuBackend extends ReferenceBackend {
                 weight.dim(0), weight.dim(2), weight.dim(3), x.dim(2), x.dim(3), params);
         float[] y = Convolution.backwardInput(kernels, g, CpuStorage.floats(x), CpuStorage.floats(weight));
         if (bias != null) {
-            float[] bv = CpuStorage.floats(bias);
-            int plane = out.dim(2) * out.dim(3);
-            for (int i = 0; i < y.length; i++) {
-                y[i] += bv[(i / plane) % out.dim(1)];
-            }
+            Convolution.addBias(y, CpuStorage.floats(bias), out.dim(0), out.dim(1), out.dim(2) * out.dim(3));
         }
         return wrap(y, out);
     }
