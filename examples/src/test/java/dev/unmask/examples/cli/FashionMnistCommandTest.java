@@ -83,9 +83,12 @@ class FashionMnistCommandTest {
         assertEquals(1, cost.get("images").asInt());
         int naive = 8 * 8 * 15;  // fmnist-32: 8x8 codes, 15 copies, one forward per position
         assertEquals(naive, cost.get("naive_grid_forwards_per_image").asInt());
-        double forwards = cost.get("grid_forwards_per_image").asDouble();
-        assertTrue(forwards >= 1 && forwards <= naive, "grid forwards " + forwards);
-        assertTrue(cost.get("prior_calls_per_image").asDouble() <= 8 * 8, "at most one prior call per position");
+        assertEquals("incremental", cost.get("schedule").asText(), "the schedule pixel scores use for PixelSNAIL");
+        double forwards = cost.get("grid_forward_equivalents_per_image").asDouble();
+        // every row of every copy once at least (15 grids' worth), at most the naive count
+        assertTrue(forwards >= 15 && forwards <= naive, "grid-forward equivalents " + forwards);
+        assertTrue(cost.get("prior_calls_per_image").asDouble() <= 8 + 8 * 8,
+                "at most one prior call per row and one after each position");
         assertTrue(c0.get("train_seconds").asDouble() > 0 && c0.get("sample_score_seconds_per_image").asDouble() > 0);
 
         String markdown = Files.readString(out.resolve("fmnist.md"));
