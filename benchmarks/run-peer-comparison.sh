@@ -4,7 +4,9 @@
 # Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides; sample_score
 # is shown in images/s, pixel_score in s/image (Unmask: the incremental restoration, which the library uses; the efficient one
 # is measured too and shown by JMH; PyTorch: the naive loop).
-# Needs Debian's PyTorch: apt-get install -y python3-torch.
+# Needs Debian's PyTorch with an optimised BLAS: apt-get install -y python3-torch libopenblas0-openmp.
+# (python3-torch alone pulls in the reference BLAS, libblas3, which makes PyTorch's matrix products and its
+# transposed convolutions about 9x slower: a comparison against it flatters us, so the script refuses it.)
 # Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|scoring]
 # PIXEL_REPS (default 1): timed repetitions of PyTorch's pixel_score, minutes each.
 # On a shared, oversubscribed machine set OMP_WAIT_POLICY=PASSIVE: PyTorch's spinning OpenMP threads lose
@@ -20,6 +22,13 @@ case "$which" in
   scoring) jmh=''; scoring=yes; peers='scoring' ;;
   *) echo "unknown workload set '$which' (all, kernels, models or scoring)" >&2; exit 2 ;;
 esac
+blas=$(realpath -e /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)
+if [[ "$blas" != *openblas* && "$blas" != *blis* && "$blas" != *mkl* && -z "${PEER_ANY_BLAS:-}" ]]; then
+  echo "PyTorch would run on the BLAS at '$blas', not an optimised one: apt-get install -y libopenblas0-openmp" >&2
+  echo "(or set PEER_ANY_BLAS=1 to compare anyway)" >&2
+  exit 2
+fi
+echo "PyTorch's BLAS: $blas"
 out=benchmarks/target/peer
 mkdir -p "$out"
 mvn -B -q -ntp -pl benchmarks -am -DskipTests package
