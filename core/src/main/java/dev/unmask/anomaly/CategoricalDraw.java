@@ -2,6 +2,8 @@ package dev.unmask.anomaly;
 
 import dev.unmask.data.Seeds;
 
+import java.util.Arrays;
+
 /**
  * The per-latent arithmetic shared by every scorer and both restoration schedules, so that they agree to
  * the last bit: the NLL of a code under a row of logits, and counter-based categorical draws.
@@ -27,6 +29,33 @@ final class CategoricalDraw {
             sum += Math.exp(logits[offset + k * stride] - max);
         }
         return Math.log(sum) + max - logits[offset + code * stride];
+    }
+
+    /**
+     * {@link #nll} of every position of one grid, {@code out[outOffset + i]} for the code {@code codes[codeOffset + i]}
+     * at position i: the same arithmetic in the same order per position, with the positions in the inner loops
+     * (the logits of one class are contiguous; a sample score's pass reads 2M of them).
+     *
+     * @param grid offset of the grid's [K, h, w] logits
+     */
+    static void nllOfGrid(float[] logits, int grid, int classes, int positions, int[] codes, int codeOffset,
+                          double[] out, int outOffset) {
+        double[] max = new double[positions];
+        double[] sum = new double[positions];
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (int k = 0; k < classes; k++) {
+            for (int i = 0, at = grid + k * positions; i < positions; i++) {
+                max[i] = Math.max(max[i], logits[at + i]);
+            }
+        }
+        for (int k = 0; k < classes; k++) {
+            for (int i = 0, at = grid + k * positions; i < positions; i++) {
+                sum[i] += Math.exp(logits[at + i] - max[i]);
+            }
+        }
+        for (int i = 0; i < positions; i++) {
+            out[outOffset + i] = Math.log(sum[i]) + max[i] - logits[grid + codes[codeOffset + i] * positions + i];
+        }
     }
 
     /**

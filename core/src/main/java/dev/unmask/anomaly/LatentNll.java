@@ -5,8 +5,6 @@ import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
-import java.util.Arrays;
-
 /**
  * Per-latent negative log-likelihood under a {@link CodePrior}, from one prior pass with teacher forcing:
  * {@code nll[b, i] = -log softmax(logits[b, :, i])[codes[b, i]]}, computed in double on the host.
@@ -29,28 +27,9 @@ public final class LatentNll {
         int classes = prior.codebookSize();
         int positions = dims[1] * dims[2];
         double[] nll = new double[values.length];
-        double[] max = new double[positions];
-        double[] sum = new double[positions];
         for (int b = 0; b < dims[0]; b++) {
-            // CategoricalDraw.nll's arithmetic, in its order for each position, with the positions in the inner
-            // loops: the logits of one class are contiguous, and a sample score's pass reads 2M of them
-            int grid = b * classes * positions;
-            Arrays.fill(max, Double.NEGATIVE_INFINITY);
-            for (int k = 0; k < classes; k++) {
-                for (int i = 0, at = grid + k * positions; i < positions; i++) {
-                    max[i] = Math.max(max[i], logits[at + i]);
-                }
-            }
-            Arrays.fill(sum, 0);
-            for (int k = 0; k < classes; k++) {
-                for (int i = 0, at = grid + k * positions; i < positions; i++) {
-                    sum[i] += Math.exp(logits[at + i] - max[i]);
-                }
-            }
-            for (int i = 0; i < positions; i++) {
-                int latent = b * positions + i;
-                nll[latent] = Math.log(sum[i]) + max[i] - logits[grid + values[latent] * positions + i];
-            }
+            CategoricalDraw.nllOfGrid(logits, b * classes * positions, classes, positions, values, b * positions,
+                    nll, b * positions);
         }
         return nll;
     }

@@ -102,11 +102,11 @@ final class FashionMnistCommand implements Callable<Integer> {
 
     /**
      * Restoration cost on a few test images, per image, under the schedule the library uses for this prior
-     * ({@link RestorationSchedule#fastest}); grid forwards in grid-forward equivalents
+     * ({@link RestorationSchedule#fastest}); prior work in grid-forward equivalents
      * ({@link Restoration#gridForwardEquivalents}). A class result holds null when none was measured.
      */
-    record RestorationCost(int images, RestorationSchedule schedule, double priorCalls, double gridForwards,
-                           int naiveGridForwards, double pixelSecondsPerImage) {
+    record RestorationCost(int images, RestorationSchedule schedule, double priorCalls,
+                           double gridForwardEquivalents, int naiveGridForwards, double pixelSecondsPerImage) {
     }
 
     @Override
@@ -219,8 +219,8 @@ final class FashionMnistCommand implements Callable<Integer> {
         if (cost != null) {
             out.printf(Locale.ROOT, "         restoration (%s schedule) on %d images: %.1f prior calls, %.1f grid-forward"
                     + " equivalents per image (naive %d), pixel score %.3f s/image%n",
-                    cost.schedule().name().toLowerCase(Locale.ROOT), cost.images(), cost.priorCalls(), cost.gridForwards(),
-                    cost.naiveGridForwards(), cost.pixelSecondsPerImage());
+                    cost.schedule().name().toLowerCase(Locale.ROOT), cost.images(), cost.priorCalls(),
+                    cost.gridForwardEquivalents(), cost.naiveGridForwards(), cost.pixelSecondsPerImage());
         }
         return r;
     }
@@ -328,7 +328,7 @@ final class FashionMnistCommand implements Callable<Integer> {
                 cost.put("images", r.cost().images());
                 cost.put("schedule", r.cost().schedule().name().toLowerCase(Locale.ROOT));
                 cost.put("prior_calls_per_image", r.cost().priorCalls());
-                cost.put("grid_forward_equivalents_per_image", r.cost().gridForwards());
+                cost.put("grid_forward_equivalents_per_image", r.cost().gridForwardEquivalents());
                 cost.put("naive_grid_forwards_per_image", r.cost().naiveGridForwards());
                 cost.put("pixel_score_seconds_per_image", r.cost().pixelSecondsPerImage());
             }
