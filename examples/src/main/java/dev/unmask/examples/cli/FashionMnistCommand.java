@@ -32,6 +32,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,6 +83,10 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Option(names = "--prior-lr", description = "(default: ${DEFAULT-VALUE})")
     double priorRate = 1e-3;
 
+    @Option(names = "--codebook-restart-threshold", description = "move VQ-VAE codes whose EMA cluster size falls"
+            + " below this onto batch vectors during training, 0 for never (default: ${DEFAULT-VALUE})")
+    float restartThreshold = 0;
+
     @Option(names = "--batch", description = "training batch size (default: ${DEFAULT-VALUE})")
     int batch = 32;
 
@@ -95,7 +100,8 @@ final class FashionMnistCommand implements Callable<Integer> {
     Path output = Path.of("unmask-fmnist");
 
     /** What one normal class gave. */
-    record ClassResult(int normalClass, int trainCount, int heldCount, int testCount, double lambdaS, double lambdaP,
+    record ClassResult(int normalClass, int trainCount, int heldCount, int testCount, int codesUsed, double lambdaS,
+                       double lambdaP,
                        double auroc, double aurocTotalNll, double trainSeconds, double sampleSecondsPerImage,
                        RestorationCost cost) {
     }
@@ -175,9 +181,12 @@ final class FashionMnistCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         LatentRestorationModel model = LatentRestorationModel.create(VqVaeConfig.fmnist32(), PixelSnailConfig.fmnist32(), seed);
         int size = model.imageSize();
+        int codesUsed;
         try {
+            model.vqvae().quantizer().restartCodesBelow(restartThreshold);
             LatentRestorationTraining.trainVqVae(model.vqvae(), train, size, settings(vqvaeSteps, vqvaeRate, out));
             int[] codes = LatentRestorationTraining.extractCodes(model.vqvae(), train, size, SCORE_BATCH);
+            codesUsed = (int) Arrays.stream(codes).distinct().count();
             LatentRestorationTraining.trainPrior(model.priorModel(), codes, settings(priorSteps, priorRate, out));
         } catch (IOException e) {
             throw new IllegalStateException("training failed: " + e.getMessage(), e);
@@ -210,12 +219,12 @@ final class FashionMnistCommand implements Callable<Integer> {
             anomalous[i] = test.get(i).label() == 1;
         }
         RestorationCost cost = restorationCost(model, test, cal.lambdaP(), size);
-        ClassResult r = new ClassResult(c, n - held, held, m, cal.lambdaS(), cal.lambdaP(),
+        ClassResult r = new ClassResult(c, n - held, held, m, codesUsed, cal.lambdaS(), cal.lambdaP(),
                 BinaryMetrics.auroc(sample, anomalous), BinaryMetrics.auroc(total, anomalous), trainSeconds, sampleSeconds,
                 cost);
         out.printf(Locale.ROOT, "class %d: AUROC %.4f (sample score), %.4f (total latent NLL); lambda_s %.3f lambda_p %.3f;"
-                        + " trained in %.0f s, sample score %.2f ms/image%n", c, r.auroc(), r.aurocTotalNll(), r.lambdaS(),
-                r.lambdaP(), trainSeconds, sampleSeconds * 1e3);
+                        + " %d codes in the training grids; trained in %.0f s, sample score %.2f ms/image%n", c, r.auroc(),
+                r.aurocTotalNll(), r.lambdaS(), r.lambdaP(), codesUsed, trainSeconds, sampleSeconds * 1e3);
         if (cost != null) {
             out.printf(Locale.ROOT, "         restoration (%s schedule) on %d images: %.1f prior calls, %.1f grid-forward"
                     + " equivalents per image (naive %d), pixel score %.3f s/image%n",
@@ -303,6 +312,7 @@ final class FashionMnistCommand implements Callable<Integer> {
         s.put("vqvae_lr", vqvaeRate);
         s.put("prior_steps", priorSteps);
         s.put("prior_lr", priorRate);
+        s.put("codebook_restart_threshold", restartThreshold);
         s.put("batch", batch);
         s.put("seed", seed);
         s.put("calibration_share", calibrationShare);
@@ -317,6 +327,7 @@ final class FashionMnistCommand implements Callable<Integer> {
             row.put("train_images", r.trainCount());
             row.put("calibration_images", r.heldCount());
             row.put("test_images", r.testCount());
+            row.put("codes_used", r.codesUsed());
             row.put("lambda_s", r.lambdaS());
             row.put("lambda_p", r.lambdaP());
             row.put("auroc", r.auroc());

@@ -61,7 +61,7 @@ class FashionMnistCommandTest {
         StringWriter err = new StringWriter();
         int code = run(err, "fmnist", "--data", fakePackage().toString(), "--classes", "0", "--calibration-share", "0.25",
                 "--vqvae-steps", "10", "--prior-steps", "12", "--prior-lr", "3e-3", "--batch", "4", "--seed", "3",
-                "--cost-images", "1", "-o", out.toString());
+                "--cost-images", "1", "--codebook-restart-threshold", "0.95", "-o", out.toString());
         assertEquals(0, code, err.toString());
 
         JsonNode root = new ObjectMapper().readTree(out.resolve("fmnist.json").toFile());
@@ -71,6 +71,9 @@ class FashionMnistCommandTest {
         assertEquals(0, c0.get("class").asInt());
         assertEquals("T-shirt/top", c0.get("name").asText());
         assertEquals(4, c0.get("train_images").asInt());
+        assertEquals(0.95, root.get("settings").get("codebook_restart_threshold").asDouble(), 1e-6);
+        int codesUsed = c0.get("codes_used").asInt();
+        assertTrue(codesUsed >= 1 && codesUsed <= 256, "codes in the training grids " + codesUsed);
         assertEquals(2, c0.get("calibration_images").asInt());
         assertEquals(FashionMnist.CLASS_COUNT * (PER_CLASS / FashionMnist.TEST_SHARE_DENOMINATOR), c0.get("test_images").asInt());
         double auroc = c0.get("auroc").asDouble();
