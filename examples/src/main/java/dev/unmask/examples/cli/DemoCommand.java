@@ -22,6 +22,7 @@ import dev.unmask.tensor.Tensor;
 import dev.unmask.train.ConsoleProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -72,6 +73,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     int vqvaeSteps = 800;
 
+    @Mixin
+    CodebookRestartOption codebookRestart = new CodebookRestartOption();
+
     @Option(names = "--prior-steps", description = "PixelSNAIL training steps (default: ${DEFAULT-VALUE})")
     int priorSteps = 400;
 
@@ -103,6 +107,7 @@ final class DemoCommand implements Callable<Integer> {
 
         LatentRestorationModel model = LatentRestorationModel.create(vqvaeConfig(), priorConfig(), seed);
         out.printf(Locale.ROOT, "[1/4] training the VQ-VAE (%d steps, batch %d)%n", vqvaeSteps, BATCH);
+        codebookRestart.applyTo(model.vqvae());
         LatentRestorationTraining.trainVqVae(model.vqvae(), train, SIZE, LatentRestorationTraining.Settings.of(
                 vqvaeSteps, BATCH, 2e-3, seed, new ConsoleProgress(out, 100)));
         out.println("[2/4] extracting codes and training the PixelSNAIL prior (" + priorSteps + " steps, batch " + BATCH + ")");
@@ -216,8 +221,8 @@ final class DemoCommand implements Callable<Integer> {
         out.put("model", modelFile.toAbsolutePath().normalize().toString());
         out.put("faces", String.format(Locale.ROOT, "%dx%d, seed %d: %d to train, %d to calibrate, %d real + %d manipulated to test",
                 SIZE, SIZE, seed, trainImages, calibrationImages, testImages, testImages));
-        out.put("training", String.format(Locale.ROOT, "VQ-VAE %d steps, PixelSNAIL %d steps, batch %d", vqvaeSteps,
-                priorSteps, BATCH));
+        out.put("training", String.format(Locale.ROOT, "VQ-VAE %d steps (codebook restart threshold %s),"
+                + " PixelSNAIL %d steps, batch %d", vqvaeSteps, codebookRestart.threshold, priorSteps, BATCH));
         out.put("lambda_s (98th percentile of real per-latent NLL)", cal.lambdaS());
         out.put("lambda_p (90th percentile of real per-latent NLL)", cal.lambdaP());
         out.put("decision threshold", cal.threshold().value());

@@ -25,6 +25,7 @@ import dev.unmask.models.vqvae.VqVaeConfig;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -83,9 +84,8 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Option(names = "--prior-lr", description = "(default: ${DEFAULT-VALUE})")
     double priorRate = 1e-3;
 
-    @Option(names = "--codebook-restart-threshold", description = "move VQ-VAE codes whose EMA cluster size falls"
-            + " below this onto batch vectors during training, 0 for never (default: ${DEFAULT-VALUE})")
-    float restartThreshold = 0;
+    @Mixin
+    CodebookRestartOption codebookRestart = new CodebookRestartOption();
 
     @Option(names = "--batch", description = "training batch size (default: ${DEFAULT-VALUE})")
     int batch = 32;
@@ -183,7 +183,7 @@ final class FashionMnistCommand implements Callable<Integer> {
         int size = model.imageSize();
         int codesUsed;
         try {
-            model.vqvae().quantizer().restartCodesBelow(restartThreshold);
+            codebookRestart.applyTo(model.vqvae());
             LatentRestorationTraining.trainVqVae(model.vqvae(), train, size, settings(vqvaeSteps, vqvaeRate, out));
             int[] codes = LatentRestorationTraining.extractCodes(model.vqvae(), train, size, SCORE_BATCH);
             codesUsed = (int) Arrays.stream(codes).distinct().count();
@@ -312,7 +312,7 @@ final class FashionMnistCommand implements Callable<Integer> {
         s.put("vqvae_lr", vqvaeRate);
         s.put("prior_steps", priorSteps);
         s.put("prior_lr", priorRate);
-        s.put("codebook_restart_threshold", restartThreshold);
+        s.put("codebook_restart_threshold", codebookRestart.threshold);
         s.put("batch", batch);
         s.put("seed", seed);
         s.put("calibration_share", calibrationShare);

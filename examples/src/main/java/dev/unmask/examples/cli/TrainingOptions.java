@@ -4,6 +4,7 @@ import dev.unmask.LatentRestorationModel;
 import dev.unmask.LatentRestorationTraining;
 import dev.unmask.anomaly.Calibration;
 import dev.unmask.data.SynthFaces;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -32,9 +33,8 @@ final class TrainingOptions {
     @Option(names = "--calibration-share", description = "share of the images held out for calibration (default: ${DEFAULT-VALUE})")
     double calibrationShare = 0.1;
 
-    @Option(names = "--codebook-restart-threshold", description = "move VQ-VAE codes whose EMA cluster size falls"
-            + " below this onto batch vectors during training, 0 for never (default: ${DEFAULT-VALUE})")
-    float restartThreshold = 0;
+    @Mixin
+    CodebookRestartOption codebookRestart = new CodebookRestartOption();
 
     @Option(names = "--checkpoints", description = "checkpoint folder; training resumes from it")
     Path checkpoints;
@@ -91,7 +91,7 @@ final class TrainingOptions {
     /** Trains the VQ-VAE of {@code model} on the training part; checkpoints go to {@code --checkpoints}/vqvae. */
     void trainVqVae(LatentRestorationModel model, Split split, long steps, double rate, PrintStream out) throws IOException {
         out.printf(Locale.ROOT, "training the VQ-VAE on %d images (%d steps)%n", split.trainCount(), steps);
-        model.vqvae().quantizer().restartCodesBelow(restartThreshold);
+        codebookRestart.applyTo(model.vqvae());
         LatentRestorationTraining.trainVqVae(model.vqvae(), split.train(), model.imageSize(),
                 settings(steps, rate, "vqvae", out));
     }
