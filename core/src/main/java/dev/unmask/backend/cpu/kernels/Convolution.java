@@ -22,6 +22,11 @@ import java.util.Arrays;
 public final class Convolution {
     /** Columns of one forward product at most: images are grouped up to this many output positions. */
     private static final int GROUP_COLUMNS = 2048;
+    /**
+     * Floats of the column gradient of one group at most (2 MiB): col2im reads it back right after the product
+     * wrote it, which is much slower once it has left the cache.
+     */
+    private static final int GRADIENT_COLUMNS_FLOATS = 1 << 19;
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GROUP_RESULT = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -121,29 +126,72 @@ public final class Convolution {
         });
     }
 
-    /** Gradient with respect to the input: a new [n, c, h, w] array. */
+    /**
+     * Gradient with respect to the input: a new [n, c, h, w] array. As in {@link #forward}, images are taken in
+     * groups whose columns sit side by side ({@code cols [CKK, G P] = W^T [CKK, O] times gradOut [O, G P]}), so
+     * W^T is packed once per group rather than once per image and a small plane does not leave most of the
+     * last register strip empty; then each image's block of the columns is added back onto its input.
+     */
     public static float[] backwardInput(FloatKernels k, Geometry g, float[] gradOut, float[] weight) {
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
         int[] taps = liveTaps(g, weight);
         float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
         int ckk = g.c() * taps.length;
         int plane = g.outPlane();
-        // W^T once per call: packing it per image from W would read one cache line per element
+        // W^T once per call: packing it per group from W would read one cache line per element
         float[] wt = transpose(w, g.o(), ckk);
-        ParallelFor.range(g.n(), (start, end) -> {
-            float[] cols = g.pointwise() ? null : workspace(ckk * plane);
-            for (int n = start; n < end; n++) {
-                int goOff = n * g.o() * plane;
-                if (g.pointwise()) {
-                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOut, goOff, plane, 1,
-                            gradX, n * ckk * plane, plane, false);
-                } else {
-                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOut, goOff, plane, 1, cols, 0, plane, false);
-                    col2im(g, cols, gradX, n, taps);
+        int perGroup = Math.max(1, Math.min(ceilDiv(g.n(), ParallelFor.THREADS),
+                Math.min(GROUP_COLUMNS, GRADIENT_COLUMNS_FLOATS / Math.max(1, ckk)) / plane));
+        int groups = ceilDiv(g.n(), perGroup);
+        ParallelFor.range(groups, (start, end) -> {
+            for (int group = start; group < end; group++) {
+                int n0 = group * perGroup;
+                int images = Math.min(perGroup, g.n() - n0);
+                int width = images * plane;
+                Gemm.PanelPacker gradOutColumns = imageColumns(gradOut, n0 * g.o() * plane, g.o() * plane, plane);
+                if (g.pointwise() && images == 1) {
+                    Gemm.multiply(k, ckk, plane, g.o(), wt, 0, g.o(), 1, gradOutColumns, gradX, n0 * ckk * plane,
+                            plane, false);
+                    continue;
+                }
+                float[] cols = workspace(ckk * width);
+                Gemm.multiply(k, ckk, width, g.o(), wt, 0, g.o(), 1, gradOutColumns, cols, 0, width, false);
+                for (int i = 0; i < images; i++) {
+                    if (g.pointwise()) {
+                        for (int c = 0; c < ckk; c++) {
+                            System.arraycopy(cols, c * width + i * plane, gradX, ((n0 + i) * ckk + c) * plane, plane);
+                        }
+                    } else {
+                        col2im(g, cols, i * plane, width, gradX, n0 + i, taps);
+                    }
                 }
             }
         });
         return gradX;
+    }
+
+    /**
+     * Packs the matrix whose rows are the channels and whose columns are the positions of consecutive images,
+     * image after image: entry (row r, column i * plane + q) is {@code src[base + i * imageStride + r * plane + q]}.
+     */
+    private static Gemm.PanelPacker imageColumns(float[] src, int base, int imageStride, int plane) {
+        return (row0, rows, col0, cols, width, out) -> {
+            int colEnd = col0 + cols;
+            for (int s = 0, q0 = col0; q0 < colEnd; s++, q0 += width) {
+                int end = Math.min(q0 + width, colEnd);
+                for (int r = 0; r < rows; r++) {
+                    int dst = (s * rows + r) * width;
+                    for (int q = q0; q < end; ) {
+                        int image = q / plane;
+                        int at = q - image * plane;
+                        int len = Math.min(plane - at, end - q);
+                        System.arraycopy(src, base + image * imageStride + (row0 + r) * plane + at, out, dst + q - q0, len);
+                        q += len;
+                    }
+                    zero(out, dst + end - q0, dst + width);
+                }
+            }
+        };
     }
 
     /** Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch. */
@@ -402,17 +450,19 @@ public final class Convolution {
         }
     }
 
-    /** The adjoint of {@link #im2col}: adds every column entry onto the input position it was read from. */
-    static void col2im(Geometry g, float[] cols, float[] gradX, int n, int[] taps) {
+    /**
+     * The adjoint of {@link #im2col}: adds every column entry onto the input position it was read from. Entry
+     * (row r, position q) of the columns is {@code cols[off + r * ld + q]}.
+     */
+    static void col2im(Geometry g, float[] cols, int off, int ld, float[] gradX, int n, int[] taps) {
         Conv2dParams p = g.p();
-        int plane = g.outPlane();
         int stride = p.strideW();
         for (int c = 0; c < g.c(); c++) {
             int xBase = (n * g.c() + c) * g.h() * g.w();
             for (int t = 0; t < taps.length; t++) {
                 int ky = taps[t] / g.kw();
                 int kx = taps[t] % g.kw();
-                int row = (c * taps.length + t) * plane;
+                int row = off + (c * taps.length + t) * ld;
                 int dx = kx * p.dilationW() - p.padW();
                 int oxLo = firstInside(dx, stride);
                 int oxHi = Math.min(g.ow(), lastInsideExclusive(dx, stride, g.w()));
