@@ -9,6 +9,13 @@ final class CodebookRestartOption {
             + " below this onto random batch vectors during training, 0 for never (default: ${DEFAULT-VALUE})")
     float threshold = 0;
 
+    /** The option with another default value (picocli shows it in the help). */
+    static CodebookRestartOption withDefault(float threshold) {
+        CodebookRestartOption option = new CodebookRestartOption();
+        option.threshold = threshold;
+        return option;
+    }
+
     /** Sets the threshold on the quantiser of {@code vqvae} before its training. */
     void applyTo(VqVae vqvae) {
         vqvae.quantizer().restartCodesBelow(threshold);

@@ -113,4 +113,18 @@ class FashionMnistCommandTest {
         assertEquals(2, run(err, "fmnist", "--classes", "10", "-o", dir.resolve("out").toString()));
         assertTrue(err.toString().contains("--classes must lie in 0..9"), err.toString());
     }
+
+    /** The defaults reproduce the headline run of docs/evaluation.md (its command spells them out too). */
+    @Test
+    void defaultsAreTheDocumentedHeadlineSettings() {
+        FashionMnistCommand command = new FashionMnistCommand();
+        new CommandLine(command).parseArgs();
+        assertEquals(600, command.vqvaeSteps);
+        assertEquals(300, command.priorSteps);
+        assertEquals(0.5f, command.codebookRestart.threshold);
+        assertEquals(2, command.costImages);
+        TrainingOptions training = new TrainingOptions();
+        new CommandLine(training).parseArgs();
+        assertEquals(0f, training.codebookRestart.threshold, "the other training commands keep rosinality's default");
+    }
 }
