@@ -70,7 +70,8 @@ public final class Quantizer extends Module {
     /**
      * Turns on dead-code restarts for training in EMA mode: codes whose EMA cluster size is below
      * {@code threshold} after an update are moved onto batch vectors (see the class comment); 0 turns them
-     * off. With the decay 0.99 a code that gets no vector decays from 1 to 0.5 in 69 steps.
+     * off. With the decay 0.99 a code that gets no vector decays from 1 to 0.5 in 69 steps. The threshold is
+     * a training setting, not saved state: a run resumed from a checkpoint must set it again.
      */
     public void restartCodesBelow(float threshold) {
         if (!(threshold >= 0) || Float.isInfinite(threshold)) {
