@@ -72,10 +72,9 @@ public final class Convolution {
                 int images = Math.min(perGroup, g.n() - n0);
                 int o0 = (int) ((long) g.o() * (task % parts) / parts);
                 int o1 = (int) ((long) g.o() * (task % parts + 1) / parts);
-                // a pointwise image is its own column matrix: read it in place
-                Gemm.PanelPacker columns = g.pointwise() && images == 1
-                        ? (row0, rows, col0, cols, width, panel) -> Gemm.packB(x, n0 * ckk * plane + row0 * plane + col0,
-                                plane, 1, rows, cols, width, panel)
+                // pointwise images are their own column matrices: read them in place
+                Gemm.PanelPacker columns = g.pointwise()
+                        ? imageColumns(x, n0 * ckk * plane, ckk * plane, plane)
                         : columnPacker(g, x, n0, taps);
                 if (images == 1) {
                     Gemm.multiply(k, o1 - o0, plane, ckk, w, o0 * ckk, ckk, 1, columns, out, (n0 * g.o() + o0) * plane,
