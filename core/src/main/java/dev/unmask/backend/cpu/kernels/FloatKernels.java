@@ -24,6 +24,21 @@ public interface FloatKernels {
     void microKernel(int depth, float[] packedA, int aOff, float[] packedB, int bOff,
                      float[] c, int cOff, int ldc, int rows, int cols);
 
+    /** Output positions in one register tile of {@link #directKernel}. */
+    int directRows();
+
+    /** Output channels in one register tile of {@link #directKernel} (a multiple of the vector length). */
+    int directWidth();
+
+    /**
+     * One register tile of a direct convolution over a channels-last input: for {@code r < directRows()} and
+     * {@code j < directWidth()}, {@code c[cOff + r * ldc + j]} becomes (or, when {@code accumulate}, gains)
+     * {@code sum_p x[bases[baseOff + r] + delta + p] * w[wOff + p * directWidth() + j]} over {@code p < depth}.
+     * Each output position reads its own contiguous run of the input, so the input is never packed.
+     */
+    void directKernel(int depth, float[] x, int[] bases, int baseOff, int delta, float[] w, int wOff,
+                      float[] c, int cOff, int ldc, boolean accumulate);
+
     /** {@code sum_i x[xOff + i] * y[yOff + i]} for {@code i < n}. */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 

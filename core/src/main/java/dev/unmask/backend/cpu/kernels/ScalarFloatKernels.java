@@ -37,6 +37,35 @@ public final class ScalarFloatKernels implements FloatKernels {
     }
 
     @Override
+    public int directRows() {
+        return HEIGHT;
+    }
+
+    @Override
+    public int directWidth() {
+        return WIDTH;
+    }
+
+    @Override
+    public void directKernel(int depth, float[] x, int[] bases, int baseOff, int delta, float[] w, int wOff,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int r = 0; r < HEIGHT; r++) {
+            int a = bases[baseOff + r] + delta;
+            int row = cOff + r * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, row, row + WIDTH, 0f);
+            }
+            for (int p = 0; p < depth; p++) {
+                float xr = x[a + p];
+                int b = wOff + p * WIDTH;
+                for (int j = 0; j < WIDTH; j++) {
+                    c[row + j] += xr * w[b + j];
+                }
+            }
+        }
+    }
+
+    @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

@@ -86,6 +86,22 @@ class VqNearestTest {
         }
 
         @Override
+        public int directRows() {
+            return plain.directRows();
+        }
+
+        @Override
+        public int directWidth() {
+            return plain.directWidth();
+        }
+
+        @Override
+        public void directKernel(int depth, float[] x, int[] bases, int baseOff, int delta, float[] w, int wOff,
+                                 float[] c, int cOff, int ldc, boolean accumulate) {
+            plain.directKernel(depth, x, bases, baseOff, delta, w, wOff, c, cOff, ldc, accumulate);
+        }
+
+        @Override
         public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
             return plain.dot(x, xOff, y, yOff, n);
         }

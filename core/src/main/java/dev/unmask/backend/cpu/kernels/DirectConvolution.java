@@ -1,0 +1,341 @@
+package dev.unmask.backend.cpu.kernels;
+
+import dev.unmask.ops.Conv2dParams;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The forward convolution and its input gradient (also the transposed convolution) computed directly over a
+ * zero-padded channels-last copy of the input, with no im2col columns: each register tile of
+ * {@link FloatKernels#directKernel} reads, for each of its output positions, a contiguous run of the input
+ * (the taps of one kernel row times all channels) and broadcasts it against packed weights whose output
+ * channels fill the vector lanes. In the im2col path every column entry is gathered once per product and
+ * the input gradient scatters its columns back (col2im); here the input is copied once and the output
+ * transposed once, both the size of an activation.
+ *
+ * <p>The input gradient of a stride-s convolution is split into s x s phases of the gradient's positions
+ * (those with the same {@code iy mod sh}, {@code ix mod sw}); within a phase every position receives the same
+ * taps from consecutive positions of the output gradient, so each phase is a stride-1 direct convolution
+ * with a sub-kernel. Kernel taps whose weights are all zero (causal masks) are left out, as in
+ * {@link Convolution}.
+ *
+ * <p>Used when the channels produced are a multiple of {@link FloatKernels#directWidth()}; other products keep
+ * the im2col path.
+ */
+public final class DirectConvolution {
+    /** Tiles of output positions that one thread finishes for every channel strip before going on. */
+    private static final int TILES_PER_BLOCK = 8;
+    /** Side of the square blocks in which the layout changes move data. */
+    private static final int BLOCK = 16;
+    private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> RESULT = ThreadLocal.withInitial(() -> new float[0]);
+
+    private DirectConvolution() {
+    }
+
+    /** Whether the direct path computes a product that produces {@code channels} channels. */
+    public static boolean applies(FloatKernels k, int channels) {
+        return channels % k.directWidth() == 0;
+    }
+
+    /**
+     * One tap of a phase: the input position read for grid position (a, b) is
+     * {@code (a * strideY + dy, b * strideX + dx)}; {@code ky, kx} name the kernel tap.
+     */
+    private record Tap(int ky, int kx, int dy, int dx) {
+    }
+
+    /**
+     * The output positions {@code (y0 + a * stepY, x0 + b * stepX)} for a &lt; rows, b &lt; cols, each the sum over
+     * {@code taps} of the input around {@code (a * strideY, b * strideX)}.
+     */
+    private record Phase(int y0, int x0, int rows, int cols, List<Tap> taps) {
+    }
+
+    /** {@code out[n, o] = bias[o] + sum w[o, c, ky, kx] x[n, c, ...]}, as {@link Convolution#forward}. */
+    public static float[] forward(FloatKernels k, Convolution.Geometry g, float[] x, float[] weight, float[] bias) {
+        Conv2dParams p = g.p();
+        List<Tap> taps = new ArrayList<>();
+        for (int t : Convolution.liveTaps(g, weight)) {
+            int ky = t / g.kw();
+            int kx = t % g.kw();
+            taps.add(new Tap(ky, kx, ky * p.dilationH() - p.padH(), kx * p.dilationW() - p.padW()));
+        }
+        Phase phase = new Phase(0, 0, g.oh(), g.ow(), taps);
+        float[] out = new float[g.n() * g.o() * g.outPlane()];
+        // forward weight [o, c, ky, kx]: produced channel o, read channel c
+        WeightView view = (produced, read, ky, kx) -> weight[((produced * g.c() + read) * g.kh() + ky) * g.kw() + kx];
+        run(k, g.n(), g.c(), g.h(), g.w(), p.strideH(), p.strideW(), x, g.o(), g.oh(), g.ow(), 1, 1,
+                List.of(phase), view, bias, out);
+        return out;
+    }
+
+    /** The gradient with respect to the input, a new [n, c, h, w] array, as {@link Convolution#backwardInput}. */
+    public static float[] backwardInput(FloatKernels k, Convolution.Geometry g, float[] gradOut, float[] weight) {
+        Conv2dParams p = g.p();
+        int[] live = Convolution.liveTaps(g, weight);
+        int sh = p.strideH();
+        int sw = p.strideW();
+        List<Phase> phases = new ArrayList<>();
+        for (int py = 0; py < Math.min(sh, g.h()); py++) {
+            for (int px = 0; px < Math.min(sw, g.w()); px++) {
+                List<Tap> taps = new ArrayList<>();
+                for (int t : live) {
+                    int ky = t / g.kw();
+                    int kx = t % g.kw();
+                    // gradX[iy] gathers gradOut[oy] for oy * sh - ph + ky * dh = iy; with iy = a * sh + py that is
+                    // oy = a + (py + ph - ky * dh) / sh when the division is exact
+                    int ny = py + p.padH() - ky * p.dilationH();
+                    int nx = px + p.padW() - kx * p.dilationW();
+                    if (Math.floorMod(ny, sh) == 0 && Math.floorMod(nx, sw) == 0) {
+                        taps.add(new Tap(ky, kx, Math.floorDiv(ny, sh), Math.floorDiv(nx, sw)));
+                    }
+                }
+                phases.add(new Phase(py, px, (g.h() - py + sh - 1) / sh, (g.w() - px + sw - 1) / sw, taps));
+            }
+        }
+        float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
+        // the adjoint reads the forward weight [o, c, ky, kx] with the roles swapped: produced c, read o
+        WeightView view = (produced, read, ky, kx) -> weight[((read * g.c() + produced) * g.kh() + ky) * g.kw() + kx];
+        run(k, g.n(), g.o(), g.oh(), g.ow(), 1, 1, gradOut, g.c(), g.h(), g.w(), sh, sw, phases, view, null, gradX);
+        return gradX;
+    }
+
+    /** A kernel weight by produced channel, read channel and tap. */
+    @FunctionalInterface
+    private interface WeightView {
+        float at(int produced, int read, int ky, int kx);
+    }
+
+    /** A phase ready to run: its taps in reading order, their runs, its packed weights, one image's tile bases. */
+    private record Plan(Phase phase, int depth, int tiles, int[] bases, int[] deltas, int[] offsets, int[] lengths,
+                        float[] packed) {
+    }
+
+    /**
+     * Computes every phase: {@code out[n, o, y0 + a * stepY, x0 + b * stepX]} from the [n, inC, inH, inW] input
+     * {@code in}, read at strides (strideY, strideX) per grid position. Positions no phase covers stay zero.
+     * Image by image, so that an image's channels-last copy and result stay in cache between the layout
+     * changes and the product; images are split between threads, or one image's tiles when the batch is
+     * smaller than the thread count.
+     */
+    private static void run(FloatKernels k, int n, int inC, int inH, int inW, int strideY, int strideX, float[] in,
+                            int outC, int outH, int outW, int stepY, int stepX, List<Phase> phases,
+                            WeightView weight, float[] bias, float[] out) {
+        // the padding every read of every phase needs, so that the kernel never tests bounds
+        int top = 0;
+        int left = 0;
+        int bottom = inH;
+        int right = inW;
+        for (Phase ph : phases) {
+            for (Tap t : ph.taps()) {
+                top = Math.max(top, -t.dy());
+                left = Math.max(left, -t.dx());
+                bottom = Math.max(bottom, (ph.rows() - 1) * strideY + t.dy() + 1);
+                right = Math.max(right, (ph.cols() - 1) * strideX + t.dx() + 1);
+            }
+        }
+        Padded pad = new Padded(inC, inH, inW, top, left, top + bottom, left + right);
+        List<Plan> plans = new ArrayList<>();
+        for (Phase ph : phases) {
+            plans.add(plan(k, ph, pad, strideY, strideX, outC, weight));
+        }
+        Output target = new Output(outC, outH, outW, stepY, stepX, bias, out);
+        if (n >= ParallelFor.THREADS) {
+            ParallelFor.range(n, (start, end) -> {
+                for (int img = start; img < end; img++) {
+                    image(k, img, false, in, pad, plans, target);
+                }
+            });
+        } else {
+            for (int img = 0; img < n; img++) {
+                image(k, img, true, in, pad, plans, target);
+            }
+        }
+    }
+
+    /** The channels-last copy of one image: channels c, size h x w placed at (top, left) of padH x padW. */
+    private record Padded(int c, int h, int w, int top, int left, int padH, int padW) {
+    }
+
+    /** Where results go: [n, c, h, w] positions (y0 + a * stepY, x0 + b * stepX) of each phase, plus the bias. */
+    private record Output(int c, int h, int w, int stepY, int stepX, float[] bias, float[] out) {
+    }
+
+    private static Plan plan(FloatKernels k, Phase ph, Padded pad, int strideY, int strideX, int outC,
+                             WeightView weight) {
+        List<Tap> taps = new ArrayList<>(ph.taps());
+        taps.sort(Comparator.comparingInt(Tap::dy).thenComparingInt(Tap::dx));
+        List<int[]> segments = segments(taps);
+        int positions = ph.rows() * ph.cols();
+        int rowsPerTile = k.directRows();
+        int tiles = (positions + rowsPerTile - 1) / rowsPerTile;
+        int[] bases = new int[tiles * rowsPerTile];
+        for (int q = 0; q < bases.length; q++) {
+            // padding positions of the last tile repeat the last real one; their results are not read
+            int at = Math.min(q, positions - 1);
+            int a = at / ph.cols();
+            int b = at % ph.cols();
+            bases[q] = ((pad.top() + a * strideY) * pad.padW() + pad.left() + b * strideX) * pad.c();
+        }
+        int[] deltas = new int[segments.size()];
+        int[] offsets = new int[segments.size()];
+        int[] lengths = new int[segments.size()];
+        for (int s = 0, p = 0; s < segments.size(); s++) {
+            Tap first = taps.get(segments.get(s)[0]);
+            deltas[s] = (first.dy() * pad.padW() + first.dx()) * pad.c();
+            offsets[s] = p;
+            lengths[s] = segments.get(s)[1] * pad.c();
+            p += lengths[s];
+        }
+        float[] packed = taps.isEmpty() ? new float[0] : pack(k, taps, pad.c(), outC, weight);
+        return new Plan(ph, taps.size() * pad.c(), tiles, bases, deltas, offsets, lengths, packed);
+    }
+
+    /** Every phase of image {@code img}; {@code parallel}: split the work of this image between threads. */
+    private static void image(FloatKernels k, int img, boolean parallel, float[] in, Padded pad, List<Plan> plans,
+                              Output target) {
+        float[] src = workspace(PADDED, pad.padH() * pad.padW() * pad.c());
+        Arrays.fill(src, 0, pad.padH() * pad.padW() * pad.c(), 0f);
+        loop(parallel, pad.h(), (start, end) -> channelsLast(in, img, pad, start, end, src));
+        int width = k.directWidth();
+        int strips = target.c() / width;
+        int rowsPerTile = k.directRows();
+        int outC = target.c();
+        for (Plan plan : plans) {
+            float[] result = workspace(RESULT, plan.bases().length * outC);
+            if (plan.deltas().length == 0) {
+                // no live tap (all weights zero): the bias alone, or nothing
+                Arrays.fill(result, 0, plan.bases().length * outC, 0f);
+            }
+            int blocks = (plan.tiles() + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
+            loop(parallel, blocks, (start, end) -> {
+                for (int block = start; block < end; block++) {
+                    int t1 = Math.min(plan.tiles(), (block + 1) * TILES_PER_BLOCK);
+                    for (int strip = 0; strip < strips; strip++) {
+                        for (int t = block * TILES_PER_BLOCK; t < t1; t++) {
+                            int q0 = t * rowsPerTile;
+                            for (int s = 0; s < plan.deltas().length; s++) {
+                                k.directKernel(plan.lengths()[s], src, plan.bases(), q0, plan.deltas()[s],
+                                        plan.packed(), (strip * plan.depth() + plan.offsets()[s]) * width, result,
+                                        q0 * outC + strip * width, outC, s > 0);
+                            }
+                        }
+                    }
+                }
+            });
+            loop(parallel, plan.phase().rows(), (start, end) -> scatter(result, img, plan.phase(), start, end, target));
+        }
+    }
+
+    private static void loop(boolean parallel, int n, ParallelFor.RangeBody body) {
+        if (parallel) {
+            ParallelFor.range(n, body);
+        } else if (n > 0) {
+            body.run(0, n);
+        }
+    }
+
+    private static float[] workspace(ThreadLocal<float[]> slot, int size) {
+        float[] buf = slot.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            slot.set(buf);
+        }
+        return buf;
+    }
+
+    /**
+     * Runs of taps (sorted by dy, then dx) whose reads are adjacent in a channels-last row (same dy, dx one
+     * apart), as {first tap index, tap count}.
+     */
+    private static List<int[]> segments(List<Tap> taps) {
+        List<int[]> segments = new ArrayList<>();
+        for (int i = 0; i < taps.size(); i++) {
+            int[] last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+            Tap prev = i == 0 ? null : taps.get(i - 1);
+            if (last != null && prev.dy() == taps.get(i).dy() && prev.dx() + 1 == taps.get(i).dx()) {
+                last[1]++;
+            } else {
+                segments.add(new int[] {i, 1});
+            }
+        }
+        return segments;
+    }
+
+    /**
+     * Weights in the kernel's layout: strip s of {@code directWidth()} produced channels holds, for depth index
+     * {@code p = tap * inC + c} in reading order, the row {@code packed[(s * depth + p) * width + j]}.
+     */
+    private static float[] pack(FloatKernels k, List<Tap> taps, int inC, int outC, WeightView weight) {
+        int width = k.directWidth();
+        int depth = taps.size() * inC;
+        float[] packed = new float[outC * depth];
+        ParallelFor.range(outC / width, (start, end) -> {
+            for (int s = start; s < end; s++) {
+                for (int t = 0; t < taps.size(); t++) {
+                    Tap tap = taps.get(t);
+                    for (int c = 0; c < inC; c++) {
+                        int row = (s * depth + t * inC + c) * width;
+                        for (int j = 0; j < width; j++) {
+                            packed[row + j] = weight.at(s * width + j, c, tap.ky(), tap.kx());
+                        }
+                    }
+                }
+            }
+        });
+        return packed;
+    }
+
+    /**
+     * Rows [y0, y1) of image {@code img} of the [n, c, h, w] input into the zeroed channels-last copy, in
+     * {@link #BLOCK} x {@link #BLOCK} blocks of (channel, column) so that reads and writes both stay within a
+     * few cache lines.
+     */
+    private static void channelsLast(float[] in, int img, Padded pad, int y0, int y1, float[] dst) {
+        int c = pad.c();
+        int plane = pad.h() * pad.w();
+        for (int y = y0; y < y1; y++) {
+            int to = ((pad.top() + y) * pad.padW() + pad.left()) * c;
+            int from = img * c * plane + y * pad.w();
+            for (int c0 = 0; c0 < c; c0 += BLOCK) {
+                int c1 = Math.min(c, c0 + BLOCK);
+                for (int x0 = 0; x0 < pad.w(); x0 += BLOCK) {
+                    int x1 = Math.min(pad.w(), x0 + BLOCK);
+                    // channel outer: the channels' planes lie a power of two apart, and reading one column of
+                    // all of them at once thrashed an L1 set (10% of a VQ-VAE forward)
+                    for (int ch = c0; ch < c1; ch++) {
+                        for (int x = x0; x < x1; x++) {
+                            dst[to + x * c + ch] = in[from + ch * plane + x];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Grid rows [a0, a1) of one image's channels-last result into their NCHW places, adding the bias; blocked. */
+    private static void scatter(float[] result, int img, Phase ph, int a0, int a1, Output t) {
+        int outC = t.c();
+        for (int a = a0; a < a1; a++) {
+            int y = ph.y0() + a * t.stepY();
+            int from = a * ph.cols() * outC;
+            for (int o0 = 0; o0 < outC; o0 += BLOCK) {
+                int o1 = Math.min(outC, o0 + BLOCK);
+                for (int x0 = 0; x0 < ph.cols(); x0 += BLOCK) {
+                    int x1 = Math.min(ph.cols(), x0 + BLOCK);
+                    for (int o = o0; o < o1; o++) {
+                        float b = t.bias() == null ? 0f : t.bias()[o];
+                        int dst = ((img * outC + o) * t.h() + y) * t.w() + ph.x0();
+                        for (int col = x0; col < x1; col++) {
+                            t.out()[dst + col * t.stepX()] = result[from + col * outC + o] + b;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.unmask.backend.cpu.kernels;
+
+import dev.unmask.backend.cpu.CpuBackend;
+import dev.unmask.backend.cpu.ReferenceBackend;
+import dev.unmask.ops.Conv2dParams;
+import dev.unmask.tensor.Shape;
+import dev.unmask.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link DirectConvolution} on both kernel implementations against {@link ReferenceBackend}'s plain double
+ * loops: the forward and the input gradient over strides, paddings, dilations, odd sizes, batches smaller and
+ * larger than the thread count, masked (all-zero) taps, output padding and an all-zero kernel.
+ */
+class DirectConvolutionTest {
+    private final ReferenceBackend ref = new ReferenceBackend();
+
+    /** in/out are multiples of the kernel's tile width: {@code in} channels read, {@code out} produced. */
+    private record Case(int n, int inMult, int readExtra, int h, int w, int kh, int kw, Conv2dParams p, boolean causal) {
+    }
+
+    private static final Case[] CASES = {
+            new Case(3, 1, 5, 9, 11, 3, 3, Conv2dParams.of(1, 1), false),
+            new Case(2, 2, 3, 16, 15, 4, 4, Conv2dParams.of(2, 1), false),
+            new Case(1, 1, 7, 13, 10, 3, 2, new Conv2dParams(2, 3, 0, 1, 1, 2, 0, 0), false),
+            new Case(5, 1, 4, 6, 6, 5, 5, Conv2dParams.of(1, 2), true),
+            new Case(2, 1, 16, 8, 8, 1, 1, Conv2dParams.of(1, 0), false),
+            new Case(1, 1, 6, 7, 7, 3, 3, Conv2dParams.of(3, 0), false),
+            new Case(4, 1, 3, 5, 9, 3, 3, Conv2dParams.of(1, 2, 2), false),
+    };
+
+    private static List<FloatKernels> kernels() {
+        List<FloatKernels> all = new ArrayList<>();
+        all.add(new ScalarFloatKernels());
+        FloatKernels vector = KernelProvider.vectorKernelsOrNull();
+        if (vector != null) {
+            all.add(vector);
+        }
+        return all;
+    }
+
+    @Test
+    void forwardMatchesPlainLoops() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (FloatKernels k : kernels()) {
+            for (Case t : CASES) {
+                int o = t.inMult * k.directWidth();
+                int c = t.readExtra;
+                float[] x = random(t.n * c * t.h * t.w, rnd);
+                float[] w = weights(o, c, t, rnd);
+                float[] b = random(o, rnd);
+                Tensor expected = ref.conv2d(ref(x, t.n, c, t.h, t.w), ref(w, o, c, t.kh, t.kw), ref(b, o), t.p);
+                Tensor scale = ref.conv2d(ref(abs(x), t.n, c, t.h, t.w), ref(abs(w), o, c, t.kh, t.kw), ref(abs(b), o), t.p);
+                Convolution.Geometry g = new Convolution.Geometry(t.n, c, t.h, t.w, o, t.kh, t.kw,
+                        expected.dim(2), expected.dim(3), t.p);
+                assertTrue(DirectConvolution.applies(k, o));
+                float[] got = DirectConvolution.forward(k, g, x, w, b);
+                assertClose(expected.toFloatArray(), scale.toFloatArray(), got, k + " forward " + t);
+            }
+        }
+    }
+
+    @Test
+    void inputGradientMatchesPlainLoops() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (FloatKernels k : kernels()) {
+            for (Case t : CASES) {
+                // the gradient produces the convolution's input channels: those fill the tiles here
+                int c = t.inMult * k.directWidth();
+                int o = t.readExtra;
+                Shape in = Shape.of(t.n, c, t.h, t.w);
+                Shape outShape = ref.conv2d(ref(new float[t.n * c * t.h * t.w], t.n, c, t.h, t.w),
+                        ref(new float[o * c * t.kh * t.kw], o, c, t.kh, t.kw), null, t.p).shape();
+                float[] gradOut = random(outShape.numel(), rnd);
+                float[] w = weights(o, c, t, rnd);
+                Tensor expected = ref.conv2dBackwardInput(ref.fromFloats(gradOut, outShape), ref(w, o, c, t.kh, t.kw), in, t.p);
+                Tensor scale = ref.conv2dBackwardInput(ref.fromFloats(abs(gradOut), outShape), ref(abs(w), o, c, t.kh, t.kw), in, t.p);
+                Convolution.Geometry g = new Convolution.Geometry(t.n, c, t.h, t.w, o, t.kh, t.kw,
+                        outShape.dim(2), outShape.dim(3), t.p);
+                float[] got = DirectConvolution.backwardInput(k, g, gradOut, w);
+                assertClose(expected.toFloatArray(), scale.toFloatArray(), got, k + " input gradient " + t);
+            }
+        }
+    }
+
+    /** Output padding leaves rows and columns that no tap reaches: they must come out as the bias alone. */
+    @Test
+    void transposedConvolutionWithOutputPaddingThroughTheBackend() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        CpuBackend cpu = new CpuBackend();
+        int out = KernelProvider.kernels().directWidth();
+        Conv2dParams p = new Conv2dParams(3, 2, 1, 0, 1, 1, 2, 1);
+        float[] x = random(2 * 5 * 4 * 6, rnd);
+        float[] w = random(5 * out * 3 * 3, rnd);
+        float[] b = random(out, rnd);
+        Tensor expected = ref.convTranspose2d(ref(x, 2, 5, 4, 6), ref(w, 5, out, 3, 3), ref(b, out), p);
+        Tensor scale = ref.convTranspose2d(ref(abs(x), 2, 5, 4, 6), ref(abs(w), 5, out, 3, 3), ref(abs(b), out), p);
+        Tensor got = cpu.convTranspose2d(cpu.fromFloats(x, Shape.of(2, 5, 4, 6)), cpu.fromFloats(w, Shape.of(5, out, 3, 3)),
+                cpu.fromFloats(b, Shape.of(out)), p);
+        assertEquals(expected.shape(), got.shape());
+        assertClose(expected.toFloatArray(), scale.toFloatArray(), got.toFloatArray(), "transposed with output padding");
+    }
+
+    @Test
+    void allZeroKernelGivesTheBias() {
+        for (FloatKernels k : kernels()) {
+            int o = k.directWidth();
+            Convolution.Geometry g = new Convolution.Geometry(3, 2, 5, 4, o, 3, 3, 5, 4, Conv2dParams.of(1, 1));
+            float[] b = random(o, new SplittableRandom(14));
+            float[] got = DirectConvolution.forward(k, g, random(3 * 2 * 5 * 4, new SplittableRandom(15)),
+                    new float[o * 2 * 9], b);
+            float[] expected = new float[got.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = b[i / 20 % o];
+            }
+            assertArrayEquals(expected, got, k.toString());
+        }
+    }
+
+    /** Random weights; with {@code causal}, the centre-and-right taps of the last row and the rows below are zero. */
+    private static float[] weights(int o, int c, Case t, SplittableRandom rnd) {
+        float[] w = random(o * c * t.kh * t.kw, rnd);
+        if (t.causal) {
+            for (int i = 0; i < w.length; i++) {
+                int ky = i / t.kw % t.kh;
+                int kx = i % t.kw;
+                if (ky > t.kh / 2 || (ky == t.kh / 2 && kx >= t.kw / 2)) {
+                    w[i] = 0f;
+                }
+            }
+        }
+        return w;
+    }
+
+    private static void assertClose(float[] expected, float[] scale, float[] got, String what) {
+        assertEquals(expected.length, got.length, what);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(expected[i], got[i], 1e-5 * scale[i] + 1e-7, what + " at " + i);
+        }
+    }
+
+    private Tensor ref(float[] v, int... dims) {
+        return ref.fromFloats(v, Shape.of(dims));
+    }
+
+    private static float[] abs(float[] v) {
+        float[] a = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            a[i] = Math.abs(v[i]);
+        }
+        return a;
+    }
+
+    private static float[] random(int n, SplittableRandom rnd) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+}
