@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * 2-D convolution and its two gradients over NCHW arrays, as im2col plus {@link Gemm}, threaded over the
  * batch. The forward and the input gradient go to {@link DirectConvolution} instead when the channels they
- * produce fill its register tiles. For one image, with {@code CKK = C * kh * kw} and {@code P = outH * outW}:
+ * produce fill its register tiles, and the weight gradient of an undilated kernel packs its
+ * products from the same channels-last copy. For one image, with {@code CKK = C * kh * kw} and {@code P = outH * outW}:
  * forward {@code out[O, P] = W[O, CKK] cols[CKK, P]}; input gradient
  * {@code cols = W^T gradOut}, then col2im adds the columns back onto the image; weight gradient
  * {@code gradW += gradOut[O, P] cols^T} summed over the batch. A 1x1, stride-1, unpadded convolution
@@ -202,6 +203,9 @@ public final class Convolution {
 
     /** Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch. */
     public static float[] backwardWeight(FloatKernels k, Geometry g, float[] x, float[] gradOut) {
+        if (DirectConvolution.appliesToWeight(g)) {
+            return DirectConvolution.backwardWeight(k, g, x, gradOut);
+        }
         int ckk = g.ckk();
         int plane = g.outPlane();
         int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));

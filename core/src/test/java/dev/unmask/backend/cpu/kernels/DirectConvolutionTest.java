@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link DirectConvolution} on both kernel implementations against {@link ReferenceBackend}'s plain double
- * loops: the forward and the input gradient over strides, paddings, dilations, odd sizes, batches smaller and
+ * loops: the forward, the input gradient and the weight gradient over strides, paddings, dilations, odd sizes, batches smaller and
  * larger than the thread count, masked (all-zero) taps, output padding and an all-zero kernel.
  */
 class DirectConvolutionTest {
@@ -35,6 +35,7 @@ class DirectConvolutionTest {
             new Case(2, 1, 16, 8, 8, 1, 1, Conv2dParams.of(1, 0), false),
             new Case(1, 1, 6, 7, 7, 3, 3, Conv2dParams.of(3, 0), false),
             new Case(4, 1, 3, 5, 9, 3, 3, Conv2dParams.of(1, 2, 2), false),
+            new Case(2, 1, 5, 11, 13, 3, 4, new Conv2dParams(3, 2, 1, 2, 1, 1, 0, 0), false),
     };
 
     private static List<FloatKernels> kernels() {
@@ -87,6 +88,33 @@ class DirectConvolutionTest {
                         outShape.dim(2), outShape.dim(3), t.p);
                 float[] got = DirectConvolution.backwardInput(k, g, gradOut, w);
                 assertClose(expected.toFloatArray(), scale.toFloatArray(), got, k + " input gradient " + t);
+            }
+        }
+    }
+
+    @Test
+    void weightGradientMatchesPlainLoops() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (FloatKernels k : kernels()) {
+            for (Case t : CASES) {
+                Convolution.Geometry probe = new Convolution.Geometry(t.n, t.readExtra, t.h, t.w, 1, t.kh, t.kw, 1, 1, t.p);
+                if (!DirectConvolution.appliesToWeight(probe)) {
+                    continue;
+                }
+                int c = t.readExtra;
+                int o = t.inMult * 3 + 2;
+                float[] x = random(t.n * c * t.h * t.w, rnd);
+                Shape wShape = Shape.of(o, c, t.kh, t.kw);
+                Shape outShape = ref.conv2d(ref(x, t.n, c, t.h, t.w), ref.fromFloats(new float[wShape.numel()], wShape),
+                        null, t.p).shape();
+                float[] gradOut = random(outShape.numel(), rnd);
+                Tensor expected = ref.conv2dBackwardWeight(ref(x, t.n, c, t.h, t.w), ref.fromFloats(gradOut, outShape), wShape, t.p);
+                Tensor scale = ref.conv2dBackwardWeight(ref(abs(x), t.n, c, t.h, t.w), ref.fromFloats(abs(gradOut), outShape),
+                        wShape, t.p);
+                Convolution.Geometry g = new Convolution.Geometry(t.n, c, t.h, t.w, o, t.kh, t.kw,
+                        outShape.dim(2), outShape.dim(3), t.p);
+                float[] got = DirectConvolution.backwardWeight(k, g, x, gradOut);
+                assertClose(expected.toFloatArray(), scale.toFloatArray(), got, k + " weight gradient " + t);
             }
         }
     }
