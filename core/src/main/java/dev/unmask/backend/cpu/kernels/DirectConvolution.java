@@ -280,28 +280,31 @@ public final class DirectConvolution {
         int rowsPerTile = k.directRows();
         int outC = target.c();
         for (Plan plan : plans) {
-            float[] result = workspace(RESULT, plan.bases().length * outC);
-            if (plan.deltas().length == 0) {
-                // no live tap (all weights zero): the bias alone, or nothing
-                Arrays.fill(result, 0, plan.bases().length * outC, 0f);
-            }
+            int positions = plan.phase().rows() * plan.phase().cols();
             int blocks = (plan.tiles() + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
             loop(parallel, blocks, (start, end) -> {
+                // one block's results, written back to NCHW while they are still in L1
+                float[] result = workspace(RESULT, TILES_PER_BLOCK * rowsPerTile * outC);
                 for (int block = start; block < end; block++) {
-                    int t1 = Math.min(plan.tiles(), (block + 1) * TILES_PER_BLOCK);
+                    int t0 = block * TILES_PER_BLOCK;
+                    int t1 = Math.min(plan.tiles(), t0 + TILES_PER_BLOCK);
+                    if (plan.deltas().length == 0) {
+                        // no live tap (all weights zero): the bias alone, or nothing
+                        Arrays.fill(result, 0, (t1 - t0) * rowsPerTile * outC, 0f);
+                    }
                     for (int strip = 0; strip < strips; strip++) {
-                        for (int t = block * TILES_PER_BLOCK; t < t1; t++) {
+                        for (int t = t0; t < t1; t++) {
                             int q0 = t * rowsPerTile;
                             for (int s = 0; s < plan.deltas().length; s++) {
                                 k.directKernel(plan.lengths()[s], src, plan.bases(), q0, plan.deltas()[s],
                                         plan.packed(), (strip * plan.depth() + plan.offsets()[s]) * width, result,
-                                        q0 * outC + strip * width, outC, s > 0);
+                                        (t - t0) * rowsPerTile * outC + strip * width, outC, s > 0);
                             }
                         }
                     }
+                    scatter(result, img, plan.phase(), t0 * rowsPerTile, Math.min(positions, t1 * rowsPerTile), target);
                 }
             });
-            loop(parallel, plan.phase().rows(), (start, end) -> scatter(result, img, plan.phase(), start, end, target));
         }
     }
 
@@ -391,24 +394,25 @@ public final class DirectConvolution {
         }
     }
 
-    /** Grid rows [a0, a1) of one image's channels-last result into their NCHW places, adding the bias; blocked. */
-    private static void scatter(float[] result, int img, Phase ph, int a0, int a1, Output t) {
+    /**
+     * Grid positions [q0, q1) of one image (position q is grid row q / cols, column q % cols), whose
+     * channels-last results start at {@code result[0]}, into their NCHW places, adding the bias.
+     */
+    private static void scatter(float[] result, int img, Phase ph, int q0, int q1, Output t) {
         int outC = t.c();
-        for (int a = a0; a < a1; a++) {
-            int y = ph.y0() + a * t.stepY();
-            int from = a * ph.cols() * outC;
-            for (int o0 = 0; o0 < outC; o0 += BLOCK) {
-                int o1 = Math.min(outC, o0 + BLOCK);
-                for (int x0 = 0; x0 < ph.cols(); x0 += BLOCK) {
-                    int x1 = Math.min(ph.cols(), x0 + BLOCK);
-                    for (int o = o0; o < o1; o++) {
-                        float b = t.bias() == null ? 0f : t.bias()[o];
-                        int dst = ((img * outC + o) * t.h() + y) * t.w() + ph.x0();
-                        for (int col = x0; col < x1; col++) {
-                            t.out()[dst + col * t.stepX()] = result[from + col * outC + o] + b;
-                        }
-                    }
+        for (int o = 0; o < outC; o++) {
+            float b = t.bias() == null ? 0f : t.bias()[o];
+            int plane = (img * outC + o) * t.h() * t.w();
+            for (int q = q0; q < q1; ) {
+                int a = q / ph.cols();
+                int col = q - a * ph.cols();
+                int len = Math.min(ph.cols() - col, q1 - q);
+                int dst = plane + (ph.y0() + a * t.stepY()) * t.w() + ph.x0() + col * t.stepX();
+                int from = (q - q0) * outC + o;
+                for (int i = 0; i < len; i++) {
+                    t.out()[dst + i * t.stepX()] = result[from + i * outC] + b;
                 }
+                q += len;
             }
         }
     }
