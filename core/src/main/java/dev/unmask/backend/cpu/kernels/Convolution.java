@@ -201,11 +201,13 @@ public final class Convolution {
         };
     }
 
-    /** Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch. */
+    /**
+     * Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch, images split
+     * between threads (a partial sum each). Undilated kernels take {@link DirectConvolution}'s per-image
+     * product, which packs from a channels-last copy; dilated ones multiply the im2col columns.
+     */
     public static float[] backwardWeight(FloatKernels k, Geometry g, float[] x, float[] gradOut) {
-        if (DirectConvolution.appliesToWeight(g)) {
-            return DirectConvolution.backwardWeight(k, g, x, gradOut);
-        }
+        boolean direct = DirectConvolution.appliesToWeight(g);
         int ckk = g.ckk();
         int plane = g.outPlane();
         int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));
@@ -217,6 +219,10 @@ public final class Convolution {
                 int first = (int) ((long) g.n() * t / parts);
                 int last = (int) ((long) g.n() * (t + 1) / parts);
                 for (int n = first; n < last; n++) {
+                    if (direct) {
+                        DirectConvolution.addWeightGradient(k, g, x, gradOut, n, acc);
+                        continue;
+                    }
                     float[] cols = columnsOf(g, x, n, allTaps);
                     int colOff = g.pointwise() ? n * ckk * plane : 0;
                     Gemm.multiply(k, g.o(), ckk, plane, gradOut, n * g.o() * plane, plane, 1, cols, colOff, 1, plane,
@@ -231,7 +237,7 @@ public final class Convolution {
                 gradW[i] += partial[t][i];
             }
         }
-        return gradW;
+        return direct ? DirectConvolution.tapsLastToNchw(g, gradW) : gradW;
     }
 
     /**
@@ -408,7 +414,8 @@ public final class Convolution {
         return workspace(COLUMNS, size);
     }
 
-    private static float[] workspace(ThreadLocal<float[]> slot, int size) {
+    /** The thread's buffer in {@code slot}, grown to at least {@code size} floats; contents undefined. */
+    static float[] workspace(ThreadLocal<float[]> slot, int size) {
         float[] buf = slot.get();
         if (buf.length < size) {
             buf = new float[size];

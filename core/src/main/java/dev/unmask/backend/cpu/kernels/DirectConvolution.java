@@ -104,74 +104,60 @@ public final class DirectConvolution {
         return gradX;
     }
 
-    /** Whether {@link #backwardWeight} computes this convolution's weight gradient: undilated kernels. */
+    /** Whether {@link #addWeightGradient} computes this convolution's weight gradient: undilated kernels. */
     public static boolean appliesToWeight(Convolution.Geometry g) {
         return g.p().dilationH() == 1 && g.p().dilationW() == 1;
     }
 
     /**
-     * The gradient with respect to the weight, a new [o, c, kh, kw] array summed over the batch, as one product
-     * per image {@code gradOut [O, P] times B [P, (ky, kx, c)]}. B is packed from the image's channels-last
-     * copy, where the taps (kx, c) of one kernel row at one output position are a single contiguous run: copies,
-     * instead of gathering the transposed im2col columns element by element a plane apart.
+     * Adds image {@code n}'s share of the weight gradient to {@code acc}, laid out [o, ky, kx, c] (see
+     * {@link #tapsLastToNchw}), as the product {@code gradOut [O, P] times B [P, (ky, kx, c)]}. B is packed
+     * from the image's channels-last copy, where the taps (kx, c) of one kernel row at one output position
+     * are a single contiguous run: copies, instead of gathering the transposed im2col columns element by
+     * element a plane apart.
      */
-    public static float[] backwardWeight(FloatKernels k, Convolution.Geometry g, float[] x, float[] gradOut) {
+    static void addWeightGradient(FloatKernels k, Convolution.Geometry g, float[] x, float[] gradOut, int n,
+                                  float[] acc) {
         Conv2dParams p = g.p();
         int bottom = Math.max(g.h(), (g.oh() - 1) * p.strideH() + g.kh() - p.padH());
         int right = Math.max(g.w(), (g.ow() - 1) * p.strideW() + g.kw() - p.padW());
         Padded pad = new Padded(g.c(), g.h(), g.w(), p.padH(), p.padW(), p.padH() + bottom, p.padW() + right);
-        int ckk = g.ckk();
-        int plane = g.outPlane();
         int run = g.kw() * g.c();
-        int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));
-        float[][] partial = new float[parts][];
-        ParallelFor.range(parts, (start, end) -> {
-            for (int t = start; t < end; t++) {
-                float[] acc = new float[g.o() * ckk];
-                int first = (int) ((long) g.n() * t / parts);
-                int last = (int) ((long) g.n() * (t + 1) / parts);
-                for (int n = first; n < last; n++) {
-                    int size = pad.padH() * pad.padW() * pad.c();
-                    float[] src = workspace(PADDED, size);
-                    Arrays.fill(src, 0, size, 0f);
-                    channelsLast(x, n, pad, 0, g.h(), src);
-                    Gemm.PanelPacker taps = (row0, rows, col0, cols, width, out) -> {
-                        for (int r = 0; r < rows; r++) {
-                            int oy = (row0 + r) / g.ow();
-                            int ox = (row0 + r) % g.ow();
-                            // the padded copy puts input row oy * sh + ky - ph at oy * sh + ky
-                            int corner = (oy * p.strideH() * pad.padW() + ox * p.strideW()) * pad.c();
-                            for (int s = 0, j0 = col0; j0 < col0 + cols; s++, j0 += width) {
-                                int stop = Math.min(j0 + width, col0 + cols);
-                                int dst = (s * rows + r) * width - j0;
-                                for (int j = j0; j < stop; ) {
-                                    int ky = j / run;
-                                    int len = Math.min((ky + 1) * run, stop) - j;
-                                    System.arraycopy(src, corner + ky * pad.padW() * pad.c() + j - ky * run, out, dst + j, len);
-                                    j += len;
-                                }
-                                Arrays.fill(out, dst + stop, dst + j0 + width, 0f);
-                            }
-                        }
-                    };
-                    Gemm.multiply(k, g.o(), ckk, plane, gradOut, n * g.o() * plane, plane, 1, taps, acc, 0, ckk, true);
+        int size = pad.padH() * pad.padW() * pad.c();
+        float[] src = Convolution.workspace(PADDED, size);
+        Arrays.fill(src, 0, size, 0f);
+        channelsLast(x, n, pad, 0, g.h(), src);
+        Gemm.PanelPacker taps = (row0, rows, col0, cols, width, out) -> {
+            for (int r = 0; r < rows; r++) {
+                int oy = (row0 + r) / g.ow();
+                int ox = (row0 + r) % g.ow();
+                // the padded copy puts input row oy * sh + ky - ph at oy * sh + ky
+                int corner = (oy * p.strideH() * pad.padW() + ox * p.strideW()) * pad.c();
+                for (int s = 0, j0 = col0; j0 < col0 + cols; s++, j0 += width) {
+                    int stop = Math.min(j0 + width, col0 + cols);
+                    int dst = (s * rows + r) * width - j0;
+                    for (int j = j0; j < stop; ) {
+                        int ky = j / run;
+                        int len = Math.min((ky + 1) * run, stop) - j;
+                        System.arraycopy(src, corner + ky * pad.padW() * pad.c() + j - ky * run, out, dst + j, len);
+                        j += len;
+                    }
+                    Arrays.fill(out, dst + stop, dst + j0 + width, 0f);
                 }
-                partial[t] = acc;
             }
-        });
-        float[] sum = partial[0];
-        for (int t = 1; t < parts; t++) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += partial[t][i];
-            }
-        }
-        // [o, ky, kx, c] -> [o, c, ky, kx]
+        };
+        int plane = g.outPlane();
+        Gemm.multiply(k, g.o(), g.ckk(), plane, gradOut, n * g.o() * plane, plane, 1, taps, acc, 0, g.ckk(), true);
+    }
+
+    /** A weight gradient laid out [o, ky, kx, c], as {@link #addWeightGradient} sums it, in [o, c, ky, kx]. */
+    static float[] tapsLastToNchw(Convolution.Geometry g, float[] tapsLast) {
         int kk = g.kh() * g.kw();
-        float[] gradW = new float[sum.length];
+        float[] gradW = new float[tapsLast.length];
         for (int o = 0; o < g.o(); o++) {
             for (int tap = 0; tap < kk; tap++) {
                 for (int c = 0; c < g.c(); c++) {
-                    gradW[(o * g.c() + c) * kk + tap] = sum[(o * kk + tap) * g.c() + c];
+                    gradW[(o * g.c() + c) * kk + tap] = tapsLast[(o * kk + tap) * g.c() + c];
                 }
             }
         }
@@ -272,7 +258,7 @@ public final class DirectConvolution {
     /** Every phase of image {@code img}; {@code parallel}: split the work of this image between threads. */
     private static void image(FloatKernels k, int img, boolean parallel, float[] in, Padded pad, List<Plan> plans,
                               Output target) {
-        float[] src = workspace(PADDED, pad.padH() * pad.padW() * pad.c());
+        float[] src = Convolution.workspace(PADDED, pad.padH() * pad.padW() * pad.c());
         Arrays.fill(src, 0, pad.padH() * pad.padW() * pad.c(), 0f);
         loop(parallel, pad.h(), (start, end) -> channelsLast(in, img, pad, start, end, src));
         int width = k.directWidth();
@@ -284,7 +270,7 @@ public final class DirectConvolution {
             int blocks = (plan.tiles() + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
             loop(parallel, blocks, (start, end) -> {
                 // one block's results, written back to NCHW while they are still in L1
-                float[] result = workspace(RESULT, TILES_PER_BLOCK * rowsPerTile * outC);
+                float[] result = Convolution.workspace(RESULT, TILES_PER_BLOCK * rowsPerTile * outC);
                 for (int block = start; block < end; block++) {
                     int t0 = block * TILES_PER_BLOCK;
                     int t1 = Math.min(plan.tiles(), t0 + TILES_PER_BLOCK);
@@ -316,14 +302,6 @@ public final class DirectConvolution {
         }
     }
 
-    private static float[] workspace(ThreadLocal<float[]> slot, int size) {
-        float[] buf = slot.get();
-        if (buf.length < size) {
-            buf = new float[size];
-            slot.set(buf);
-        }
-        return buf;
-    }
 
     /**
      * Runs of taps (sorted by dy, then dx) whose reads are adjacent in a channels-last row (same dy, dx one
