@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * 2-D convolution and its two gradients over NCHW arrays, as im2col plus {@link Gemm}, threaded over the
  * batch. The forward and the input gradient go to {@link DirectConvolution} instead when the channels they
- * produce fill its register tiles, and the weight gradient of an undilated kernel packs its
- * products from the same channels-last copy. For one image, with {@code CKK = C * kh * kw} and {@code P = outH * outW}:
+ * produce fill its register tiles and the kernel is not pointwise, and the weight gradient of such a
+ * kernel (undilated) packs its products from the same channels-last copy. For one image, with {@code CKK = C * kh * kw} and {@code P = outH * outW}:
  * forward {@code out[O, P] = W[O, CKK] cols[CKK, P]}; input gradient
  * {@code cols = W^T gradOut}, then col2im adds the columns back onto the image; weight gradient
  * {@code gradW += gradOut[O, P] cols^T} summed over the batch. A 1x1, stride-1, unpadded convolution
@@ -59,7 +59,7 @@ public final class Convolution {
      * all threads busy).
      */
     public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
-        if (DirectConvolution.applies(k, g.o())) {
+        if (DirectConvolution.applies(k, g, g.o())) {
             return DirectConvolution.forward(k, g, x, weight, bias);
         }
         float[] out = new float[g.n() * g.o() * g.outPlane()];
@@ -137,7 +137,7 @@ public final class Convolution {
      * last register strip empty; then each image's block of the columns is added back onto its input.
      */
     public static float[] backwardInput(FloatKernels k, Geometry g, float[] gradOut, float[] weight) {
-        if (DirectConvolution.applies(k, g.c())) {
+        if (DirectConvolution.applies(k, g, g.c())) {
             return DirectConvolution.backwardInput(k, g, gradOut, weight);
         }
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];

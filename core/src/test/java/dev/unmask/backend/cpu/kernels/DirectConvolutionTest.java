@@ -13,7 +13,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link DirectConvolution} on both kernel implementations against {@link ReferenceBackend}'s plain double
@@ -62,7 +61,7 @@ class DirectConvolutionTest {
                 Tensor scale = ref.conv2d(ref(abs(x), t.n, c, t.h, t.w), ref(abs(w), o, c, t.kh, t.kw), ref(abs(b), o), t.p);
                 Convolution.Geometry g = new Convolution.Geometry(t.n, c, t.h, t.w, o, t.kh, t.kw,
                         expected.dim(2), expected.dim(3), t.p);
-                assertTrue(DirectConvolution.applies(k, o));
+                assertEquals(!g.pointwise(), DirectConvolution.applies(k, g, o), "dispatch " + t);
                 float[] got = DirectConvolution.forward(k, g, x, w, b);
                 assertClose(expected.toFloatArray(), scale.toFloatArray(), got, k + " forward " + t);
             }
@@ -92,7 +91,7 @@ class DirectConvolutionTest {
         }
     }
 
-    /** Through {@link Convolution#backwardWeight}: the undilated cases take the direct packing, the dilated one im2col. */
+    /** Through {@link Convolution#backwardWeight}: the undilated cases take the direct packing, the others im2col. */
     @Test
     void weightGradientMatchesPlainLoops() {
         SplittableRandom rnd = new SplittableRandom(16);
