@@ -111,7 +111,7 @@ public final class Convolution {
         return out;
     }
 
-    private static int ceilDiv(int a, int b) {
+    static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 

@@ -62,19 +62,25 @@ public final class DirectConvolution {
     /** {@code out[n, o] = bias[o] + sum w[o, c, ky, kx] x[n, c, ...]}, as {@link Convolution#forward}. */
     public static float[] forward(FloatKernels k, Convolution.Geometry g, float[] x, float[] weight, float[] bias) {
         Conv2dParams p = g.p();
-        List<Tap> taps = new ArrayList<>();
-        for (int t : Convolution.liveTaps(g, weight)) {
-            int ky = t / g.kw();
-            int kx = t % g.kw();
-            taps.add(new Tap(ky, kx, ky * p.dilationH() - p.padH(), kx * p.dilationW() - p.padW()));
-        }
-        Phase phase = new Phase(0, 0, g.oh(), g.ow(), taps);
+        Phase phase = forwardPhase(g, Convolution.liveTaps(g, weight));
         float[] out = new float[g.n() * g.o() * g.outPlane()];
         // forward weight [o, c, ky, kx]: produced channel o, read channel c
         WeightView view = (produced, read, ky, kx) -> weight[((produced * g.c() + read) * g.kh() + ky) * g.kw() + kx];
         run(k, g.n(), g.c(), g.h(), g.w(), p.strideH(), p.strideW(), x, g.o(), g.oh(), g.ow(), 1, 1,
                 List.of(phase), view, bias, out);
         return out;
+    }
+
+    /** The forward's one phase: every output position, reading {@code taps} ({@code ky * kw + kx}) around it. */
+    private static Phase forwardPhase(Convolution.Geometry g, int[] taps) {
+        Conv2dParams p = g.p();
+        List<Tap> list = new ArrayList<>();
+        for (int t : taps) {
+            int ky = t / g.kw();
+            int kx = t % g.kw();
+            list.add(new Tap(ky, kx, ky * p.dilationH() - p.padH(), kx * p.dilationW() - p.padW()));
+        }
+        return new Phase(0, 0, g.oh(), g.ow(), list);
     }
 
     /** The gradient with respect to the input, a new [n, c, h, w] array, as {@link Convolution#backwardInput}. */
@@ -98,7 +104,8 @@ public final class DirectConvolution {
                         taps.add(new Tap(ky, kx, Math.floorDiv(ny, sh), Math.floorDiv(nx, sw)));
                     }
                 }
-                phases.add(new Phase(py, px, (g.h() - py + sh - 1) / sh, (g.w() - px + sw - 1) / sw, taps));
+                phases.add(new Phase(py, px, Convolution.ceilDiv(g.h() - py, sh), Convolution.ceilDiv(g.w() - px, sw),
+                        taps));
             }
         }
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
@@ -123,9 +130,9 @@ public final class DirectConvolution {
     static void addWeightGradient(FloatKernels k, Convolution.Geometry g, float[] x, float[] gradOut, int n,
                                   float[] acc) {
         Conv2dParams p = g.p();
-        int bottom = Math.max(g.h(), (g.oh() - 1) * p.strideH() + g.kh() - p.padH());
-        int right = Math.max(g.w(), (g.ow() - 1) * p.strideW() + g.kw() - p.padW());
-        Padded pad = new Padded(g.c(), g.h(), g.w(), p.padH(), p.padW(), p.padH() + bottom, p.padW() + right);
+        // every tap is read (masked ones too); undilated, so the copy's top and left margins are (ph, pw)
+        Padded pad = padding(List.of(forwardPhase(g, Convolution.allTaps(g))), g.c(), g.h(), g.w(),
+                p.strideH(), p.strideW());
         int run = g.kw() * g.c();
         int size = pad.padH() * pad.padW() * pad.c();
         float[] src = Convolution.workspace(PADDED, size);
@@ -189,20 +196,7 @@ public final class DirectConvolution {
     private static void run(FloatKernels k, int n, int inC, int inH, int inW, int strideY, int strideX, float[] in,
                             int outC, int outH, int outW, int stepY, int stepX, List<Phase> phases,
                             WeightView weight, float[] bias, float[] out) {
-        // the padding every read of every phase needs, so that the kernel never tests bounds
-        int top = 0;
-        int left = 0;
-        int bottom = inH;
-        int right = inW;
-        for (Phase ph : phases) {
-            for (Tap t : ph.taps()) {
-                top = Math.max(top, -t.dy());
-                left = Math.max(left, -t.dx());
-                bottom = Math.max(bottom, (ph.rows() - 1) * strideY + t.dy() + 1);
-                right = Math.max(right, (ph.cols() - 1) * strideX + t.dx() + 1);
-            }
-        }
-        Padded pad = new Padded(inC, inH, inW, top, left, top + bottom, left + right);
+        Padded pad = padding(phases, inC, inH, inW, strideY, strideX);
         List<Plan> plans = new ArrayList<>();
         for (Phase ph : phases) {
             plans.add(plan(k, ph, pad, strideY, strideX, outC, weight));
@@ -221,6 +215,23 @@ public final class DirectConvolution {
         }
     }
 
+    /** The channels-last copy that every read of every phase needs, so that the kernel never tests bounds. */
+    private static Padded padding(List<Phase> phases, int c, int h, int w, int strideY, int strideX) {
+        int top = 0;
+        int left = 0;
+        int bottom = h;
+        int right = w;
+        for (Phase ph : phases) {
+            for (Tap t : ph.taps()) {
+                top = Math.max(top, -t.dy());
+                left = Math.max(left, -t.dx());
+                bottom = Math.max(bottom, (ph.rows() - 1) * strideY + t.dy() + 1);
+                right = Math.max(right, (ph.cols() - 1) * strideX + t.dx() + 1);
+            }
+        }
+        return new Padded(c, h, w, top, left, top + bottom, left + right);
+    }
+
     /** The channels-last copy of one image: channels c, size h x w placed at (top, left) of padH x padW. */
     private record Padded(int c, int h, int w, int top, int left, int padH, int padW) {
     }
@@ -236,7 +247,7 @@ public final class DirectConvolution {
         List<int[]> segments = segments(taps);
         int positions = ph.rows() * ph.cols();
         int rowsPerTile = k.directRows();
-        int tiles = (positions + rowsPerTile - 1) / rowsPerTile;
+        int tiles = Convolution.ceilDiv(positions, rowsPerTile);
         int[] bases = new int[tiles * rowsPerTile];
         for (int q = 0; q < bases.length; q++) {
             // padding positions of the last tile repeat the last real one; their results are not read
@@ -271,7 +282,7 @@ public final class DirectConvolution {
         int outC = target.c();
         for (Plan plan : plans) {
             int positions = plan.phase().rows() * plan.phase().cols();
-            int blocks = (plan.tiles() + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
+            int blocks = Convolution.ceilDiv(plan.tiles(), TILES_PER_BLOCK);
             loop(parallel, blocks, (start, end) -> {
                 // one block's results, written back to NCHW while they are still in L1
                 float[] result = Convolution.workspace(RESULT, TILES_PER_BLOCK * rowsPerTile * outC);
