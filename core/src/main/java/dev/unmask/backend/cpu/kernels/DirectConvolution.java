@@ -136,7 +136,7 @@ public final class DirectConvolution {
         int run = g.kw() * g.c();
         int size = pad.padH() * pad.padW() * pad.c();
         float[] src = Convolution.workspace(PADDED, size);
-        Arrays.fill(src, 0, size, 0f);
+        zeroTopAndBottom(pad, src);
         channelsLast(x, n, pad, 0, g.h(), src);
         Gemm.PanelPacker taps = (row0, rows, col0, cols, width, out) -> {
             for (int r = 0; r < rows; r++) {
@@ -274,7 +274,7 @@ public final class DirectConvolution {
     private static void image(FloatKernels k, int img, boolean parallel, float[] in, Padded pad, List<Plan> plans,
                               Output target) {
         float[] src = Convolution.workspace(PADDED, pad.padH() * pad.padW() * pad.c());
-        Arrays.fill(src, 0, pad.padH() * pad.padW() * pad.c(), 0f);
+        zeroTopAndBottom(pad, src);
         loop(parallel, pad.h(), (start, end) -> channelsLast(in, img, pad, start, end, src));
         int width = k.directWidth();
         int strips = target.c() / width;
@@ -360,8 +360,16 @@ public final class DirectConvolution {
         return packed;
     }
 
+    /** Zeroes the rows of the channels-last copy above and below the image. */
+    private static void zeroTopAndBottom(Padded pad, float[] dst) {
+        int row = pad.padW() * pad.c();
+        Arrays.fill(dst, 0, pad.top() * row, 0f);
+        Arrays.fill(dst, (pad.top() + pad.h()) * row, pad.padH() * row, 0f);
+    }
+
     /**
-     * Rows [y0, y1) of image {@code img} of the [n, c, h, w] input into the zeroed channels-last copy, in
+     * Rows [y0, y1) of image {@code img} of the [n, c, h, w] input into the channels-last copy, with the
+     * margins left and right of them zeroed (the rows above and below are {@link #zeroTopAndBottom}'s), in
      * {@link #BLOCK} x {@link #BLOCK} blocks of (channel, column) so that reads and writes both stay within a
      * few cache lines.
      */
@@ -369,7 +377,10 @@ public final class DirectConvolution {
         int c = pad.c();
         int plane = pad.h() * pad.w();
         for (int y = y0; y < y1; y++) {
-            int to = ((pad.top() + y) * pad.padW() + pad.left()) * c;
+            int rowStart = (pad.top() + y) * pad.padW() * c;
+            int to = rowStart + pad.left() * c;
+            Arrays.fill(dst, rowStart, to, 0f);
+            Arrays.fill(dst, to + pad.w() * c, rowStart + pad.padW() * c, 0f);
             int from = img * c * plane + y * pad.w();
             for (int c0 = 0; c0 < c; c0 += BLOCK) {
                 int c1 = Math.min(c, c0 + BLOCK);
