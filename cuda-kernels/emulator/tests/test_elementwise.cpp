@@ -143,6 +143,27 @@ static void check_binary(Failures& f, Random& rng, std::vector<int> sa, std::vec
     f.close("where", y, ref, 0.0f, 0.0f);
 }
 
+// y = x > 0 ? g : 0: zero, NaN and negative x give 0 even where g is infinite or NaN.
+static void check_relu_backward(Failures& f, Random& rng) {
+    std::vector<float> x = rng.floats(1000, -2.0f, 2.0f);
+    std::vector<float> g = rng.floats(1000, -3.0f, 3.0f);
+    x[0] = 0.0f;
+    x[1] = -0.0f;
+    x[2] = NAN;
+    x[3] = -1.0f;
+    g[3] = INFINITY;
+    x[4] = -1.0f;
+    g[4] = NAN;
+    x[5] = 1.0f;
+    g[5] = NAN;
+    std::vector<float> y(x.size()), ref(x.size());
+    emu_launch(relu_backward_f32, dim3(blocks_for(x.size(), 128)), dim3(128), 0, g.data(), x.data(), y.data(), x.size());
+    for (size_t i = 0; i < x.size(); i++) {
+        ref[i] = x[i] > 0.0f ? g[i] : 0.0f;
+    }
+    f.close("relu_backward", y, ref, 0.0f, 0.0f);
+}
+
 // Java's Math.max(0.0f, -0.0f) is +0 and Math.min is -0, whatever the argument order.
 static void check_signed_zeros(Failures& f) {
     std::vector<float> a = {0.0f, -0.0f}, b = {-0.0f, 0.0f};
@@ -216,6 +237,7 @@ int main() {
     check_binary(f, rng, {1}, {2, 31, 33}, {2, 31, 33});
     check_binary(f, rng, {2, 1, 3, 1}, {1, 4, 1, 5}, {2, 4, 3, 5});
     check_signed_zeros(f);
+    check_relu_backward(f, rng);
     check_casts(f);
     check_adam(f, rng, false);
     check_adam(f, rng, true);

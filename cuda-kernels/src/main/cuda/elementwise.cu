@@ -40,6 +40,15 @@ extern "C" __global__ void unary_f32(const float* __restrict__ x, float* __restr
     y[i] = r;
 }
 
+// ReLU's backward pass: y = x > 0 ? g : 0 (NaN x gives 0), one read of each operand.
+extern "C" __global__ void relu_backward_f32(const float* __restrict__ g, const float* __restrict__ x, float* __restrict__ y,
+                                             size_t n) {
+    size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        y[i] = x[i] > 0.0f ? g[i] : 0.0f;
+    }
+}
+
 __device__ __forceinline__ void broadcast_offsets(const Broadcast& g, size_t i, size_t* offsets, int operands) {
     for (int o = 0; o < operands; o++) {
         offsets[o] = 0;

@@ -96,7 +96,7 @@ final class ElementwiseFunctions {
                 case SQRT -> op.binary(BinaryOp.DIV, g, op.binary(BinaryOp.MUL, y, scalar(g, 2f)));
                 case ABS -> op.binary(BinaryOp.MUL, g,
                         op.binary(BinaryOp.SUB, op.compare(CompareOp.GT, x, zero), op.compare(CompareOp.LT, x, zero)));
-                case RELU -> op.binary(BinaryOp.MUL, g, op.compare(CompareOp.GT, x, zero));
+                case RELU -> op.reluBackward(g, x);
                 case SIGMOID -> op.binary(BinaryOp.MUL, g, op.binary(BinaryOp.MUL, y, op.binary(BinaryOp.SUB, one, y)));
                 case TANH -> op.binary(BinaryOp.MUL, g, op.binary(BinaryOp.SUB, one, op.binary(BinaryOp.MUL, y, y)));
             };

@@ -33,6 +33,12 @@ public interface Op {
     /** Leaky ReLU: {@code x > 0 ? x : slope * x}. */
     Tensor leakyRelu(Tensor x, float slope);
 
+    /**
+     * ReLU's backward pass in one step: {@code x > 0 ? grad : 0} for two tensors of one shape (PyTorch's
+     * {@code threshold_backward}: NaN or non-positive x gives 0 whatever grad holds).
+     */
+    Tensor reluBackward(Tensor grad, Tensor x);
+
     /** {@code min(max(x, lo), hi)} elementwise; NaN stays NaN. */
     Tensor clamp(Tensor x, float lo, float hi);
 

@@ -161,6 +161,10 @@ public abstract class BackendConformanceSuite {
         compare("elu", TRANSCENDENTAL, b -> b.elu(x.on(b), 0.7f));
         compare("leakyRelu", EXACT, b -> b.leakyRelu(x.on(b), 0.01f));
         compare("clamp", EXACT, b -> b.clamp(x.on(b), -0.5f, 0.25f));
+        F grad = uniform(13, 33);
+        grad.data()[2] = Float.POSITIVE_INFINITY;   // x = 30: passed through
+        grad.data()[3] = Float.NaN;                 // x = -30: 0
+        compare("reluBackward", EXACT, b -> b.reluBackward(grad.on(b), x.on(b)));
     }
 
     @Test

@@ -102,6 +102,13 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Tensor reluBackward(Tensor grad, Tensor x) {
+        OpChecks.requireDType("reluBackward", grad, DType.F32);
+        OpChecks.requireSameShape("reluBackward", grad, x);
+        return mapFloats("reluBackward", x, (in, out) -> Elementwise.reluBackward(CpuStorage.floats(grad), in, out));
+    }
+
+    @Override
     public Tensor leakyRelu(Tensor x, float slope) {
         return mapFloats("leakyRelu", x, (in, out) -> Elementwise.leakyRelu(in, slope, out));
     }

@@ -127,6 +127,20 @@ public class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Tensor reluBackward(Tensor grad, Tensor x) {
+        OpChecks.requireDType("reluBackward", grad, DType.F32);
+        OpChecks.requireDType("reluBackward", x, DType.F32);
+        OpChecks.requireSameShape("reluBackward", grad, x);
+        float[] g = CpuStorage.floats(grad);
+        float[] in = CpuStorage.floats(x);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[i] > 0 ? g[i] : 0f;
+        }
+        return wrap(out, x.shape());
+    }
+
+    @Override
     public Tensor leakyRelu(Tensor x, float slope) {
         OpChecks.requireDType("leakyRelu", x, DType.F32);
         float[] in = CpuStorage.floats(x);

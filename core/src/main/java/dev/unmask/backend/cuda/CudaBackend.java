@@ -255,6 +255,17 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Tensor reluBackward(Tensor grad, Tensor x) {
+        OpChecks.requireDType("reluBackward", grad, DType.F32);
+        OpChecks.requireDType("reluBackward", x, DType.F32);
+        OpChecks.requireSameShape("reluBackward", grad, x);
+        Tensor y = allocate(x.shape(), DType.F32);
+        launchElementwise("relu_backward_f32", x.numel(),
+                new KernelArgs().pointer(handle(grad)).pointer(handle(x)).pointer(handle(y)).i64(x.numel()));
+        return y;
+    }
+
+    @Override
     public Tensor leakyRelu(Tensor x, float slope) {
         return unaryKernel(x, UNARY_LEAKY_RELU, slope, 0f, "leakyRelu");
     }

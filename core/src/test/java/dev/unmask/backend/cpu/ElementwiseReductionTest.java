@@ -72,6 +72,29 @@ class ElementwiseReductionTest {
         assertArrayEquals(new float[] {-0.5f, 0f, 1f, Float.NaN}, backend.clamp(x, -0.5f, 1f).toFloatArray());
     }
 
+    /** The fused ReLU backward on this backend and on the threaded fast one. */
+    @Test
+    void reluBackwardPassesTheGradientWherePositiveByHand() {
+        for (Backend b : new Backend[] {backend, new CpuBackend()}) {
+            Tensor x = tensor(b, new float[] {-1f, 0f, -0f, 2f, Float.NaN, 3f, -2f}, 7);
+            Tensor g = tensor(b, new float[] {5f, 6f, 7f, 8f, 9f, Float.NaN, Float.POSITIVE_INFINITY}, 7);
+            assertArrayEquals(new float[] {0f, 0f, 0f, 8f, 0f, Float.NaN, 0f}, b.reluBackward(g, x).toFloatArray());
+            Tensor other = tensor(b, new float[] {1f, 2f}, 2);
+            assertThrowsNaming(IllegalArgumentException.class, "reluBackward", () -> b.reluBackward(other, x));
+            // large enough to run threaded on the fast backend
+            int n = 1 << 17;
+            float[] xs = new float[n];
+            float[] gs = new float[n];
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i++) {
+                xs[i] = (i % 7) - 3;
+                gs[i] = i;
+                expected[i] = xs[i] > 0 ? i : 0f;
+            }
+            assertArrayEquals(expected, b.reluBackward(tensor(b, gs, n), tensor(b, xs, n)).toFloatArray());
+        }
+    }
+
     @Test
     void binaryBroadcastsLikeNumPy() {
         Random random = new Random(1);

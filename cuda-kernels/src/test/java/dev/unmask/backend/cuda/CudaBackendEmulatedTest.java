@@ -262,6 +262,14 @@ class CudaBackendEmulatedTest {
         same("elu", TRANSCENDENTAL, b -> t -> b.elu(t.get(0), 0.7f), x);
         same("leakyRelu", EXACT, b -> t -> b.leakyRelu(t.get(0), 0.01f), x);
         same("clamp", EXACT, b -> t -> b.clamp(t.get(0), -1f, 2f), x);
+        float[] grads = new float[33];
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = 1.5f - i * 0.11f;
+        }
+        grads[2] = Float.POSITIVE_INFINITY;   // at x <= 0: the result is 0, not NaN
+        grads[30] = Float.NaN;                // at x > 0: passed through
+        Tensor grad = REFERENCE.fromFloats(grads, Shape.of(33));
+        same("reluBackward", EXACT, b -> t -> b.reluBackward(t.get(0), t.get(1)), grad, x);
     }
 
     @Test
