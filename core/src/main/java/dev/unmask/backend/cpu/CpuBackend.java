@@ -105,7 +105,7 @@ public class CpuBackend extends ReferenceBackend {
     public Tensor reluBackward(Tensor grad, Tensor x) {
         OpChecks.requireDType("reluBackward", grad, DType.F32);
         OpChecks.requireSameShape("reluBackward", grad, x);
-        return mapFloats("reluBackward", x, (in, out) -> Elementwise.reluBackward(CpuStorage.floats(grad), in, out));
+        return mapFloats("reluBackward", x, (in, out) -> Elementwise.reluBackward(kernels, CpuStorage.floats(grad), in, out));
     }
 
     @Override

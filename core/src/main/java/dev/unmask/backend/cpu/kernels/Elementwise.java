@@ -186,12 +186,8 @@ public final class Elementwise {
     }
 
     /** {@code out[i] = x[i] > 0 ? grad[i] : 0}: ReLU's backward pass in one read of each operand. */
-    public static void reluBackward(float[] grad, float[] x, float[] out) {
-        run(x.length, (start, end) -> {
-            for (int i = start; i < end; i++) {
-                out[i] = x[i] > 0 ? grad[i] : 0f;
-            }
-        });
+    public static void reluBackward(FloatKernels k, float[] grad, float[] x, float[] out) {
+        run(x.length, (start, end) -> k.reluBackward(grad, x, out, start, end));
     }
 
     /** {@code out[i] = min(max(in[i], lo), hi)} with {@link Math#max}/{@link Math#min} (NaN stays NaN). */

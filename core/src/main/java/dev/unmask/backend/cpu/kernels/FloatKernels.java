@@ -42,6 +42,12 @@ public interface FloatKernels {
     /** {@code sum_i x[xOff + i] * y[yOff + i]} for {@code i < n}. */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * ReLU's backward pass: {@code out[i] = x[i] > 0 ? grad[i] : 0} for {@code from <= i < to} (NaN x gives 0).
+     * A select, not a product: a zero or NaN x does not turn an infinite or NaN gradient into NaN.
+     */
+    void reluBackward(float[] grad, float[] x, float[] out, int from, int to);
+
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < n}; modifies {@code y}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -131,6 +131,13 @@ public final class ScalarFloatKernels implements FloatKernels {
     }
 
     @Override
+    public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = x[i] > 0 ? grad[i] : 0f;
+        }
+    }
+
+    @Override
     public int nextAtMost(float[] x, int off, int from, int n, float limit) {
         for (int i = from; i < n; i++) {
             if (!(x[off + i] > limit)) {

@@ -318,6 +318,20 @@ final class VectorFloatKernels implements FloatKernels {
         return m;
     }
 
+    /** A vector select: the scalar loop's data-dependent branch mispredicts on mixed signs (and C2 does not vectorise it). */
+    @Override
+    public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            var positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, grad, i), positive).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = x[i] > 0 ? grad[i] : 0f;
+        }
+    }
+
     @Override
     public int nextAtMost(float[] x, int off, int from, int n, float limit) {
         int i = from;

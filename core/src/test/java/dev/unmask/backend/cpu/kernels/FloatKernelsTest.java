@@ -56,6 +56,24 @@ class FloatKernelsTest {
                     assertEquals(want, e[i + 3], EXP_RELATIVE_TOLERANCE * want, name + " exp at " + i);
                 }
                 assertEquals(x[0], e[0], 0f, name + " exp wrote before the range");
+
+                // ReLU's backward over [3, 3 + n): signs mixed, zeros, NaN x, and infinite gradients at x <= 0
+                float[] xs = x.clone();
+                float[] gs = y.clone();
+                xs[3] = 0f;
+                xs[xs.length - 1] = Float.NaN;
+                gs[gs.length - 1] = 7f;
+                if (n > 2) {
+                    xs[4] = -0.5f;
+                    gs[4] = Float.POSITIVE_INFINITY;
+                }
+                float[] out = new float[xs.length];
+                java.util.Arrays.fill(out, -9f);
+                k.reluBackward(gs, xs, out, 3, 3 + n);
+                for (int i = 0; i < out.length; i++) {
+                    float want = i < 3 || i >= 3 + n ? -9f : xs[i] > 0 ? gs[i] : 0f;
+                    assertEquals(want, out[i], 0f, name + " reluBackward at " + i);
+                }
             }
         }
     }

@@ -112,6 +112,11 @@ class VqNearestTest {
         }
 
         @Override
+        public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
+            plain.reluBackward(grad, x, out, from, to);
+        }
+
+        @Override
         public float max(float[] x, int off, int n) {
             return plain.max(x, off, n);
         }
