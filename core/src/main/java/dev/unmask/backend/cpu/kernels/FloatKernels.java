@@ -42,6 +42,16 @@ public interface FloatKernels {
     /** {@code sum_i x[xOff + i] * y[yOff + i]} for {@code i < n}. */
     float dot(float[] x, int xOff, float[] y, int yOff, int n);
 
+    /** Side of the square blocks that {@link #transpose16} moves. */
+    int TRANSPOSE = 16;
+
+    /**
+     * Transposes a 16 x 16 block: {@code dst[dstOff + j * dstStride + i] = src[srcOff + i * srcStride + j]} for
+     * {@code i, j < 16}. The layout changes of the direct convolution (NCHW to channels-last and back) are
+     * built from it.
+     */
+    void transpose16(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride);
+
     /**
      * ReLU's backward pass: {@code out[i] = x[i] > 0 ? grad[i] : 0} for {@code from <= i < to} (NaN x gives 0).
      * A select, not a product: a zero or NaN x does not turn an infinite or NaN gradient into NaN.

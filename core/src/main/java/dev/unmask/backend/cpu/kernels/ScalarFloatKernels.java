@@ -131,6 +131,20 @@ public final class ScalarFloatKernels implements FloatKernels {
     }
 
     @Override
+    public void transpose16(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
+        transposeLoop(src, srcOff, srcStride, dst, dstOff, dstStride);
+    }
+
+    /** The plain loop of {@link #transpose16}, row by row of the source. */
+    static void transposeLoop(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
+        for (int i = 0; i < TRANSPOSE; i++) {
+            for (int j = 0; j < TRANSPOSE; j++) {
+                dst[dstOff + j * dstStride + i] = src[srcOff + i * srcStride + j];
+            }
+        }
+    }
+
+    @Override
     public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             out[i] = x[i] > 0 ? grad[i] : 0f;

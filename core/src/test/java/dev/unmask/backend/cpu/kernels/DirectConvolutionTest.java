@@ -35,6 +35,10 @@ class DirectConvolutionTest {
             new Case(1, 1, 6, 7, 7, 3, 3, Conv2dParams.of(3, 0), false),
             new Case(4, 1, 3, 5, 9, 3, 3, Conv2dParams.of(1, 2, 2), false),
             new Case(2, 1, 5, 11, 13, 3, 4, new Conv2dParams(3, 2, 1, 2, 1, 1, 0, 0), false),
+            // wide enough for the 16 x 16 block moves of the layout changes, with remainders in channels and columns
+            new Case(1, 1, 19, 6, 21, 3, 3, Conv2dParams.of(1, 1), false),
+            new Case(2, 2, 32, 5, 34, 3, 3, Conv2dParams.of(1, 1), false),
+            new Case(2, 1, 16, 4, 40, 4, 4, Conv2dParams.of(2, 1), false),
     };
 
     private static List<FloatKernels> kernels() {

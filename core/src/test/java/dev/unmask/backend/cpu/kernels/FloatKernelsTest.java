@@ -79,6 +79,35 @@ class FloatKernelsTest {
     }
 
     @Test
+    void transposeMovesEveryElementOfTheBlockAndNothingElse() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        int[][] layouts = {{0, 16, 0, 16}, {5, 37, 3, 128}, {1, 1024, 7, 19}};   // srcOff, srcStride, dstOff, dstStride
+        for (FloatKernels k : GemmTest.implementations()) {
+            for (int[] l : layouts) {
+                float[] src = GemmTest.random(l[0] + 15 * l[1] + 16 + 3, rnd);
+                float[] dst = new float[l[2] + 15 * l[3] + 16 + 3];
+                java.util.Arrays.fill(dst, Float.NaN);
+                float[] before = dst.clone();
+                k.transpose16(src, l[0], l[1], dst, l[2], l[3]);
+                boolean[] written = new boolean[dst.length];
+                for (int i = 0; i < 16; i++) {
+                    for (int j = 0; j < 16; j++) {
+                        int at = l[2] + j * l[3] + i;
+                        assertEquals(src[l[0] + i * l[1] + j], dst[at], 0f,
+                                k.getClass().getSimpleName() + " " + java.util.Arrays.toString(l) + " (" + i + ", " + j + ")");
+                        written[at] = true;
+                    }
+                }
+                for (int at = 0; at < dst.length; at++) {
+                    if (!written[at]) {
+                        assertEquals(before[at], dst[at], 0f, "wrote outside the block at " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void attentionScoresAndWeightedSumsOnEveryTail() {
         SplittableRandom rnd = new SplittableRandom(19);
         int ld = 4100;

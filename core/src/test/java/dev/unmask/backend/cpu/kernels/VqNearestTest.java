@@ -112,6 +112,11 @@ class VqNearestTest {
         }
 
         @Override
+        public void transpose16(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
+            plain.transpose16(src, srcOff, srcStride, dst, dstOff, dstStride);
+        }
+
+        @Override
         public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
             plain.reluBackward(grad, x, out, from, to);
         }
