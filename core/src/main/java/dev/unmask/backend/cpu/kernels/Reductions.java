@@ -54,6 +54,10 @@ public final class Reductions {
         int count = offsets.length * run;
         int chunks = (inner + ROW_CHUNK - 1) / ROW_CHUNK;
         ParallelFor.RangeBody body = (startTask, endTask) -> {
+            if (!rowsKept && (op == ReduceOp.SUM || op == ReduceOp.MEAN)) {
+                sumRuns(in, bases, offsets, run, op == ReduceOp.MEAN ? count : 1, out, startTask, endTask);
+                return;
+            }
             double[] acc = new double[Math.min(inner, ROW_CHUNK)];
             for (int task = startTask; task < endTask; task++) {
                 int k = task / chunks;
@@ -104,6 +108,46 @@ public final class Reductions {
                     acc[j] = Math.min(acc[j], in[from + j]);
                 }
             }
+        }
+    }
+
+    /**
+     * Sums (divided by {@code divisor}) of outputs [k0, k1) whose elements are contiguous runs: output k adds
+     * {@code in[bases[k] + offset + i]} for each offset in order and i from 0 to run - 1, in double, the same
+     * order as {@link #fold}. Four outputs at a time, as four independent chains: a single chain waits for
+     * each addition's latency (the bias gradients of a VQ-VAE training step, 2% of it at 2 threads).
+     */
+    private static void sumRuns(float[] in, int[] bases, int[] offsets, int run, int divisor, float[] out,
+                                int k0, int k1) {
+        int k = k0;
+        for (; k + 4 <= k1; k += 4) {
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            for (int offset : offsets) {
+                int b0 = bases[k] + offset;
+                int b1 = bases[k + 1] + offset;
+                int b2 = bases[k + 2] + offset;
+                int b3 = bases[k + 3] + offset;
+                for (int i = 0; i < run; i++) {
+                    a0 += in[b0 + i];
+                    a1 += in[b1 + i];
+                    a2 += in[b2 + i];
+                    a3 += in[b3 + i];
+                }
+            }
+            out[k] = (float) (a0 / divisor);
+            out[k + 1] = (float) (a1 / divisor);
+            out[k + 2] = (float) (a2 / divisor);
+            out[k + 3] = (float) (a3 / divisor);
+        }
+        for (; k < k1; k++) {
+            double a = 0;
+            for (int offset : offsets) {
+                a = fold(ReduceOp.SUM, in, bases[k] + offset, run, a);
+            }
+            out[k] = (float) (a / divisor);
         }
     }
 
