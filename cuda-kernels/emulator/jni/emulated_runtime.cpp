@@ -111,6 +111,7 @@ const std::map<std::string, Kernel>& registry() {
             KERNEL(binary_f32),
             KERNEL(where_f32),
             KERNEL(relu_backward_f32),
+            KERNEL(elu_backward_f32),
             KERNEL(cast_f32_to_i32),
             KERNEL(cast_i32_to_f32),
             KERNEL(adam_step),

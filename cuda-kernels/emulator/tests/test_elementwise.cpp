@@ -164,6 +164,23 @@ static void check_relu_backward(Failures& f, Random& rng) {
     f.close("relu_backward", y, ref, 0.0f, 0.0f);
 }
 
+// out = x > 0 ? g : g * (y + alpha), in float, for y = elu(x); NaN x takes the second branch.
+static void check_elu_backward(Failures& f, Random& rng) {
+    const float alpha = 0.7f;
+    std::vector<float> x = rng.floats(1000, -3.0f, 3.0f);
+    std::vector<float> g = rng.floats(1000, -2.0f, 2.0f);
+    x[0] = 0.0f;
+    x[1] = NAN;
+    std::vector<float> y(x.size()), out(x.size()), ref(x.size());
+    for (size_t i = 0; i < x.size(); i++) {
+        y[i] = x[i] > 0.0f ? x[i] : alpha * std::expm1(x[i]);
+        ref[i] = x[i] > 0.0f ? g[i] : g[i] * (y[i] + alpha);
+    }
+    emu_launch(elu_backward_f32, dim3(blocks_for(x.size(), 128)), dim3(128), 0, g.data(), x.data(), y.data(), out.data(), x.size(),
+               alpha);
+    f.close("elu_backward", out, ref, 0.0f, 0.0f);
+}
+
 // Java's Math.max(0.0f, -0.0f) is +0 and Math.min is -0, whatever the argument order.
 static void check_signed_zeros(Failures& f) {
     std::vector<float> a = {0.0f, -0.0f}, b = {-0.0f, 0.0f};
@@ -238,6 +255,7 @@ int main() {
     check_binary(f, rng, {2, 1, 3, 1}, {1, 4, 1, 5}, {2, 4, 3, 5});
     check_signed_zeros(f);
     check_relu_backward(f, rng);
+    check_elu_backward(f, rng);
     check_casts(f);
     check_adam(f, rng, false);
     check_adam(f, rng, true);

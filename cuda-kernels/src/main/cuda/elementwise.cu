@@ -49,6 +49,15 @@ extern "C" __global__ void relu_backward_f32(const float* __restrict__ g, const 
     }
 }
 
+// ELU's backward pass for y = elu(x, alpha): out = x > 0 ? g : g * (y + alpha) (NaN x: the second branch).
+extern "C" __global__ void elu_backward_f32(const float* __restrict__ g, const float* __restrict__ x, const float* __restrict__ y,
+                                            float* __restrict__ out, size_t n, float alpha) {
+    size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        out[i] = x[i] > 0.0f ? g[i] : g[i] * (y[i] + alpha);
+    }
+}
+
 __device__ __forceinline__ void broadcast_offsets(const Broadcast& g, size_t i, size_t* offsets, int operands) {
     for (int o = 0; o < operands; o++) {
         offsets[o] = 0;

@@ -124,9 +124,7 @@ final class ElementwiseFunctions {
 
         @Override
         protected Tensor[] backward(Tensor g) {
-            Op op = ops(g);
-            Tensor negativeSide = op.binary(BinaryOp.MUL, g, op.binary(BinaryOp.ADD, y, scalar(g, alpha)));
-            return new Tensor[] {op.where(op.compare(CompareOp.GT, x, scalar(g, 0f)), g, negativeSide)};
+            return new Tensor[] {ops(g).eluBackward(g, x, y, alpha)};
         }
     }
 

@@ -39,6 +39,12 @@ public interface Op {
      */
     Tensor reluBackward(Tensor grad, Tensor x);
 
+    /**
+     * ELU's backward pass in one step, for {@code y = elu(x, alpha)}: {@code x > 0 ? grad : grad * (y + alpha)}
+     * (float arithmetic; NaN x takes the second branch), three tensors of one shape.
+     */
+    Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha);
+
     /** {@code min(max(x, lo), hi)} elementwise; NaN stays NaN. */
     Tensor clamp(Tensor x, float lo, float hi);
 

@@ -27,6 +27,15 @@ public final class OpChecks {
         }
     }
 
+    /** grad, x and y = elu(x) of {@link Op#eluBackward}: F32, one shape. */
+    public static void requireEluBackward(Tensor grad, Tensor x, Tensor y) {
+        for (Tensor t : new Tensor[] {grad, x, y}) {
+            requireDType("eluBackward", t, DType.F32);
+        }
+        requireSameShape("eluBackward", grad, x);
+        requireSameShape("eluBackward", y, x);
+    }
+
     public static void requireSameShape(String op, Tensor a, Tensor b) {
         if (!a.shape().equals(b.shape())) {
             throw new IllegalArgumentException(op + ": shapes differ, " + a.shape() + " vs " + b.shape());

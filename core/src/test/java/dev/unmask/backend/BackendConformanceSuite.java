@@ -165,6 +165,8 @@ public abstract class BackendConformanceSuite {
         grad.data()[2] = Float.POSITIVE_INFINITY;   // x = 30: passed through
         grad.data()[3] = Float.NaN;                 // x = -30: 0
         compare("reluBackward", EXACT, b -> b.reluBackward(grad.on(b), x.on(b)));
+        F eluOut = new F(reference.elu(x.on(reference), 0.7f).toFloatArray(), x.shape());
+        compare("eluBackward", EXACT, b -> b.eluBackward(grad.on(b), x.on(b), eluOut.on(b), 0.7f));
     }
 
     @Test

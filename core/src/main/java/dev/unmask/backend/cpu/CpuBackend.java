@@ -109,6 +109,13 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha) {
+        OpChecks.requireEluBackward(grad, x, y);
+        return mapFloats("eluBackward", x,
+                (in, out) -> Elementwise.eluBackward(kernels, CpuStorage.floats(grad), in, CpuStorage.floats(y), alpha, out));
+    }
+
+    @Override
     public Tensor leakyRelu(Tensor x, float slope) {
         return mapFloats("leakyRelu", x, (in, out) -> Elementwise.leakyRelu(in, slope, out));
     }

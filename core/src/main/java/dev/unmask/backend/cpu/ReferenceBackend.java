@@ -141,6 +141,19 @@ public class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha) {
+        OpChecks.requireEluBackward(grad, x, y);
+        float[] g = CpuStorage.floats(grad);
+        float[] in = CpuStorage.floats(x);
+        float[] value = CpuStorage.floats(y);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[i] > 0 ? g[i] : g[i] * (value[i] + alpha);
+        }
+        return wrap(out, x.shape());
+    }
+
+    @Override
     public Tensor leakyRelu(Tensor x, float slope) {
         OpChecks.requireDType("leakyRelu", x, DType.F32);
         float[] in = CpuStorage.floats(x);

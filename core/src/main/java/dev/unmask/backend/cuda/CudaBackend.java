@@ -266,6 +266,15 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha) {
+        OpChecks.requireEluBackward(grad, x, y);
+        Tensor out = allocate(x.shape(), DType.F32);
+        launchElementwise("elu_backward_f32", x.numel(), new KernelArgs().pointer(handle(grad)).pointer(handle(x))
+                .pointer(handle(y)).pointer(handle(out)).i64(x.numel()).f32(alpha));
+        return out;
+    }
+
+    @Override
     public Tensor leakyRelu(Tensor x, float slope) {
         return unaryKernel(x, UNARY_LEAKY_RELU, slope, 0f, "leakyRelu");
     }

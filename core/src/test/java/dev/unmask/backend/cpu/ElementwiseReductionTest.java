@@ -95,6 +95,40 @@ class ElementwiseReductionTest {
         }
     }
 
+    /** The fused ELU backward on this backend and on the threaded fast one, against d/dx elu written out. */
+    @Test
+    void eluBackwardByHand() {
+        for (Backend b : new Backend[] {backend, new CpuBackend()}) {
+            float alpha = 0.5f;
+            float[] xs = {-1f, 0f, 2f, Float.NaN};
+            float[] ys = {(float) (alpha * Math.expm1(-1)), 0f, 2f, Float.NaN};
+            Tensor x = tensor(b, xs, 4);
+            Tensor y = tensor(b, ys, 4);
+            Tensor g = tensor(b, new float[] {3f, 5f, 7f, 1f}, 4);
+            float[] got = b.eluBackward(g, x, y, alpha).toFloatArray();
+            assertEquals(3f * (ys[0] + alpha), got[0], 0f);    // 3 * alpha * e^-1
+            assertEquals(3 * 0.5 * Math.exp(-1), got[0], 1e-6);
+            assertEquals(5f * alpha, got[1], 0f);              // x = 0 is on the exponential side
+            assertEquals(7f, got[2], 0f);
+            assertTrue(Float.isNaN(got[3]));
+            assertThrowsNaming(IllegalArgumentException.class, "eluBackward",
+                    () -> b.eluBackward(g, x, tensor(b, new float[] {1f, 2f}, 2), alpha));
+            int n = 1 << 17;
+            float[] bx = new float[n];
+            float[] by = new float[n];
+            float[] bg = new float[n];
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i++) {
+                bx[i] = (i % 9) - 4.5f;
+                by[i] = bx[i] > 0 ? bx[i] : (float) (alpha * Math.expm1(bx[i]));
+                bg[i] = (i % 13) * 0.25f;
+                expected[i] = bx[i] > 0 ? bg[i] : bg[i] * (by[i] + alpha);
+            }
+            assertArrayEquals(expected, b.eluBackward(tensor(b, bg, n), tensor(b, bx, n), tensor(b, by, n), alpha)
+                    .toFloatArray());
+        }
+    }
+
     @Test
     void binaryBroadcastsLikeNumPy() {
         Random random = new Random(1);

@@ -270,6 +270,8 @@ class CudaBackendEmulatedTest {
         grads[30] = Float.NaN;                // at x > 0: passed through
         Tensor grad = REFERENCE.fromFloats(grads, Shape.of(33));
         same("reluBackward", EXACT, b -> t -> b.reluBackward(t.get(0), t.get(1)), grad, x);
+        Tensor eluOut = REFERENCE.elu(x, 0.7f);
+        same("eluBackward", EXACT, b -> t -> b.eluBackward(t.get(0), t.get(1), t.get(2), 0.7f), grad, x, eluOut);
     }
 
     @Test

@@ -190,6 +190,11 @@ public final class Elementwise {
         run(x.length, (start, end) -> k.reluBackward(grad, x, out, start, end));
     }
 
+    /** {@code out[i] = x[i] > 0 ? grad[i] : grad[i] * (y[i] + alpha)}: ELU's backward pass for y = elu(x). */
+    public static void eluBackward(FloatKernels k, float[] grad, float[] x, float[] y, float alpha, float[] out) {
+        run(x.length, (start, end) -> k.eluBackward(grad, x, y, alpha, out, start, end));
+    }
+
     /** {@code out[i] = min(max(in[i], lo), hi)} with {@link Math#max}/{@link Math#min} (NaN stays NaN). */
     public static void clamp(float[] in, float lo, float hi, float[] out) {
         run(in.length, (start, end) -> {

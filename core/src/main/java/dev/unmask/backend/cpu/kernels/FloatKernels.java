@@ -58,6 +58,12 @@ public interface FloatKernels {
      */
     void reluBackward(float[] grad, float[] x, float[] out, int from, int to);
 
+    /**
+     * ELU's backward pass for {@code y = elu(x, alpha)}: {@code out[i] = x[i] > 0 ? grad[i] : grad[i] * (y[i] + alpha)}
+     * for {@code from <= i < to}, in float arithmetic.
+     */
+    void eluBackward(float[] grad, float[] x, float[] y, float alpha, float[] out, int from, int to);
+
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < n}; modifies {@code y}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

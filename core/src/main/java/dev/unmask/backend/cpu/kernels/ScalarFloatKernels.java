@@ -145,6 +145,13 @@ public final class ScalarFloatKernels implements FloatKernels {
     }
 
     @Override
+    public void eluBackward(float[] grad, float[] x, float[] y, float alpha, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = x[i] > 0 ? grad[i] : grad[i] * (y[i] + alpha);
+        }
+    }
+
+    @Override
     public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             out[i] = x[i] > 0 ? grad[i] : 0f;

@@ -476,6 +476,20 @@ final class VectorFloatKernels implements FloatKernels {
         r15s4.intoArray(dst, dstOff + 15 * dstStride);
     }
 
+    /** Both branches computed and blended, as {@link #reluBackward}. */
+    @Override
+    public void eluBackward(float[] grad, float[] x, float[] y, float alpha, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, grad, i);
+            var positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            g.mul(FloatVector.fromArray(S, y, i).add(alpha)).blend(g, positive).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = x[i] > 0 ? grad[i] : grad[i] * (y[i] + alpha);
+        }
+    }
+
     /** A vector select: the scalar loop's data-dependent branch mispredicts on mixed signs (and C2 does not vectorise it). */
     @Override
     public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {

@@ -74,6 +74,18 @@ class FloatKernelsTest {
                     float want = i < 3 || i >= 3 + n ? -9f : xs[i] > 0 ? gs[i] : 0f;
                     assertEquals(want, out[i], 0f, name + " reluBackward at " + i);
                 }
+
+                // ELU's backward over the same range, y = elu(x, 0.7) written in float
+                float[] ys = new float[xs.length];
+                for (int i = 0; i < xs.length; i++) {
+                    ys[i] = xs[i] > 0 ? xs[i] : (float) (0.7 * Math.expm1(xs[i]));
+                }
+                java.util.Arrays.fill(out, -9f);
+                k.eluBackward(gs, xs, ys, 0.7f, out, 3, 3 + n);
+                for (int i = 0; i < out.length; i++) {
+                    float want = i < 3 || i >= 3 + n ? -9f : xs[i] > 0 ? gs[i] : gs[i] * (ys[i] + 0.7f);
+                    assertEquals(want, out[i], 0f, name + " eluBackward at " + i);
+                }
             }
         }
     }

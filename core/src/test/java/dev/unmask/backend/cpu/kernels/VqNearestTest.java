@@ -117,6 +117,11 @@ class VqNearestTest {
         }
 
         @Override
+        public void eluBackward(float[] grad, float[] x, float[] y, float alpha, float[] out, int from, int to) {
+            plain.eluBackward(grad, x, y, alpha, out, from, to);
+        }
+
+        @Override
         public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
             plain.reluBackward(grad, x, out, from, to);
         }
