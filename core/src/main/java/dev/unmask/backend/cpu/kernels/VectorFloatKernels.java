@@ -25,44 +25,29 @@ final class VectorFloatKernels implements FloatKernels {
      * The butterfly stages of {@link #transpose16}, block sizes 8, 4, 2, 1: lanes in odd blocks ({@code UPPER}),
      * lane j taking lane j - b ({@code FROM_LOWER}) or lane j + b ({@code FROM_UPPER}). Built only for 16 lanes.
      */
-    private static final VectorShuffle<Float>[] FROM_LOWER = butterflies(-1);
-    private static final VectorShuffle<Float>[] FROM_UPPER = butterflies(1);
-    private static final VectorMask<Float>[] UPPER = upperBlocks();
-
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterflies(int direction) {
-        if (L != TRANSPOSE) {
-            return null;
-        }
-        VectorShuffle<Float>[] stages = new VectorShuffle[4];
-        for (int s = 0; s < 4; s++) {
-            int b = TRANSPOSE / 2 >> s;
-            int[] lanes = new int[L];
-            for (int j = 0; j < L; j++) {
-                boolean upper = (j / b) % 2 == 1;
-                // lanes the blend does not take keep their own index
-                lanes[j] = direction < 0 ? (upper ? j - b : j) : (upper ? j : j + b);
-            }
-            stages[s] = VectorShuffle.fromArray(S, lanes, 0);
-        }
-        return stages;
-    }
-
+    private static final VectorShuffle<Float>[] FROM_LOWER = new VectorShuffle[4];
     @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] upperBlocks() {
-        if (L != TRANSPOSE) {
-            return null;
-        }
-        VectorMask<Float>[] stages = new VectorMask[4];
-        for (int s = 0; s < 4; s++) {
+    private static final VectorShuffle<Float>[] FROM_UPPER = new VectorShuffle[4];
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Float>[] UPPER = new VectorMask[4];
+
+    static {
+        for (int s = 0; L == TRANSPOSE && s < 4; s++) {
             int b = TRANSPOSE / 2 >> s;
+            int[] fromLower = new int[L];
+            int[] fromUpper = new int[L];
             boolean[] upper = new boolean[L];
             for (int j = 0; j < L; j++) {
                 upper[j] = (j / b) % 2 == 1;
+                // lanes the blend does not take keep their own index
+                fromLower[j] = upper[j] ? j - b : j;
+                fromUpper[j] = upper[j] ? j : j + b;
             }
-            stages[s] = VectorMask.fromArray(S, upper, 0);
+            FROM_LOWER[s] = VectorShuffle.fromArray(S, fromLower, 0);
+            FROM_UPPER[s] = VectorShuffle.fromArray(S, fromUpper, 0);
+            UPPER[s] = VectorMask.fromArray(S, upper, 0);
         }
-        return stages;
     }
 
     @Override
