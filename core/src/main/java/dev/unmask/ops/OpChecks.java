@@ -27,13 +27,12 @@ public final class OpChecks {
         }
     }
 
-    /** grad, x and y = elu(x) of {@link Op#eluBackward}: F32, one shape. */
-    public static void requireEluBackward(Tensor grad, Tensor x, Tensor y) {
-        for (Tensor t : new Tensor[] {grad, x, y}) {
-            requireDType("eluBackward", t, DType.F32);
+    /** The operands of an activation's backward pass ({@link Op#reluBackward}, {@link Op#eluBackward}): F32, one shape. */
+    public static void requireActivationBackward(String op, Tensor... operands) {
+        for (Tensor t : operands) {
+            requireDType(op, t, DType.F32);
+            requireSameShape(op, t, operands[0]);
         }
-        requireSameShape("eluBackward", grad, x);
-        requireSameShape("eluBackward", y, x);
     }
 
     public static void requireSameShape(String op, Tensor a, Tensor b) {

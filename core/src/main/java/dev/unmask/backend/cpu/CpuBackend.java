@@ -103,14 +103,13 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor reluBackward(Tensor grad, Tensor x) {
-        OpChecks.requireDType("reluBackward", grad, DType.F32);
-        OpChecks.requireSameShape("reluBackward", grad, x);
+        OpChecks.requireActivationBackward("reluBackward", grad, x);
         return mapFloats("reluBackward", x, (in, out) -> Elementwise.reluBackward(kernels, CpuStorage.floats(grad), in, out));
     }
 
     @Override
     public Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha) {
-        OpChecks.requireEluBackward(grad, x, y);
+        OpChecks.requireActivationBackward("eluBackward", grad, x, y);
         return mapFloats("eluBackward", x,
                 (in, out) -> Elementwise.eluBackward(kernels, CpuStorage.floats(grad), in, CpuStorage.floats(y), alpha, out));
     }

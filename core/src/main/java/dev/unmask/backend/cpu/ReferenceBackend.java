@@ -128,9 +128,7 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor reluBackward(Tensor grad, Tensor x) {
-        OpChecks.requireDType("reluBackward", grad, DType.F32);
-        OpChecks.requireDType("reluBackward", x, DType.F32);
-        OpChecks.requireSameShape("reluBackward", grad, x);
+        OpChecks.requireActivationBackward("reluBackward", grad, x);
         float[] g = CpuStorage.floats(grad);
         float[] in = CpuStorage.floats(x);
         float[] out = new float[in.length];
@@ -142,7 +140,7 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha) {
-        OpChecks.requireEluBackward(grad, x, y);
+        OpChecks.requireActivationBackward("eluBackward", grad, x, y);
         float[] g = CpuStorage.floats(grad);
         float[] in = CpuStorage.floats(x);
         float[] value = CpuStorage.floats(y);

@@ -256,9 +256,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor reluBackward(Tensor grad, Tensor x) {
-        OpChecks.requireDType("reluBackward", grad, DType.F32);
-        OpChecks.requireDType("reluBackward", x, DType.F32);
-        OpChecks.requireSameShape("reluBackward", grad, x);
+        OpChecks.requireActivationBackward("reluBackward", grad, x);
         Tensor y = allocate(x.shape(), DType.F32);
         launchElementwise("relu_backward_f32", x.numel(),
                 new KernelArgs().pointer(handle(grad)).pointer(handle(x)).pointer(handle(y)).i64(x.numel()));
@@ -267,7 +265,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor eluBackward(Tensor grad, Tensor x, Tensor y, float alpha) {
-        OpChecks.requireEluBackward(grad, x, y);
+        OpChecks.requireActivationBackward("eluBackward", grad, x, y);
         Tensor out = allocate(x.shape(), DType.F32);
         launchElementwise("elu_backward_f32", x.numel(), new KernelArgs().pointer(handle(grad)).pointer(handle(x))
                 .pointer(handle(y)).pointer(handle(out)).i64(x.numel()).f32(alpha));
