@@ -81,6 +81,9 @@ class FashionMnistCommandTest {
         assertEquals(auroc, root.get("mean").get("auroc").asDouble(), 0.0);
         assertTrue(c0.get("auroc_total_nll").asDouble() >= 0 && c0.get("auroc_total_nll").asDouble() <= 1);
         assertTrue(c0.get("lambda_s").asDouble() >= c0.get("lambda_p").asDouble(), "98th percentile below the 90th");
+        // the held-out images equal the training images here: the prior must beat the uniform distribution on them
+        double heldOutNll = c0.get("held_out_nll_per_latent").asDouble();
+        assertTrue(heldOutNll > 0 && heldOutNll < Math.log(256), "held-out NLL per latent " + heldOutNll);
 
         JsonNode cost = c0.get("restoration");
         assertEquals(1, cost.get("images").asInt());
