@@ -53,35 +53,38 @@ public final class Reductions {
         int[] bases = offsets(dims, strides, reduced, split, false);
         int count = offsets.length * run;
         int chunks = (inner + ROW_CHUNK - 1) / ROW_CHUNK;
-        ParallelFor.RangeBody body = (startTask, endTask) -> {
-            if (!rowsKept && (op == ReduceOp.SUM || op == ReduceOp.MEAN)) {
-                sumRuns(in, bases, offsets, run, op == ReduceOp.MEAN ? count : 1, out, startTask, endTask);
-                return;
-            }
-            double[] acc = new double[Math.min(inner, ROW_CHUNK)];
-            for (int task = startTask; task < endTask; task++) {
-                int k = task / chunks;
-                int j0 = (task % chunks) * ROW_CHUNK;
-                int width = Math.min(ROW_CHUNK, inner - j0);
-                int base = bases[k] + j0;
-                Arrays.fill(acc, 0, width, switch (op) {
-                    case SUM, MEAN -> 0.0;
-                    case MAX -> Double.NEGATIVE_INFINITY;
-                    case MIN -> Double.POSITIVE_INFINITY;
-                });
-                for (int offset : offsets) {
-                    if (rowsKept) {
-                        accumulate(op, in, base + offset, acc, width);
-                    } else {
-                        acc[0] = fold(op, in, base + offset, run, acc[0]);
+        ParallelFor.RangeBody body;
+        if (!rowsKept && (op == ReduceOp.SUM || op == ReduceOp.MEAN)) {
+            // sums of contiguous runs (inner == 1: one task per output) take the four-chain loop
+            body = (startTask, endTask) -> sumRuns(in, bases, offsets, run, op == ReduceOp.MEAN ? count : 1, out,
+                    startTask, endTask);
+        } else {
+            body = (startTask, endTask) -> {
+                double[] acc = new double[Math.min(inner, ROW_CHUNK)];
+                for (int task = startTask; task < endTask; task++) {
+                    int k = task / chunks;
+                    int j0 = (task % chunks) * ROW_CHUNK;
+                    int width = Math.min(ROW_CHUNK, inner - j0);
+                    int base = bases[k] + j0;
+                    Arrays.fill(acc, 0, width, switch (op) {
+                        case SUM, MEAN -> 0.0;
+                        case MAX -> Double.NEGATIVE_INFINITY;
+                        case MIN -> Double.POSITIVE_INFINITY;
+                    });
+                    for (int offset : offsets) {
+                        if (rowsKept) {
+                            accumulate(op, in, base + offset, acc, width);
+                        } else {
+                            acc[0] = fold(op, in, base + offset, run, acc[0]);
+                        }
+                    }
+                    int o = k * inner + j0;
+                    for (int j = 0; j < width; j++) {
+                        out[o + j] = (float) (op == ReduceOp.MEAN ? acc[j] / count : acc[j]);
                     }
                 }
-                int o = k * inner + j0;
-                for (int j = 0; j < width; j++) {
-                    out[o + j] = (float) (op == ReduceOp.MEAN ? acc[j] / count : acc[j]);
-                }
-            }
-        };
+            };
+        }
         int tasks = bases.length * chunks;
         if (in.length < PARALLEL_ELEMENTS) {
             body.run(0, tasks);
