@@ -93,12 +93,12 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        return mapFloats("unary " + op, x, (in, out) -> Elementwise.unary(op, in, out));
+        return mapFloats("unary " + op, x, (in, out) -> Elementwise.unary(kernels, op, in, out));
     }
 
     @Override
     public Tensor elu(Tensor x, float alpha) {
-        return mapFloats("elu", x, (in, out) -> Elementwise.elu(in, alpha, out));
+        return mapFloats("elu", x, (in, out) -> Elementwise.elu(kernels, in, alpha, out));
     }
 
     @Override

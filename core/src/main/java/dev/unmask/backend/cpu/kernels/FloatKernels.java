@@ -64,6 +64,12 @@ public interface FloatKernels {
      */
     void eluBackward(float[] grad, float[] x, float[] y, float alpha, float[] out, int from, int to);
 
+    /** ELU: {@code out[i] = FloatExp.elu(x[i], alpha)} for {@code from <= i < to}, the same value in every position. */
+    void elu(float[] x, float alpha, float[] out, int from, int to);
+
+    /** The sigmoid: {@code out[i] = FloatExp.sigmoid(x[i])} for {@code from <= i < to}, the same value in every position. */
+    void sigmoid(float[] x, float[] out, int from, int to);
+
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < n}; modifies {@code y}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

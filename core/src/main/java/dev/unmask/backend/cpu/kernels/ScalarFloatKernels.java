@@ -152,6 +152,20 @@ public final class ScalarFloatKernels implements FloatKernels {
     }
 
     @Override
+    public void elu(float[] x, float alpha, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = FloatExp.elu(x[i], alpha);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] x, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = FloatExp.sigmoid(x[i]);
+        }
+    }
+
+    @Override
     public void reluBackward(float[] grad, float[] x, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             out[i] = x[i] > 0 ? grad[i] : 0f;

@@ -1,6 +1,7 @@
 package dev.unmask.backend.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -473,6 +474,74 @@ final class VectorFloatKernels implements FloatKernels {
         for (; i < to; i++) {
             out[i] = x[i] > 0 ? grad[i] : grad[i] * (y[i] + alpha);
         }
+    }
+
+    /** Both branches computed and blended; the tail through {@link FloatExp}, whose operations the lanes repeat. */
+    @Override
+    public void elu(float[] x, float alpha, float[] out, int from, int to) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            expm1(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = FloatExp.elu(x[i], alpha);
+        }
+    }
+
+    /** As {@link FloatExp#sigmoid}, lane by lane. */
+    @Override
+    public void sigmoid(float[] x, float[] out, int from, int to) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector e = exp(v.abs().neg());
+            FloatVector d = e.add(1f);
+            e.div(d).blend(one.div(d), v.compare(VectorOperators.GE, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = FloatExp.sigmoid(x[i]);
+        }
+    }
+
+    /** {@link FloatExp#expm1} on every lane, operation for operation. */
+    private static FloatVector expm1(FloatVector a) {
+        FloatVector clamped = a.max(FloatExp.EXPM1_LOWEST);
+        FloatVector t = clamped.fma(FloatExp.LOG2_E, FloatExp.ROUNDER);
+        FloatVector p = expm1Reduced(reduced(clamped, t));
+        FloatVector scale = powerOfTwo(t.reinterpretAsInts().sub(FloatExp.ROUNDER_BITS));
+        return scale.fma(p, scale.sub(1f));
+    }
+
+    /** {@link FloatExp#exp} on every lane, operation for operation. */
+    private static FloatVector exp(FloatVector a) {
+        FloatVector clamped = a.max(FloatExp.EXP_LOWEST);
+        FloatVector t = clamped.fma(FloatExp.LOG2_E, FloatExp.ROUNDER);
+        FloatVector p = expm1Reduced(reduced(clamped, t));
+        IntVector n = t.reinterpretAsInts().sub(FloatExp.ROUNDER_BITS);
+        IntVector half = n.lanewise(VectorOperators.ASHR, 1);
+        FloatVector high = powerOfTwo(half);
+        return p.fma(high, high).mul(powerOfTwo(n.sub(half)));
+    }
+
+    /** 2^n from the exponent bits, for -126 &lt;= n &lt;= 127. */
+    private static FloatVector powerOfTwo(IntVector n) {
+        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    private static FloatVector reduced(FloatVector a, FloatVector t) {
+        FloatVector n = t.sub(FloatExp.ROUNDER);
+        return n.fma(FloatVector.broadcast(S, -FloatExp.LN2_LO), n.fma(FloatVector.broadcast(S, -FloatExp.LN2_HI), a));
+    }
+
+    private static FloatVector expm1Reduced(FloatVector r) {
+        FloatVector h = FloatVector.broadcast(S, FloatExp.C7).fma(r, FloatVector.broadcast(S, FloatExp.C6));
+        h = h.fma(r, FloatVector.broadcast(S, FloatExp.C5));
+        h = h.fma(r, FloatVector.broadcast(S, FloatExp.C4));
+        h = h.fma(r, FloatVector.broadcast(S, FloatExp.C3));
+        h = h.fma(r, FloatVector.broadcast(S, FloatExp.C2));
+        return h.fma(r.mul(r), r);
     }
 
     /** A vector select: the scalar loop's data-dependent branch mispredicts on mixed signs (and C2 does not vectorise it). */

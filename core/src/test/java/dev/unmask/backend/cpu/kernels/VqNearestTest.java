@@ -127,6 +127,16 @@ class VqNearestTest {
         }
 
         @Override
+        public void elu(float[] x, float alpha, float[] out, int from, int to) {
+            plain.elu(x, alpha, out, from, to);
+        }
+
+        @Override
+        public void sigmoid(float[] x, float[] out, int from, int to) {
+            plain.sigmoid(x, out, from, to);
+        }
+
+        @Override
         public float max(float[] x, int off, int n) {
             return plain.max(x, off, n);
         }
