@@ -179,9 +179,12 @@ public final class DirectConvolution {
         float at(int produced, int read, int ky, int kx);
     }
 
-    /** A phase ready to run: its taps in reading order, their runs, its packed weights, one image's tile bases. */
+    /**
+     * A phase ready to run: its taps in reading order, their runs, its packed weights, one image's tile bases, and
+     * whether runs over all-zero rows may be skipped (every weight finite).
+     */
     private record Plan(Phase phase, int depth, int tiles, int[] bases, int[] deltas, int[] offsets, int[] lengths,
-                        float[] packed) {
+                        float[] packed, boolean skipsZeroRows) {
     }
 
     /**
@@ -265,39 +268,70 @@ public final class DirectConvolution {
             p += lengths[s];
         }
         float[] packed = taps.isEmpty() ? new float[0] : pack(k, taps, pad.c(), outC, weight);
-        return new Plan(ph, taps.size() * pad.c(), tiles, bases, deltas, offsets, lengths, packed);
+        return new Plan(ph, taps.size() * pad.c(), tiles, bases, deltas, offsets, lengths, packed, allFinite(packed));
     }
 
-    /** Every phase of image {@code img}; {@code parallel}: split the work of this image between threads. */
+    /**
+     * Every phase of image {@code img}; {@code parallel}: split the work of this image between threads. A tile's
+     * run of taps is skipped where all its positions read rows of the copy that are entirely zero (the margins,
+     * and the rows a causal convolution's explicit padding added on top): those products are all zero, so the sums
+     * are unchanged (the 5x5 causal convolutions of PixelSNAIL on a 16 x 16 grid skip 14% of their taps this way).
+     * Not when a weight is infinite or NaN, whose product with zero is NaN.
+     */
     private static void image(FloatKernels k, int img, boolean parallel, float[] in, Padded pad, List<Plan> plans,
                               Output target) {
         float[] src = Convolution.workspace(PADDED, pad.padH() * pad.padW() * pad.c());
         zeroTopAndBottom(pad, src);
-        loop(parallel, pad.h(), (start, end) -> channelsLast(k, in, img, pad, start, end, src));
+        boolean[] zeroRows = new boolean[pad.padH()];
+        Arrays.fill(zeroRows, 0, pad.top(), true);
+        Arrays.fill(zeroRows, pad.top() + pad.h(), pad.padH(), true);
+        loop(parallel, pad.h(), (start, end) -> {
+            channelsLast(k, in, img, pad, start, end, src);
+            int run = pad.w() * pad.c();
+            for (int y = start; y < end; y++) {
+                zeroRows[pad.top() + y] = allZero(src, ((pad.top() + y) * pad.padW() + pad.left()) * pad.c(), run);
+            }
+        });
         int width = k.directWidth();
         int strips = target.c() / width;
         int rowsPerTile = k.directRows();
         int outC = target.c();
+        int rowLength = pad.padW() * pad.c();
         for (Plan plan : plans) {
             int positions = plan.phase().rows() * plan.phase().cols();
             int blocks = Convolution.ceilDiv(plan.tiles(), TILES_PER_BLOCK);
+            int segments = plan.deltas().length;
             loop(parallel, blocks, (start, end) -> {
                 // one block's results, written back to NCHW while they are still in L1
                 float[] result = Convolution.workspace(RESULT, TILES_PER_BLOCK * rowsPerTile * outC);
+                boolean[] live = new boolean[TILES_PER_BLOCK * segments];
                 for (int block = start; block < end; block++) {
                     int t0 = block * TILES_PER_BLOCK;
                     int t1 = Math.min(plan.tiles(), t0 + TILES_PER_BLOCK);
-                    if (plan.deltas().length == 0) {
-                        // no live tap (all weights zero): the bias alone, or nothing
-                        Arrays.fill(result, 0, (t1 - t0) * rowsPerTile * outC, 0f);
+                    for (int t = t0; t < t1; t++) {
+                        for (int s = 0; s < segments; s++) {
+                            live[(t - t0) * segments + s] = !plan.skipsZeroRows()
+                                    || !readsOnlyZeroRows(plan, t * rowsPerTile, rowsPerTile, s, rowLength, zeroRows);
+                        }
                     }
                     for (int strip = 0; strip < strips; strip++) {
                         for (int t = t0; t < t1; t++) {
                             int q0 = t * rowsPerTile;
-                            for (int s = 0; s < plan.deltas().length; s++) {
-                                k.directKernel(plan.lengths()[s], src, plan.bases(), q0, plan.deltas()[s],
-                                        plan.packed(), (strip * plan.depth() + plan.offsets()[s]) * width, result,
-                                        (t - t0) * rowsPerTile * outC + strip * width, outC, s > 0);
+                            int at = (t - t0) * rowsPerTile * outC + strip * width;
+                            boolean written = false;
+                            for (int s = 0; s < segments; s++) {
+                                if (live[(t - t0) * segments + s]) {
+                                    k.directKernel(plan.lengths()[s], src, plan.bases(), q0, plan.deltas()[s],
+                                            plan.packed(), (strip * plan.depth() + plan.offsets()[s]) * width, result,
+                                            at, outC, written);
+                                    written = true;
+                                }
+                            }
+                            if (!written) {
+                                // every tap skipped, or none live (all weights zero): the bias alone, or nothing
+                                for (int r = 0; r < rowsPerTile; r++) {
+                                    Arrays.fill(result, at + r * outC, at + r * outC + width, 0f);
+                                }
                             }
                         }
                     }
@@ -305,6 +339,35 @@ public final class DirectConvolution {
                 }
             });
         }
+    }
+
+    /** Whether every position of the tile at {@code q0} reads segment {@code s} from a row of the copy that is all zero. */
+    private static boolean readsOnlyZeroRows(Plan plan, int q0, int rows, int s, int rowLength, boolean[] zeroRows) {
+        for (int r = 0; r < rows; r++) {
+            // a segment's taps share their dy, so its whole run lies in one row of the copy
+            if (!zeroRows[(plan.bases()[q0 + r] + plan.deltas()[s]) / rowLength]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allFinite(float[] x) {
+        for (float v : x) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allZero(float[] x, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (x[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void loop(boolean parallel, int n, ParallelFor.RangeBody body) {

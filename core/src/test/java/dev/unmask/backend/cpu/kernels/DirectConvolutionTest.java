@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link DirectConvolution} on both kernel implementations against {@link ReferenceBackend}'s plain double
@@ -152,6 +153,65 @@ class DirectConvolutionTest {
             }
             assertArrayEquals(expected, got, k.toString());
         }
+    }
+
+    /**
+     * Inputs with all-zero rows (the top four, as a causal convolution's explicit padding makes them, one in the
+     * middle, one of -0): the runs of taps over them are skipped, and tiles of six positions straddle zero and
+     * non-zero rows (width 9), so a wrong skip or a missed first write changes sums.
+     */
+    @Test
+    void runsOverZeroRowsAreSkippedWithoutChangingSums() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (FloatKernels k : kernels()) {
+            for (Conv2dParams p : new Conv2dParams[] {Conv2dParams.of(1, 0), Conv2dParams.of(1, 2), Conv2dParams.of(2, 1)}) {
+                Case t = new Case(3, 1, 7, 12, 9, 5, 5, p, true);
+                int o = k.directWidth();
+                int c = t.readExtra;
+                float[] x = withZeroRows(random(t.n * c * t.h * t.w, rnd), t.n * c, t.h, t.w);
+                float[] w = weights(o, c, t, rnd);
+                float[] b = random(o, rnd);
+                Tensor expected = ref.conv2d(ref(x, t.n, c, t.h, t.w), ref(w, o, c, t.kh, t.kw), ref(b, o), p);
+                Tensor scale = ref.conv2d(ref(abs(x), t.n, c, t.h, t.w), ref(abs(w), o, c, t.kh, t.kw), ref(abs(b), o), p);
+                Convolution.Geometry g = new Convolution.Geometry(t.n, c, t.h, t.w, o, t.kh, t.kw,
+                        expected.dim(2), expected.dim(3), p);
+                assertClose(expected.toFloatArray(), scale.toFloatArray(), DirectConvolution.forward(k, g, x, w, b),
+                        k + " forward over zero rows " + p);
+            }
+        }
+    }
+
+    /** An infinite weight times a zero input is NaN in the reference: no run is skipped then. */
+    @Test
+    void anInfiniteWeightOverZeroRowsGivesNaNAsTheReference() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        for (FloatKernels k : kernels()) {
+            Case t = new Case(2, 1, 3, 9, 7, 3, 3, Conv2dParams.of(1, 0), false);
+            int o = k.directWidth();
+            float[] x = withZeroRows(random(t.n * 3 * t.h * t.w, rnd), t.n * 3, t.h, t.w);
+            float[] w = weights(o, 3, t, rnd);
+            w[5] = Float.POSITIVE_INFINITY;
+            Tensor expected = ref.conv2d(ref(x, t.n, 3, t.h, t.w), ref(w, o, 3, 3, 3), null, t.p);
+            Convolution.Geometry g = new Convolution.Geometry(t.n, 3, t.h, t.w, o, 3, 3, expected.dim(2), expected.dim(3), t.p);
+            float[] got = DirectConvolution.forward(k, g, x, w, null);
+            float[] want = expected.toFloatArray();
+            int nan = 0;
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Float.isNaN(want[i]), Float.isNaN(got[i]), k + " NaN at " + i);
+                nan += Float.isNaN(want[i]) ? 1 : 0;
+            }
+            assertTrue(nan > 0, "the case must produce NaN");
+        }
+    }
+
+    /** Zeroes rows 0-3 and the middle row of every plane, and writes -0 into the row after the middle one. */
+    private static float[] withZeroRows(float[] x, int planes, int h, int w) {
+        for (int plane = 0; plane < planes; plane++) {
+            for (int y : new int[] {0, 1, 2, 3, h / 2, h / 2 + 1}) {
+                java.util.Arrays.fill(x, (plane * h + y) * w, (plane * h + y + 1) * w, y == h / 2 + 1 ? -0f : 0f);
+            }
+        }
+        return x;
     }
 
     /** Random weights; with {@code causal}, the centre-and-right taps of the last row and the rows below are zero. */
