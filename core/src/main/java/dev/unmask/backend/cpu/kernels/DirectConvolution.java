@@ -275,7 +275,7 @@ public final class DirectConvolution {
      * Every phase of image {@code img}; {@code parallel}: split the work of this image between threads. A tile's
      * run of taps is skipped where all its positions read rows of the copy that are entirely zero (the margins,
      * and the rows a causal convolution's explicit padding added on top): those products are all zero, so the sums
-     * are unchanged (the 5x5 causal convolutions of PixelSNAIL on a 16 x 16 grid skip 14% of their taps this way).
+     * are unchanged (the 5x5 causal convolutions of PixelSNAIL on a 16 x 16 grid skip up to 14% of their taps).
      * Not when a weight is infinite or NaN, whose product with zero is NaN.
      */
     private static void image(FloatKernels k, int img, boolean parallel, float[] in, Padded pad, List<Plan> plans,
