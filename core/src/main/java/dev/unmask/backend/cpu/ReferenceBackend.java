@@ -771,32 +771,36 @@ public class ReferenceBackend implements Backend {
     }
 
     /** Softmax or log-softmax along an axis: the maximum is subtracted and the denominator summed in double. */
-    private Tensor softmaxAlong(String op, Tensor x, int axis, boolean log) {
+    Tensor softmaxAlong(String op, Tensor x, int axis, boolean log) {
         Shape.AxisSplit split = OpChecks.floatAxis(op, x, axis);
-        int n = split.extent();
-        int outer = split.outer();
-        int inner = split.inner();
-        float[] in = CpuStorage.floats(x);
-        float[] out = new float[in.length];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                int base = o * n * inner + i;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    max = Math.max(max, in[base + j * inner]);
-                }
-                double sum = 0;
-                for (int j = 0; j < n; j++) {
-                    sum += Math.exp(in[base + j * inner] - max);
-                }
-                double logSum = Math.log(sum);
-                for (int j = 0; j < n; j++) {
-                    double shifted = in[base + j * inner] - max;
-                    out[base + j * inner] = (float) (log ? shifted - logSum : Math.exp(shifted) / sum);
-                }
+        float[] out = new float[x.numel()];
+        softmaxRows(CpuStorage.floats(x), out, split.extent(), split.inner(), log, 0, split.outer() * split.inner());
+        return wrap(out, x.shape());
+    }
+
+    /**
+     * Rows {@code [from, to)} of a softmax (or log-softmax) along an axis of extent {@code n}: row
+     * {@code o * inner + i} holds the elements {@code o * n * inner + i + j * inner}, j &lt; n. Each exponential is
+     * computed once, in double, and kept for the quotient.
+     */
+    static void softmaxRows(float[] in, float[] out, int n, int inner, boolean log, int from, int to) {
+        double[] exps = new double[n];
+        for (int row = from; row < to; row++) {
+            int base = row / inner * n * inner + row % inner;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, in[base + j * inner]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                exps[j] = Math.exp(in[base + j * inner] - max);
+                sum += exps[j];
+            }
+            double logSum = Math.log(sum);
+            for (int j = 0; j < n; j++) {
+                out[base + j * inner] = (float) (log ? in[base + j * inner] - max - logSum : exps[j] / sum);
             }
         }
-        return wrap(out, x.shape());
     }
 
     @Override

@@ -193,6 +193,21 @@ class CpuReferenceParityTest {
         checkReduce(ReduceOp.SUM, plain, s, new int[] {-1, 0}, false);
     }
 
+    /** Threaded rows against the reference's serial loop, along every axis (inner ones strided), large enough to split. */
+    @Test
+    void softmaxAndLogSoftmaxAreBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        for (Shape s : new Shape[] {Shape.of(7, 301, 5), Shape.of(1031, 67), Shape.of(3, 0, 2)}) {
+            float[] x = awkward(s.numel(), rnd);
+            for (int axis = 0; axis < s.rank(); axis++) {
+                assertArrayEquals(ref.softmax(onRef(x, s), axis).toFloatArray(), cpu.softmax(onCpu(x, s), axis).toFloatArray(),
+                        "softmax " + s + " axis " + axis);
+                assertArrayEquals(ref.logSoftmax(onRef(x, s), axis).toFloatArray(),
+                        cpu.logSoftmax(onCpu(x, s), axis).toFloatArray(), "logSoftmax " + s + " axis " + axis);
+            }
+        }
+    }
+
     @Test
     void threadedReductionsOfLargeTensorsAreBitIdentical() {
         SplittableRandom rnd = new SplittableRandom(4);
