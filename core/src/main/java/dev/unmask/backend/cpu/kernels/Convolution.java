@@ -59,7 +59,7 @@ public final class Convolution {
      * all threads busy).
      */
     public static float[] forward(FloatKernels k, Geometry g, float[] x, float[] weight, float[] bias) {
-        if (DirectConvolution.applies(k, g, g.o())) {
+        if (DirectConvolution.applies(k, g, g.o(), g.c())) {
             return DirectConvolution.forward(k, g, x, weight, bias);
         }
         float[] out = new float[g.n() * g.o() * g.outPlane()];
@@ -137,7 +137,7 @@ public final class Convolution {
      * last register strip empty; then each image's block of the columns is added back onto its input.
      */
     public static float[] backwardInput(FloatKernels k, Geometry g, float[] gradOut, float[] weight) {
-        if (DirectConvolution.applies(k, g, g.c())) {
+        if (DirectConvolution.applies(k, g, g.c(), g.o())) {
             return DirectConvolution.backwardInput(k, g, gradOut, weight);
         }
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];

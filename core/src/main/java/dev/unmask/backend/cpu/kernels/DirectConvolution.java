@@ -22,25 +22,34 @@ import java.util.List;
  * with a sub-kernel. Kernel taps whose weights are all zero (causal masks) are left out, as in
  * {@link Convolution}.
  *
- * <p>Used when the channels produced are a multiple of {@link FloatKernels#directWidth()} and the kernel is not
- * pointwise; other products keep the im2col path.
+ * <p>Used when the channels produced are a multiple of {@link FloatKernels#directWidth()}, the kernel is not
+ * pointwise and a kernel row's run is at least {@link #MIN_RUN} floats; other products keep the im2col path.
  */
 public final class DirectConvolution {
     /** Tiles of output positions that one thread finishes for every channel strip before going on. */
     private static final int TILES_PER_BLOCK = 8;
     private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> RESULT = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * The shortest run (channels read x kernel width) taken directly: shorter runs leave each register tile's
+     * depth loop a few steps long between its loads and stores of C. Measured, one thread, best of 15, direct
+     * against im2col: 3 -> 64 channels 4x4 stride 2 on 128 x 128 (run 12) 16.1 and 14.0 against 8.9 ms; 8 -> 64 3x3
+     * (run 24) 14.3 against 9.8; 16 -> 64 3x3 (48) 19.9 against 17.1; 16 -> 64 4x4 stride 2 (64) 8.0 against 9.7;
+     * 32 -> 64 3x3 (96) 32.4 against 33.1.
+     */
+    static final int MIN_RUN = 64;
 
     private DirectConvolution() {
     }
 
     /**
-     * Whether the direct path computes a product of this convolution that produces {@code channels} channels:
-     * they must fill the register tiles, and the kernel must not be pointwise (a 1x1 convolution's images are
-     * already its im2col columns, read in place; through the layout changes it measured 20-50% slower).
+     * Whether the direct path computes a product of this convolution that produces {@code produced} channels from
+     * {@code read} channels: the produced ones must fill the register tiles, the kernel must not be pointwise (a 1x1
+     * convolution's images are already its im2col columns, read in place; through the layout changes it measured
+     * 20-50% slower), and a kernel row's run must reach {@link #MIN_RUN}.
      */
-    public static boolean applies(FloatKernels k, Convolution.Geometry g, int channels) {
-        return !g.pointwise() && channels % k.directWidth() == 0;
+    public static boolean applies(FloatKernels k, Convolution.Geometry g, int produced, int read) {
+        return !g.pointwise() && produced % k.directWidth() == 0 && read * g.kw() >= MIN_RUN;
     }
 
     /**

@@ -66,7 +66,8 @@ class DirectConvolutionTest {
                 Tensor scale = ref.conv2d(ref(abs(x), t.n, c, t.h, t.w), ref(abs(w), o, c, t.kh, t.kw), ref(abs(b), o), t.p);
                 Convolution.Geometry g = new Convolution.Geometry(t.n, c, t.h, t.w, o, t.kh, t.kw,
                         expected.dim(2), expected.dim(3), t.p);
-                assertEquals(!g.pointwise(), DirectConvolution.applies(k, g, o), "dispatch " + t);
+                assertEquals(!g.pointwise() && c * t.kw >= DirectConvolution.MIN_RUN, DirectConvolution.applies(k, g, o, c),
+                        "dispatch " + t);
                 float[] got = DirectConvolution.forward(k, g, x, w, b);
                 assertClose(expected.toFloatArray(), scale.toFloatArray(), got, k + " forward " + t);
             }
