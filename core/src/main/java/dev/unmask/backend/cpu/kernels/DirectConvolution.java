@@ -317,12 +317,7 @@ public final class DirectConvolution {
                 for (int block = start; block < end; block++) {
                     int t0 = block * TILES_PER_BLOCK;
                     int t1 = Math.min(plan.tiles(), t0 + TILES_PER_BLOCK);
-                    for (int t = t0; t < t1; t++) {
-                        for (int s = 0; s < segments; s++) {
-                            live[(t - t0) * segments + s] = !plan.skipsZeroRows()
-                                    || !readsOnlyZeroRows(plan, t * rowsPerTile, rowsPerTile, s, rowLength, zeroRows);
-                        }
-                    }
+                    markLiveRuns(plan, t0, t1, rowsPerTile, rowLength, zeroRows, live);
                     for (int strip = 0; strip < strips; strip++) {
                         for (int t = t0; t < t1; t++) {
                             int q0 = t * rowsPerTile;
@@ -347,6 +342,22 @@ public final class DirectConvolution {
                     scatter(k, result, img, plan.phase(), t0 * rowsPerTile, Math.min(positions, t1 * rowsPerTile), target);
                 }
             });
+        }
+    }
+
+    /**
+     * For tiles [t0, t1) and every segment s, {@code live[(t - t0) * segments + s]}: whether the tile's run of
+     * segment s must be computed (some position reads a row of the copy that is not all zero, or no run may be
+     * skipped).
+     */
+    private static void markLiveRuns(Plan plan, int t0, int t1, int rowsPerTile, int rowLength, boolean[] zeroRows,
+                                     boolean[] live) {
+        int segments = plan.deltas().length;
+        for (int t = t0; t < t1; t++) {
+            for (int s = 0; s < segments; s++) {
+                live[(t - t0) * segments + s] = !plan.skipsZeroRows()
+                        || !readsOnlyZeroRows(plan, t * rowsPerTile, rowsPerTile, s, rowLength, zeroRows);
+            }
         }
     }
 

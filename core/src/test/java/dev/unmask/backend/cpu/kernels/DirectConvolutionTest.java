@@ -8,6 +8,7 @@ import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -209,7 +210,7 @@ class DirectConvolutionTest {
     private static float[] withZeroRows(float[] x, int planes, int h, int w) {
         for (int plane = 0; plane < planes; plane++) {
             for (int y : new int[] {0, 1, 2, 3, h / 2, h / 2 + 1}) {
-                java.util.Arrays.fill(x, (plane * h + y) * w, (plane * h + y + 1) * w, y == h / 2 + 1 ? -0f : 0f);
+                Arrays.fill(x, (plane * h + y) * w, (plane * h + y + 1) * w, y == h / 2 + 1 ? -0f : 0f);
             }
         }
         return x;

@@ -2,6 +2,7 @@ package dev.unmask.backend.cpu.kernels;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,8 +72,8 @@ class FloatExpTest {
                 String name = k.getClass().getSimpleName() + " n=" + n;
                 float[] elu = new float[x.length];
                 float[] sigmoid = new float[x.length];
-                java.util.Arrays.fill(elu, 42f);
-                java.util.Arrays.fill(sigmoid, 42f);
+                Arrays.fill(elu, 42f);
+                Arrays.fill(sigmoid, 42f);
                 k.elu(x, 0.3f, elu, 3, 3 + n);
                 k.sigmoid(x, sigmoid, 3, 3 + n);
                 for (int i = 0; i < x.length; i++) {
