@@ -55,14 +55,14 @@ public class KernelBenchmarks {
     public void setup() {
         b = Backends.create(backend);
         SplittableRandom rnd = new SplittableRandom(SEED);
-        convInput = uniform(rnd, 16, 128, 32, 32);
-        convWeight = uniform(rnd, 128, 128, 3, 3);
-        vectors = uniform(rnd, 16384, 64);
-        codebook = uniform(rnd, 512, 64);
-        query = uniform(rnd, 16, 8, 1024, 8);
-        key = uniform(rnd, 16, 8, 1024, 8);
-        value = uniform(rnd, 16, 8, 1024, 8);
-        scoreMaps = uniform(rnd, 16, 1, 128, 128);
+        convInput = uniform(b, rnd, 16, 128, 32, 32);
+        convWeight = uniform(b, rnd, 128, 128, 3, 3);
+        vectors = uniform(b, rnd, 16384, 64);
+        codebook = uniform(b, rnd, 512, 64);
+        query = uniform(b, rnd, 16, 8, 1024, 8);
+        key = uniform(b, rnd, 16, 8, 1024, 8);
+        value = uniform(b, rnd, 16, 8, 1024, 8);
+        scoreMaps = uniform(b, rnd, 16, 1, 128, 128);
     }
 
     /** 2 * 16 * 128 * 1152 * 1024 = 4.83 GFLOP per call. */
@@ -88,7 +88,8 @@ public class KernelBenchmarks {
         return b.minAvgPool(scoreMaps, 3, 7);
     }
 
-    private Tensor uniform(SplittableRandom rnd, int... dims) {
+    /** Values uniform in [-1, 1) on {@code b}. */
+    static Tensor uniform(Backend b, SplittableRandom rnd, int... dims) {
         Shape s = Shape.of(dims);
         float[] x = new float[s.numel()];
         for (int i = 0; i < x.length; i++) {
