@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
     int calibrationImages = 128;
 
     @Option(names = "--test-images", description = "held-out real faces and as many manipulated ones to score (default: ${DEFAULT-VALUE})")
-    int testImages = 64;
+    int testImages = 256;
 
     @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     int vqvaeSteps = 800;
