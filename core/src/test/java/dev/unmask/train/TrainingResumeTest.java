@@ -26,7 +26,8 @@ class TrainingResumeTest {
         return Checkpoint.read(file, new ReferenceBackend());
     }
 
-    private static void assertSameBits(Map<String, Tensor> expected, Map<String, Tensor> actual, String what) {
+    /** Every tensor of {@code expected} and {@code actual} bit for bit (also used by ThreadCountIndependenceTest). */
+    static void assertSameBits(Map<String, Tensor> expected, Map<String, Tensor> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet(), what + " names");
         expected.forEach((name, t) -> {
             int[] want = floatBits(t);

@@ -202,41 +202,54 @@ public final class Convolution {
     }
 
     /**
-     * Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch, images split
-     * between threads (a partial sum each). Undilated kernels take {@link DirectConvolution}'s per-image
-     * product, which packs from a channels-last copy; dilated ones multiply the im2col columns.
+     * Gradient with respect to the weight: a new [o, c, kh, kw] array, summed over the batch. The threads split the
+     * result (its rows, the output channels, or its columns, taps and channels, whichever is longer), not the
+     * images: each element is the sum over the images in order, so the gradient, and training with it, does not
+     * depend on the thread count. Undilated kernels take {@link DirectConvolution}'s per-image product, which packs
+     * from a channels-last copy; dilated ones multiply the im2col columns.
      */
     public static float[] backwardWeight(FloatKernels k, Geometry g, float[] x, float[] gradOut) {
+        return backwardWeight(k, g, x, gradOut, ParallelFor.THREADS);
+    }
+
+    /**
+     * {@link #backwardWeight(FloatKernels, Geometry, float[], float[])} cut into {@code parts} blocks of whole
+     * register strips; the result is the same, bit for bit, for every {@code parts}. Each block packs its own copy
+     * of the operand it does not split, one image at a time (the output gradient's rows for a column block, the
+     * columns for a row block; for dilated kernels the whole im2col columns): the split runs along the longer
+     * side of the result so that this copy is the smaller operand.
+     */
+    static float[] backwardWeight(FloatKernels k, Geometry g, float[] x, float[] gradOut, int parts) {
         boolean direct = DirectConvolution.appliesToWeight(g);
         int ckk = g.ckk();
         int plane = g.outPlane();
-        int parts = Math.max(1, Math.min(g.n(), ParallelFor.THREADS));
+        boolean byRows = g.o() > ckk;
+        int unit = byRows ? k.stripHeight() : k.stripWidth();
+        int length = byRows ? g.o() : ckk;
+        int units = ceilDiv(length, unit);
+        int blocks = Math.max(1, Math.min(parts, units));
         int[] allTaps = allTaps(g);
-        float[][] partial = new float[parts][];
-        ParallelFor.range(parts, (start, end) -> {
-            for (int t = start; t < end; t++) {
-                float[] acc = new float[g.o() * ckk];
-                int first = (int) ((long) g.n() * t / parts);
-                int last = (int) ((long) g.n() * (t + 1) / parts);
-                for (int n = first; n < last; n++) {
+        float[] gradW = new float[g.o() * ckk];
+        ParallelFor.range(blocks, (start, end) -> {
+            for (int block = start; block < end; block++) {
+                int from = (int) ((long) units * block / blocks) * unit;
+                int to = Math.min(length, (int) ((long) units * (block + 1) / blocks) * unit);
+                int row0 = byRows ? from : 0;
+                int rows = byRows ? to - from : g.o();
+                int col0 = byRows ? 0 : from;
+                int cols = byRows ? ckk : to - from;
+                for (int n = 0; n < g.n(); n++) {
                     if (direct) {
-                        DirectConvolution.addWeightGradient(k, g, x, gradOut, n, acc);
+                        DirectConvolution.addWeightGradient(k, g, x, gradOut, n, gradW, row0, rows, col0, cols);
                         continue;
                     }
-                    float[] cols = columnsOf(g, x, n, allTaps);
+                    float[] columns = columnsOf(g, x, n, allTaps);
                     int colOff = g.pointwise() ? n * ckk * plane : 0;
-                    Gemm.multiply(k, g.o(), ckk, plane, gradOut, n * g.o() * plane, plane, 1, cols, colOff, 1, plane,
-                            acc, 0, ckk, true);
+                    Gemm.multiply(k, rows, cols, plane, gradOut, (n * g.o() + row0) * plane, plane, 1, columns,
+                            colOff + col0 * plane, 1, plane, gradW, row0 * ckk + col0, ckk, true);
                 }
-                partial[t] = acc;
             }
         });
-        float[] gradW = partial[0];
-        for (int t = 1; t < parts; t++) {
-            for (int i = 0; i < gradW.length; i++) {
-                gradW[i] += partial[t][i];
-            }
-        }
         return direct ? DirectConvolution.tapsLastToNchw(g, gradW) : gradW;
     }
 

@@ -128,14 +128,14 @@ public final class DirectConvolution {
     }
 
     /**
-     * Adds image {@code n}'s share of the weight gradient to {@code acc}, laid out [o, ky, kx, c] (see
-     * {@link #tapsLastToNchw}), as the product {@code gradOut [O, P] times B [P, (ky, kx, c)]}. B is packed
-     * from the image's channels-last copy, where the taps (kx, c) of one kernel row at one output position
-     * are a single contiguous run: copies, instead of gathering the transposed im2col columns element by
-     * element a plane apart.
+     * Adds image {@code n}'s share of the weight gradient to rows {@code [row0, row0 + rows)} (output channels) and
+     * columns {@code [col0, col0 + cols)} of {@code acc}, laid out [o, ky, kx, c] (see {@link #tapsLastToNchw}), as
+     * the product {@code gradOut [O, P] times B [P, (ky, kx, c)]}. B is packed from the image's channels-last copy,
+     * where the taps (kx, c) of one kernel row at one output position are a single contiguous run: copies, instead
+     * of gathering the transposed im2col columns element by element a plane apart.
      */
     static void addWeightGradient(FloatKernels k, Convolution.Geometry g, float[] x, float[] gradOut, int n,
-                                  float[] acc) {
+                                  float[] acc, int row0, int rows, int col0, int cols) {
         Conv2dParams p = g.p();
         // every tap is read (masked ones too); undilated, so the copy's top and left margins are (ph, pw)
         Padded pad = padding(List.of(forwardPhase(g, Convolution.allTaps(g))), g.c(), g.h(), g.w(),
@@ -145,15 +145,17 @@ public final class DirectConvolution {
         float[] src = Convolution.workspace(PADDED, size);
         zeroTopAndBottom(pad, src);
         channelsLast(k, x, n, pad, 0, g.h(), src);
-        Gemm.PanelPacker taps = (row0, rows, col0, cols, width, out) -> {
-            for (int r = 0; r < rows; r++) {
-                int oy = (row0 + r) / g.ow();
-                int ox = (row0 + r) % g.ow();
+        // B's rows are output positions; the product's column j is B's column col0 + j
+        Gemm.PanelPacker taps = (position0, positions, from, count, width, out) -> {
+            int first = col0 + from;
+            for (int r = 0; r < positions; r++) {
+                int oy = (position0 + r) / g.ow();
+                int ox = (position0 + r) % g.ow();
                 // the padded copy puts input row oy * sh + ky - ph at oy * sh + ky
                 int corner = (oy * p.strideH() * pad.padW() + ox * p.strideW()) * pad.c();
-                for (int s = 0, j0 = col0; j0 < col0 + cols; s++, j0 += width) {
-                    int stop = Math.min(j0 + width, col0 + cols);
-                    int dst = (s * rows + r) * width - j0;
+                for (int s = 0, j0 = first; j0 < first + count; s++, j0 += width) {
+                    int stop = Math.min(j0 + width, first + count);
+                    int dst = (s * positions + r) * width - j0;
                     for (int j = j0; j < stop; ) {
                         int ky = j / run;
                         int len = Math.min((ky + 1) * run, stop) - j;
@@ -165,7 +167,8 @@ public final class DirectConvolution {
             }
         };
         int plane = g.outPlane();
-        Gemm.multiply(k, g.o(), g.ckk(), plane, gradOut, n * g.o() * plane, plane, 1, taps, acc, 0, g.ckk(), true);
+        Gemm.multiply(k, rows, cols, plane, gradOut, (n * g.o() + row0) * plane, plane, 1, taps, acc,
+                row0 * g.ckk() + col0, g.ckk(), true);
     }
 
     /** A weight gradient laid out [o, ky, kx, c], as {@link #addWeightGradient} sums it, in [o, c, ky, kx]. */
