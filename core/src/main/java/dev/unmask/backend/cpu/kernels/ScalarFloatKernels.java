@@ -94,7 +94,7 @@ public final class ScalarFloatKernels implements FloatKernels {
     public float expShiftSum(float[] x, int off, int n, float shift) {
         float s = 0f;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - shift);
+            float e = FloatExp.exp(x[off + i] - shift);
             x[off + i] = e;
             s += e;
         }

@@ -33,6 +33,9 @@ final class VectorFloatKernels implements FloatKernels {
     @SuppressWarnings("unchecked")
     private static final VectorMask<Float>[] UPPER = new VectorMask[4];
 
+    /** Lane i taking lane i ^ b, for b = L / 2, L / 4, ..., 1: the stages of {@link #sum}. */
+    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
+
     static {
         for (int s = 0; L == TRANSPOSE && s < 4; s++) {
             int b = TRANSPOSE / 2 >> s;
@@ -49,6 +52,31 @@ final class VectorFloatKernels implements FloatKernels {
             FROM_UPPER[s] = VectorShuffle.fromArray(S, fromUpper, 0);
             UPPER[s] = VectorMask.fromArray(S, upper, 0);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] butterfly() {
+        VectorShuffle<Float>[] stages = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int s = 0, b = L / 2; b >= 1; s++, b /= 2) {
+            int[] from = new int[L];
+            for (int j = 0; j < L; j++) {
+                from[j] = j ^ b;
+            }
+            stages[s] = VectorShuffle.fromArray(S, from, 0);
+        }
+        return stages;
+    }
+
+    /**
+     * The sum of the lanes in a fixed order, lane i plus lane i ^ b for b = L / 2 down to 1, so the same bits
+     * whether the JIT has compiled the caller or not. {@code reduceLanes(ADD)} leaves the order open, and JDK 25's
+     * C2 adds the lanes in another order than the interpreter does (JDK 17's happen to agree).
+     */
+    private static float sum(FloatVector v) {
+        for (VectorShuffle<Float> stage : BUTTERFLY) {
+            v = v.add(v.rearrange(stage));
+        }
+        return v.lane(0);
     }
 
     @Override
@@ -212,7 +240,7 @@ final class VectorFloatKernels implements FloatKernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) {
             s += x[xOff + i] * y[yOff + i];
         }
@@ -254,13 +282,13 @@ final class VectorFloatKernels implements FloatKernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(vs).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(vs));
             e.intoArray(x, off + i);
             acc = acc.add(e);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - shift);
+            float e = FloatExp.exp(x[off + i] - shift);
             x[off + i] = e;
             s += e;
         }
@@ -308,10 +336,10 @@ final class VectorFloatKernels implements FloatKernels {
                 a2 = FloatVector.fromArray(S, vT, r0 + 2 * ld + j).fma(w, a2);
                 a3 = FloatVector.fromArray(S, vT, r0 + 3 * ld + j).fma(w, a3);
             }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
-            float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            float s0 = sum(a0);
+            float s1 = sum(a1);
+            float s2 = sum(a2);
+            float s3 = sum(a3);
             for (; j < len; j++) {
                 s0 += p[j] * vT[r0 + j];
                 s1 += p[j] * vT[r0 + ld + j];

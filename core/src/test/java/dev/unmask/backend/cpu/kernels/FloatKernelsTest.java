@@ -14,7 +14,7 @@ class FloatKernelsTest {
     private static final int[] LENGTHS = {1, 4, 6, 8, 13, 16, 25, 31, 32, 33, 47, 48, 49, 1023, 1025, 4098};
     /** Float sums of n products of values in [-1, 1]: error below n * 2^-24 * sum|terms|, here loosely. */
     private static final double SUM_TOLERANCE = 1e-6;
-    /** The Vector API's exp may differ from Math.exp by a few ulp. */
+    /** FloatExp's exp differs from Math.exp by about an ulp. */
     private static final double EXP_RELATIVE_TOLERANCE = 1e-6;
 
     @Test
@@ -54,6 +54,9 @@ class FloatKernelsTest {
                 for (int i = 0; i < n; i++) {
                     double want = Math.exp(x[i + 3] - 0.5);
                     assertEquals(want, e[i + 3], EXP_RELATIVE_TOLERANCE * want, name + " exp at " + i);
+                    // FloatExp's bits at every position, lanes and tail alike, compiled or not
+                    assertEquals(Float.floatToRawIntBits(FloatExp.exp(x[i + 3] - 0.5f)), Float.floatToRawIntBits(e[i + 3]),
+                            name + " exp bits at " + i);
                 }
                 assertEquals(x[0], e[0], 0f, name + " exp wrote before the range");
 
@@ -117,6 +120,65 @@ class FloatKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * The vector kernels' sums in the order they promise, simulated here in plain Java: lanes accumulate their
+     * blocks, the lanes are added as a butterfly (lane i plus lane i ^ b, b halving from L / 2), then the tail.
+     * A fixed order makes a sum the same bits whether the JIT has compiled the kernel or not; the Vector API's
+     * own {@code reduceLanes(ADD)} leaves the order open (JDK 25's compiled code and its interpreter differ).
+     */
+    @Test
+    void vectorSumsAddTheLanesInTheirFixedOrder() {
+        FloatKernels k = KernelProvider.vectorKernelsOrNull();
+        org.junit.jupiter.api.Assumptions.assumeTrue(k != null, "jdk.incubator.vector is not loaded");
+        int lanes = k.directWidth() / 2;
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int n : LENGTHS) {
+            float[] x = GemmTest.random(n, rnd);
+            float[] v = GemmTest.random(4 * n, rnd);
+            int blocks = n / lanes * lanes;
+            float[][] acc = new float[6][lanes];
+            for (int i = 0; i < blocks; i++) {
+                acc[0][i % lanes] = Math.fma(x[i], v[i], acc[0][i % lanes]);
+                acc[5][i % lanes] += FloatExp.exp(x[i] - 1f);
+                for (int r = 0; r < 4; r++) {
+                    acc[1 + r][i % lanes] = Math.fma(v[r * n + i], x[i], acc[1 + r][i % lanes]);
+                }
+            }
+            float[] want = new float[6];
+            for (int r = 0; r < 6; r++) {
+                want[r] = butterfly(acc[r]);
+            }
+            for (int i = blocks; i < n; i++) {
+                want[0] += x[i] * v[i];
+                for (int r = 0; r < 4; r++) {
+                    want[1 + r] += x[i] * v[r * n + i];
+                }
+                want[5] += FloatExp.exp(x[i] - 1f);
+            }
+            assertEquals(Float.floatToRawIntBits(want[0]), Float.floatToRawIntBits(k.dot(x, 0, v, 0, n)), "dot n=" + n);
+            float[] sums = new float[4];
+            k.weightedSums(x, n, v, n, 0, 4, sums, 0);
+            for (int r = 0; r < 4; r++) {
+                assertEquals(Float.floatToRawIntBits(want[1 + r]), Float.floatToRawIntBits(sums[r]),
+                        "weightedSums row " + r + " n=" + n);
+            }
+            assertEquals(Float.floatToRawIntBits(want[5]), Float.floatToRawIntBits(k.expShiftSum(x.clone(), 0, n, 1f)),
+                    "expShiftSum n=" + n);
+        }
+    }
+
+    private static float butterfly(float[] lanes) {
+        float[] v = lanes.clone();
+        for (int b = v.length / 2; b >= 1; b /= 2) {
+            float[] next = new float[v.length];
+            for (int j = 0; j < v.length; j++) {
+                next[j] = v[j] + v[j ^ b];
+            }
+            v = next;
+        }
+        return v[0];
     }
 
     @Test
