@@ -7,7 +7,8 @@ import dev.unmask.nn.Parameter;
 /**
  * Bit-exact, repeatable training: one thread and the reference CPU backend, whose kernels sum in a fixed
  * order. Under it, training N steps straight and training N/2 steps, checkpointing, resuming in another
- * process and training N/2 more give identical bits.
+ * process and training N/2 more give identical bits. (The fast CPU backend is repeatable too, and its results
+ * do not depend on the thread count, but they depend on the machine's vector width; the reference's do not.)
  */
 public final class DeterministicMode {
     /** The system property CPU kernels read for their thread count. */
