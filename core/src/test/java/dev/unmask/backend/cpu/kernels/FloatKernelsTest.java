@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The scalar and Vector API kernels against each other and against double-precision loops, on lengths
@@ -131,13 +132,14 @@ class FloatKernelsTest {
     @Test
     void vectorSumsAddTheLanesInTheirFixedOrder() {
         FloatKernels k = KernelProvider.vectorKernelsOrNull();
-        org.junit.jupiter.api.Assumptions.assumeTrue(k != null, "jdk.incubator.vector is not loaded");
+        assumeTrue(k != null, "jdk.incubator.vector is not loaded");
         int lanes = k.directWidth() / 2;
         SplittableRandom rnd = new SplittableRandom(23);
         for (int n : LENGTHS) {
             float[] x = GemmTest.random(n, rnd);
             float[] v = GemmTest.random(4 * n, rnd);
             int blocks = n / lanes * lanes;
+            // lane accumulators of: 0 dot(x, v), 1-4 weightedSums' four rows of v against x, 5 expShiftSum(x, 1)
             float[][] acc = new float[6][lanes];
             for (int i = 0; i < blocks; i++) {
                 acc[0][i % lanes] = Math.fma(x[i], v[i], acc[0][i % lanes]);
