@@ -26,6 +26,14 @@ public final class Cascade {
 
     /** Rectangles per Haar feature (unused ones have weight 0). */
     static final int HAAR_RECTS = 3;
+    /**
+     * Distance from the threshold an early verdict keeps. Leaves are floats of magnitude below 10 and a stage
+     * sums at most a few hundred, so double rounding in a running sum and in the bounds stays below 1e-12:
+     * an early verdict is always the verdict of the complete sum.
+     */
+    static final double STAGE_DECISION_MARGIN = 1e-9;
+    /** Floats per stump in {@link #haarStumps}. */
+    static final int HAAR_STUMP_VALUES = 6;
     /** 32-bit words in an LBP stump's category set: 256 categories. */
     static final int LBP_SUBSET_WORDS = 8;
 
@@ -53,6 +61,20 @@ public final class Cascade {
     /** Haar only: whether a feature's rectangles are rotated by 45 degrees. */
     final boolean[] tilted;
     final boolean hasTiltedFeatures;
+    /**
+     * Haar only, the scan's packed copy of each stump: {@link #HAAR_STUMP_VALUES} floats, its feature's three
+     * rectangle weights, its threshold, its left and right leaf.
+     */
+    final float[] haarStumps;
+    /**
+     * Early stage verdicts, per stump {@code i}: once the running sum of a stage, stumps up to {@code i}
+     * included, is below {@code stageFailBelow[i]} the stage fails whatever its remaining stumps add (the
+     * threshold less their largest leaves), once it reaches {@code stagePassFrom[i]} it passes (the threshold
+     * less their smallest leaves). Both keep {@link #STAGE_DECISION_MARGIN} from the threshold; at a stage's
+     * last stump they are infinite and the complete sum decides, as in OpenCV.
+     */
+    final double[] stageFailBelow;
+    final double[] stagePassFrom;
 
     Cascade(String source, FeatureType featureType, int windowWidth, int windowHeight, int[] stageStart,
             float[] stageThreshold, int[] stumpFeature, float[] stumpThreshold, float[] leftLeaf,
@@ -76,6 +98,30 @@ public final class Cascade {
             anyTilted |= tilted[f];
         }
         this.hasTiltedFeatures = anyTilted;
+        int stumps = stumpFeature.length;
+        haarStumps = featureType == FeatureType.HAAR ? new float[stumps * HAAR_STUMP_VALUES] : null;
+        for (int i = 0; haarStumps != null && i < stumps; i++) {
+            int q = i * HAAR_STUMP_VALUES;
+            System.arraycopy(rectWeights, stumpFeature[i] * HAAR_RECTS, haarStumps, q, HAAR_RECTS);
+            haarStumps[q + 3] = stumpThreshold[i];
+            haarStumps[q + 4] = leftLeaf[i];
+            haarStumps[q + 5] = rightLeaf[i];
+        }
+        stageFailBelow = new double[stumps];
+        stagePassFrom = new double[stumps];
+        for (int s = 0; s < stageThreshold.length; s++) {
+            int last = stageStart[s + 1] - 1;
+            stageFailBelow[last] = Double.NEGATIVE_INFINITY;
+            stagePassFrom[last] = Double.POSITIVE_INFINITY;
+            double most = 0;
+            double least = 0;
+            for (int i = last - 1; i >= stageStart[s]; i--) {
+                most += Math.max(leftLeaf[i + 1], rightLeaf[i + 1]);
+                least += Math.min(leftLeaf[i + 1], rightLeaf[i + 1]);
+                stageFailBelow[i] = stageThreshold[s] - STAGE_DECISION_MARGIN - most;
+                stagePassFrom[i] = stageThreshold[s] + STAGE_DECISION_MARGIN - least;
+            }
+        }
     }
 
     /**

@@ -235,11 +235,9 @@ final class PyramidScan {
             double area = (double) (w - 2) * (h - 2);
             int[] stageStart = c.stageStart;
             float[] stageThreshold = c.stageThreshold;
-            float[] weights = c.rectWeights;
-            int[] feature = c.stumpFeature;
-            float[] threshold = c.stumpThreshold;
-            float[] left = c.leftLeaf;
-            float[] right = c.rightLeaf;
+            float[] stumps = c.haarStumps;
+            double[] failBelow = c.stageFailBelow;
+            double[] passFrom = c.stagePassFrom;
             int stages = stageThreshold.length;
             for (int y = 0; y < rows; y += step) {
                 for (int x = 0; x < columns; x += step) {
@@ -256,22 +254,9 @@ final class PyramidScan {
                         continue;
                     }
                     int stage = 0;
-                    for (; stage < stages; stage++) {
-                        double total = 0;
-                        for (int i = stageStart[stage], end = stageStart[stage + 1]; i < end; i++) {
-                            int o = i * OFFSETS_PER_HAAR_STUMP;
-                            int wi = feature[i] * Cascade.HAAR_RECTS;
-                            float value = weights[wi] * rectSum(sums, p, offsets, o)
-                                    + weights[wi + 1] * rectSum(sums, p, offsets, o + 4);
-                            if (weights[wi + 2] != 0f) {
-                                value += weights[wi + 2] * rectSum(sums, p, offsets, o + 8);
-                            }
-                            value *= varianceNorm;
-                            total += value < threshold[i] ? left[i] : right[i];
-                        }
-                        if (total < stageThreshold[stage]) {
-                            break;
-                        }
+                    while (stage < stages && passesHaarStage(sums, p, offsets, stumps, failBelow, passFrom,
+                            stageStart[stage], stageStart[stage + 1], varianceNorm, stageThreshold[stage])) {
+                        stage++;
                     }
                     if (stage == stages) {
                         accept(x, y, found);
@@ -289,21 +274,16 @@ final class PyramidScan {
             int[] subsets = c.lbpSubsets;
             float[] left = c.leftLeaf;
             float[] right = c.rightLeaf;
+            double[] failBelow = c.stageFailBelow;
+            double[] passFrom = c.stagePassFrom;
             int stages = stageThreshold.length;
             for (int y = 0; y < rows; y += step) {
                 for (int x = 0; x < columns; x += step) {
                     int p = y * stride + x;
                     int stage = 0;
-                    for (; stage < stages; stage++) {
-                        double total = 0;
-                        for (int i = stageStart[stage], end = stageStart[stage + 1]; i < end; i++) {
-                            int code = lbpCode(sums, p, offsets, i * OFFSETS_PER_LBP_STUMP);
-                            int word = subsets[i * Cascade.LBP_SUBSET_WORDS + (code >> 5)];
-                            total += (word & (1 << (code & 31))) != 0 ? left[i] : right[i];
-                        }
-                        if (total < stageThreshold[stage]) {
-                            break;
-                        }
+                    while (stage < stages && passesLbpStage(sums, p, offsets, subsets, left, right, failBelow,
+                            passFrom, stageStart[stage], stageStart[stage + 1], stageThreshold[stage])) {
+                        stage++;
                     }
                     if (stage == stages) {
                         accept(x, y, found);
@@ -313,6 +293,56 @@ final class PyramidScan {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the window at {@code p} passes the Haar stage of stumps {@code [start, end)}: the sum of
+     * {@code value < threshold ? left : right} over its stumps, in double, is at least the stage threshold,
+     * where a stump's value is {@code (w0 S0 + w1 S1 [+ w2 S2]) * varianceNorm} in float as OpenCV computes
+     * it. The leaf is chosen by the sign of {@code value - threshold} (+0 added, so that -0 counts as not
+     * below), which is exact for floats and spares the CPU a branch it cannot predict.
+     */
+    private static boolean passesHaarStage(int[] sums, int p, int[] offsets, float[] stumps, double[] failBelow,
+                                           double[] passFrom, int start, int end, float varianceNorm,
+                                           double threshold) {
+        double total = 0;
+        for (int i = start; i < end; i++) {
+            int o = i * OFFSETS_PER_HAAR_STUMP;
+            int q = i * Cascade.HAAR_STUMP_VALUES;
+            float value = stumps[q] * rectSum(sums, p, offsets, o) + stumps[q + 1] * rectSum(sums, p, offsets, o + 4);
+            float third = stumps[q + 2];
+            if (third != 0f) {
+                value += third * rectSum(sums, p, offsets, o + 8);
+            }
+            value *= varianceNorm;
+            int below = Float.floatToRawIntBits(value - stumps[q + 3] + 0f) >>> 31;
+            total += stumps[q + 5 - below];
+            if (total < failBelow[i]) {
+                return false;
+            }
+            if (total >= passFrom[i]) {
+                return true;
+            }
+        }
+        return total >= threshold;
+    }
+
+    /** As {@link #passesHaarStage} for LBP stumps: the left leaf when the window's pattern is in the stump's set. */
+    private static boolean passesLbpStage(int[] sums, int p, int[] offsets, int[] subsets, float[] left, float[] right,
+                                          double[] failBelow, double[] passFrom, int start, int end, double threshold) {
+        double total = 0;
+        for (int i = start; i < end; i++) {
+            int code = lbpCode(sums, p, offsets, i * OFFSETS_PER_LBP_STUMP);
+            int word = subsets[i * Cascade.LBP_SUBSET_WORDS + (code >> 5)];
+            total += (word & (1 << (code & 31))) != 0 ? left[i] : right[i];
+            if (total < failBelow[i]) {
+                return false;
+            }
+            if (total >= passFrom[i]) {
+                return true;
+            }
+        }
+        return total >= threshold;
     }
 
     /** {@code S[p0] - S[p1] - S[p2] + S[p3]} for the four corner offsets at {@code offsets[o..o+3]}. */
@@ -343,14 +373,19 @@ final class PyramidScan {
         int c14 = s[p + g[o + 14]];
         int c15 = s[p + g[o + 15]];
         int centre = c5 - c6 - c9 + c10;
-        return (c0 - c1 - c4 + c5 >= centre ? 128 : 0)
-                | (c1 - c2 - c5 + c6 >= centre ? 64 : 0)
-                | (c2 - c3 - c6 + c7 >= centre ? 32 : 0)
-                | (c6 - c7 - c10 + c11 >= centre ? 16 : 0)
-                | (c10 - c11 - c14 + c15 >= centre ? 8 : 0)
-                | (c9 - c10 - c13 + c14 >= centre ? 4 : 0)
-                | (c8 - c9 - c12 + c13 >= centre ? 2 : 0)
-                | (c4 - c5 - c8 + c9 >= centre ? 1 : 0);
+        return atLeast(c0 - c1 - c4 + c5, centre) << 7
+                | atLeast(c1 - c2 - c5 + c6, centre) << 6
+                | atLeast(c2 - c3 - c6 + c7, centre) << 5
+                | atLeast(c6 - c7 - c10 + c11, centre) << 4
+                | atLeast(c10 - c11 - c14 + c15, centre) << 3
+                | atLeast(c9 - c10 - c13 + c14, centre) << 2
+                | atLeast(c8 - c9 - c12 + c13, centre) << 1
+                | atLeast(c4 - c5 - c8 + c9, centre);
+    }
+
+    /** 1 when {@code cell >= centre}, else 0, without a branch (cell sums are far from overflowing). */
+    private static int atLeast(int cell, int centre) {
+        return ~(cell - centre) >>> 31;
     }
 
     /**
