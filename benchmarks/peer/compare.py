@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Joins JMH results (-rf json) and the PyTorch peer results into one table: ours, PyTorch, ratio.
 
-    compare.py JMH_JSON PEER_JSON [--markdown]
+    compare.py JMH_JSON PEER_JSON [--markdown] [--peer NAME]
 
 A JMH benchmark matches a workload when its method name, lower-cased and without underscores,
 contains the workload id without underscores (vq_nn matches vqNn, vq_nn, vqnn...).
+NAME heads the peer's column (PyTorch unless given; OpenCV for the faces workloads).
 Both inputs count ops/s (JMH times per op are inverted). The ratio is ours / PyTorch in ops/s, so above 1
 means Unmask is faster; for a workload shown as time per unit it is PyTorch's time / ours. Workloads shown
 in other units than ops/s: sample_score in images/s (one op = 16 images), pixel_score in s/image (one op =
@@ -44,6 +45,7 @@ def key(name):
 def main():
     jmh_path, peer_path = sys.argv[1], sys.argv[2]
     markdown = "--markdown" in sys.argv
+    peer_name = sys.argv[sys.argv.index("--peer") + 1] if "--peer" in sys.argv else "PyTorch"
     with open(jmh_path) as f:
         jmh = json.load(f)
     with open(peer_path) as f:
@@ -56,14 +58,14 @@ def main():
         ours = ops_per_second(matches[0]) if matches else None
         rows.append((workload, ours, theirs, ours / theirs if ours else None))
     if markdown:
-        print("| workload | unit | Unmask | PyTorch | ratio |")
+        print(f"| workload | unit | Unmask | {peer_name} | ratio |")
         print("|---|---|---:|---:|---:|")
         for w, o, t, r in rows:
             ours = f"{shown(w, o):.2f}" if o else "-"
             ratio = f"{r:.2f}x" if o else "-"
             print(f"| {w} | {unit(w)} | {ours} | {shown(w, t):.2f} | {ratio} |")
     else:
-        print(f"{'workload':16s} {'unit':8s} {'Unmask':>12s} {'PyTorch':>12s} {'ratio':>8s}")
+        print(f"{'workload':16s} {'unit':8s} {'Unmask':>12s} {peer_name:>12s} {'ratio':>8s}")
         for w, o, t, r in rows:
             ours = f"{shown(w, o):12.2f}" if o else f"{'-':>12s}"
             ratio = f"{r:7.2f}x" if o else f"{'-':>8s}"
