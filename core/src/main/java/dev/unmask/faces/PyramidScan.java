@@ -116,9 +116,9 @@ final class PyramidScan {
                 perScale.set(s, level.scan(cascade, image, workspace));
             }
         };
-        int helpers = Math.min(threads, scales.length) - 1;
+        int poolThreads = Math.min(threads, scales.length) - 1;
         List<Future<?>> running = new ArrayList<>();
-        for (int t = 0; t < helpers; t++) {
+        for (int t = 0; t < poolThreads; t++) {
             running.add(WORKERS.submit(worker));
         }
         worker.run();
