@@ -1,12 +1,12 @@
 package dev.unmask.benchmarks;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.anomaly.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
-import dev.unmask.anomaly.LatentThresholds;
-import dev.unmask.anomaly.RestorationScorer;
-import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.detectors.latent.LatentThresholds;
+import dev.unmask.detectors.latent.RestorationScorer;
+import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.data.FloatImage;

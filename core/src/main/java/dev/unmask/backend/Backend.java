@@ -32,6 +32,15 @@ public interface Backend extends Op, AutoCloseable {
     /** Overwrites {@code destination}'s values with {@code source}'s (same shape and dtype); in place. */
     void copyInto(Tensor destination, Tensor source);
 
+    /**
+     * Opens a scope on this thread: tensors this backend creates on this thread until it closes belong to it and
+     * are freed by its {@code close()} (on the same thread). A no-op on backends whose memory the garbage
+     * collector owns.
+     */
+    default BackendScope openScope() {
+        return BackendScope.NONE;
+    }
+
     /** Releases what the backend holds (threads, device memory). Closing twice is safe. */
     @Override
     default void close() {

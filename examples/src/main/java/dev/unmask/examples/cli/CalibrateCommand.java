@@ -1,11 +1,11 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
-import dev.unmask.anomaly.LatentAnomalyScorer;
-import dev.unmask.anomaly.LatentThresholds;
-import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.LatentThresholds;
+import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.metrics.DecisionThreshold;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;

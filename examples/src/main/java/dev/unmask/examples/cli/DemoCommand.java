@@ -1,13 +1,13 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
-import dev.unmask.anomaly.LatentAnomalyScorer;
-import dev.unmask.anomaly.Restoration;
-import dev.unmask.anomaly.RestorationSchedule;
-import dev.unmask.anomaly.RestorationScorer;
-import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.Restoration;
+import dev.unmask.detectors.latent.RestorationSchedule;
+import dev.unmask.detectors.latent.RestorationScorer;
+import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.backend.Backends;
 import dev.unmask.data.FaceRegion;
 import dev.unmask.data.FloatImage;

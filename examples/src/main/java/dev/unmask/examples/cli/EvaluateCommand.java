@@ -3,7 +3,7 @@ package dev.unmask.examples.cli;
 import dev.unmask.Detection;
 import dev.unmask.DetectionOptions;
 import dev.unmask.Detector;
-import dev.unmask.anomaly.Calibration;
+import dev.unmask.detectors.ScoreDecision;
 import dev.unmask.data.Example;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFolder;
@@ -69,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Path> relative = ImageInputs.collect(List.of(root)).stream().map(root::relativize).toList();
         SampleLayout sampleLayout = SampleLayout.parse(layout, relative);
         try (Detector detector = Detector.load(model, backend)) {
-            ImageFolder.Builder builder = sampleLayout.labels(ImageFolder.builder(root)).channels(detector.channels());
+            ImageFolder.Builder builder = sampleLayout.labels(ImageFolder.builder(root)).channels(detector.inputSpec().channels());
             if (masks != null) {
                 builder.masks(masks);
             }
@@ -85,8 +85,8 @@ final class EvaluateCommand implements Callable<Integer> {
             List<float[]> maps = new ArrayList<>();
             List<boolean[]> pixelMasks = new ArrayList<>();
             score(detector, folder, scores, maps, pixelMasks);
-            Calibration calibration = detector.calibration();
-            Evaluation evaluation = Evaluation.of(scores, labels, calibration.threshold().value(),
+            ScoreDecision decision = detector.decision();
+            Evaluation evaluation = Evaluation.of(scores, labels, decision.threshold().value(),
                     sampleLayout.groupings(paths, labels), sampleLayout.videos(paths));
             evaluation.print(System.out);
             Evaluation.Pixels pixels = masks != null ? Evaluation.Pixels.of(maps, pixelMasks) : null;
@@ -97,7 +97,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 Files.createDirectories(output);
                 Map<String, BufferedImage> plots = evaluation.writePlots(output);
                 HtmlReport report = new HtmlReport("Unmask evaluation: " + root.getFileName());
-                report.keyValues("settings", settings(sampleLayout, n, calibration));
+                report.keyValues("settings", settings(sampleLayout, n, detector));
                 evaluation.addTo(report, plots);
                 if (pixels != null) {
                     report.keyValues("pixel level (restoration heat-maps against " + masks + ")", pixels.values());
@@ -112,7 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
     /** Scores every image; with masks also its heat-map and its mask at the model's input size. */
     private void score(Detector detector, ImageFolder folder, double[] scores, List<float[]> maps, List<boolean[]> pixelMasks) {
         int n = folder.size();
-        int s = detector.imageSize();
+        int s = detector.inputSpec().height();
         DetectionOptions options = overrides.options(masks != null);
         ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", n);
         List<FloatImage> batch = new ArrayList<>();
@@ -128,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (batch.size() == BATCH || i == n - 1) {
                 List<Detection> got = detector.detectAll(batch, options);
                 for (int k = 0; k < got.size(); k++) {
-                    scores[from + k] = got.get(k).score();
+                    scores[from + k] = detector.model().polarity().suspicion(got.get(k).rawScore());
                     if (masks != null) {
                         maps.add(got.get(k).heatMap().data());
                     }
@@ -140,16 +140,15 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> settings(SampleLayout sampleLayout, int n, Calibration calibration) {
+    private Map<String, Object> settings(SampleLayout sampleLayout, int n, Detector detector) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
         out.put("model", model.toAbsolutePath().normalize().toString());
         out.put("images", root.toAbsolutePath().normalize() + " (" + n + " files, layout " + sampleLayout.option() + ")");
-        out.put("lambda_s", overrides.lambdaS(calibration) + (overrides.lambdaS != null ? " (override)" : " (calibrated)"));
-        out.put("lambda_p", overrides.lambdaP(calibration) + (overrides.lambdaP != null ? " (override)" : " (calibrated)"));
-        out.put("restoration seed", overrides.seed);
-        out.put("decision threshold", calibration.threshold().value());
-        out.put("threshold method", calibration.threshold().method().toString());
+        out.put("model type", detector.modelType());
+        out.putAll(overrides.describe(detector));
+        out.put("decision threshold", detector.decision().threshold().value() + " (on the suspicion score)");
+        out.put("threshold method", detector.decision().threshold().method().toString());
         return out;
     }
 

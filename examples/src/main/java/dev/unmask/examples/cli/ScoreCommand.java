@@ -114,7 +114,7 @@ final class ScoreCommand implements Callable<Integer> {
         for (int i = 0; i < files.size(); i++) {
             Detection d = detections.get(i);
             out.append(csvField(files.get(i).toString())).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f,%.6f,%s%n", d.score(), d.normalisedScore(), d.fake() ? "fake" : "real"));
+                    .append(String.format(Locale.ROOT, "%.6f,%.6f,%s%n", d.rawScore(), d.normalisedScore(), d.fake() ? "fake" : "real"));
         }
         return out.toString();
     }
@@ -131,7 +131,7 @@ final class ScoreCommand implements Callable<Integer> {
             Detection d = detections.get(i);
             ObjectNode row = rows.addObject();
             row.put("file", files.get(i).toString());
-            row.put("score", d.score());
+            row.put("score", d.rawScore());
             row.put("normalised_score", d.normalisedScore());
             row.put("verdict", d.fake() ? "fake" : "real");
         }

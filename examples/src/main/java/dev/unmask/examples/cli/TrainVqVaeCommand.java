@@ -1,6 +1,6 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
 import dev.unmask.data.SynthFaces;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unmask.Detection;
 import dev.unmask.DetectionOptions;
+import dev.unmask.detectors.latent.LatentOptions;
 import dev.unmask.Detector;
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
 import dev.unmask.data.ImageOps;
 import dev.unmask.data.SynthFaces;
 import dev.unmask.io.SafetensorsDType;
@@ -103,7 +104,7 @@ class CliTest {
                 Path file = expectedFiles().get(i);
                 Detection d = detector.detect(file);
                 assertEquals(file.toString(), row[0]);
-                assertEquals(d.score(), Double.parseDouble(row[1]), 1e-6);
+                assertEquals(d.rawScore(), Double.parseDouble(row[1]), 1e-6);
                 assertEquals(d.normalisedScore(), Double.parseDouble(row[2]), 1e-6);
                 assertEquals(d.fake() ? "fake" : "real", row[3]);
             }
@@ -242,9 +243,9 @@ class CliTest {
         Path median = dir.resolve("median.safetensors");
         runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", median.toString(), "--threshold-percent", "50", reals);
         try (Detector detector = Detector.load(median)) {
-            double a = detector.detect(labelled.resolve("real/a.png")).score();
-            double c = detector.detect(labelled.resolve("real/c.png")).score();
-            assertEquals((a + c) / 2, detector.calibration().threshold().value(), 1e-9, "median of two real scores");
+            double a = detector.detect(labelled.resolve("real/a.png")).rawScore();
+            double c = detector.detect(labelled.resolve("real/c.png")).rawScore();
+            assertEquals((a + c) / 2, detector.decision().threshold().value(), 1e-9, "median of two real scores");
         }
 
         Path f1 = dir.resolve("f1.safetensors");
@@ -255,10 +256,10 @@ class CliTest {
             List<String> files = List.of("real/a.png", "real/c.png", "fake/b.png", "fake/d.png");
             double[] scores = new double[files.size()];
             for (int i = 0; i < files.size(); i++) {
-                scores[i] = detector.detect(labelled.resolve(files.get(i))).score();
+                scores[i] = detector.detect(labelled.resolve(files.get(i))).rawScore();
             }
             double best = bestF1Threshold(scores, new boolean[] {false, false, true, true});
-            DecisionThreshold threshold = detector.calibration().threshold();
+            DecisionThreshold threshold = detector.decision().threshold();
             assertEquals(DecisionThreshold.Method.F1_MAX, threshold.method());
             assertEquals(best, threshold.value(), 1e-9);
         }
@@ -317,7 +318,7 @@ class CliTest {
         try (Detector detector = Detector.load(bundle)) {
             for (int i = 0; i < 4; i++) {
                 Detection d = detector.detect(root.resolve(files.get(i)), dev.unmask.DetectionOptions.DEFAULTS.withHeatMap(true));
-                scores[i] = d.score();
+                scores[i] = d.rawScore();
                 labels[i] = files.get(i).startsWith("fake");
                 maps.add(d.heatMap().data());
                 masks.add(i < 2 ? readMask(maskRoot.resolve(files.get(i))) : new boolean[SIZE * SIZE]);
@@ -357,13 +358,13 @@ class CliTest {
         double[] scores = new double[4];
         double[] calibratedScores = new double[4];
         boolean[] labels = {true, true, false, false};
-        DetectionOptions overridden = new DetectionOptions(false, 0.0, null, 0);
+        DetectionOptions overridden = DetectionOptions.DEFAULTS.with(new LatentOptions(0.0, null));
         try (Detector detector = Detector.load(bundle)) {
             for (int i = 0; i < 4; i++) {
                 Files.createDirectories(root.resolve(files.get(i)).getParent());
                 Files.copy(images.resolve(sources.get(i)), root.resolve(files.get(i)));
-                scores[i] = detector.detect(images.resolve(sources.get(i)), overridden).score();
-                calibratedScores[i] = detector.detect(images.resolve(sources.get(i))).score();
+                scores[i] = detector.detect(images.resolve(sources.get(i)), overridden).rawScore();
+                calibratedScores[i] = detector.detect(images.resolve(sources.get(i))).rawScore();
             }
         }
         assertNotEquals(pairAuroc(calibratedScores, labels), pairAuroc(scores, labels),
@@ -407,7 +408,7 @@ class CliTest {
             for (int i = 0; i < 4; i++) {
                 Files.createDirectories(root.resolve(frames.get(i)).getParent());
                 Files.copy(images.resolve(sources.get(i)), root.resolve(frames.get(i)));
-                scores[i] = detector.detect(images.resolve(sources.get(i))).score();
+                scores[i] = detector.detect(images.resolve(sources.get(i))).rawScore();
             }
         }
         String out = runCaptured(0, "evaluate", "-m", bundle.toString(), root.toString())[0];

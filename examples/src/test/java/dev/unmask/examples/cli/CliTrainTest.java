@@ -2,7 +2,7 @@ package dev.unmask.examples.cli;
 
 import dev.unmask.Detection;
 import dev.unmask.Detector;
-import dev.unmask.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import dev.unmask.backend.Backends;
 import dev.unmask.data.ImageOps;
 import dev.unmask.data.SynthFaces;
@@ -82,7 +82,7 @@ class CliTrainTest {
         ImageIO.write(ImageOps.toBufferedImage(new SynthFaces(5, 32, 0).face(0)), "png", image.toFile());
         try (Detector detector = Detector.load(model)) {
             Detection d = detector.detect(image);
-            assertTrue(Double.isFinite(d.score()), "score " + d.score());
+            assertTrue(Double.isFinite(d.rawScore()), "score " + d.rawScore());
         }
     }
 
