@@ -53,6 +53,11 @@ public record DetectionRow(String file, int frame, FaceBox box, String model, do
         return new DetectionRow(file, -1, null, model, Double.NaN, Double.NaN, "", oneLine(error));
     }
 
+    /** This row with another {@code model} label (a pretrained model's name instead of its type). */
+    public DetectionRow withModel(String label) {
+        return new DetectionRow(file, frame, box, label, rawScore, normalisedScore, verdict, error);
+    }
+
     /** Whether this row holds a score. */
     public boolean scored() {
         return !Double.isNaN(rawScore);

@@ -70,6 +70,30 @@ public final class Backends {
     }
 
     /**
+     * The backend of that name, refusing to fall back: {@code cpu}, {@code cpu-reference}, {@code cuda}, or
+     * {@code auto} ({@link #create}{@code ("cuda")}: CUDA where it starts, else the CPU backend with a logged
+     * reason).
+     *
+     * @throws IllegalStateException when {@code cuda} cannot start (the message says why)
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static Backend require(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (key.equals("auto")) {
+            return create("cuda");
+        }
+        if (key.equals("cuda")) {
+            Backend cuda = CudaProbe.tryCreate();
+            if (cuda == null) {
+                throw new IllegalStateException("the CUDA backend cannot start: " + CudaProbe.result().reason()
+                        + " (use --backend auto to fall back to the CPU)");
+            }
+            return cuda;
+        }
+        return create(key);
+    }
+
+    /**
      * A backend by name: {@code cpu}, {@code cpu-reference} or {@code cuda}. An unknown name is an error;
      * a known backend that cannot start gives the CPU backend and a logged reason.
      */
@@ -81,7 +105,7 @@ public final class Backends {
                 Backend cuda = CudaProbe.tryCreate();  // logs the reason once when CUDA cannot start
                 yield cuda != null ? cuda : new CpuBackend();
             }
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (known: cpu, cpu-reference, cuda)");
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (known: auto, cpu, cpu-reference, cuda)");
         };
     }
 }

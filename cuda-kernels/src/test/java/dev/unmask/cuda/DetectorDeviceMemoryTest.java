@@ -34,7 +34,7 @@ class DetectorDeviceMemoryTest {
             assertTrue(loaded > 0, "the model's parameters live on the device");
             Detection first = detector.detectAll(List.of(face), DetectionOptions.DEFAULTS).get(0);
             assertEquals(loaded, runtime.liveAllocations(), "after a score");
-            detector.detectAll(List.of(face, face), DetectionOptions.DEFAULTS.withHeatMap(true));
+            detector.detectAll(List.of(face), DetectionOptions.DEFAULTS.withHeatMap(true));
             assertEquals(loaded, runtime.liveAllocations(), "after a heat-map");
             assertEquals(first, detector.detectAll(List.of(face), DetectionOptions.DEFAULTS).get(0));
             assertEquals(loaded, runtime.liveAllocations(), "after a repeated call");

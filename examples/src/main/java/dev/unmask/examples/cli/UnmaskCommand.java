@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 @Command(name = "unmask", mixinStandardHelpOptions = true, version = "unmask 0.1.0-SNAPSHOT",
         description = "Detect manipulated and generated faces, and show where an image was changed.",
         subcommands = {DemoCommand.class, TrainCommand.class, TrainVqVaeCommand.class, TrainPriorCommand.class,
-                CalibrateCommand.class, ScoreCommand.class, FashionMnistCommand.class,
+                CalibrateCommand.class, ScoreCommand.class, DetectCommand.class, FashionMnistCommand.class,
                 EvaluateCommand.class, ImportCommand.class})
 public final class UnmaskCommand implements Callable<Integer> {
 
@@ -17,12 +17,20 @@ public final class UnmaskCommand implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with its handler for failures: one line naming the problem, exit code 2. */
+    /** Exit code of a failure at run time, or of a run that skipped some inputs. */
+    static final int FAILURE = 1;
+    /** Exit code of a usage error: an unknown option, a missing or invalid argument. */
+    static final int USAGE = 2;
+
+    /**
+     * The command line with its handler for failures: one line naming the problem; exit code {@value #USAGE} for an
+     * invalid argument ({@link IllegalArgumentException}), {@value #FAILURE} for anything else.
+     */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new UnmaskCommand());
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("unmask " + command.getCommandName() + ": " + e.getMessage());
-            return 2;
+            command.getErr().println("unmask " + command.getCommandName() + ": " + ErrorMessages.describe(e));
+            return e instanceof IllegalArgumentException ? USAGE : FAILURE;
         });
         return cli;
     }

@@ -50,33 +50,10 @@ class CliTest {
     private static Path bundle;
     private static Path images;
 
-    /** A tiny model trained a few steps on 16x16 faces and calibrated; two real and two manipulated PNGs. */
     @BeforeAll
     static void setUp() throws IOException {
-        LatentRestorationModel model = LatentRestorationModel.create(VqVaeConfig.of(3, 8, 1, 4, 4, 16, 4),
-                new PixelSnailConfig(4, 4, 16, 8, 3, 1, 1, 8, true, 0.0, 2), 3);
-        SynthFaces faces = new SynthFaces(3, SIZE, 1.0);
-        int per = 3 * SIZE * SIZE;
-        float[] train = new float[48 * per];
-        for (int i = 0; i < 48; i++) {
-            System.arraycopy(faces.face(i).data(), 0, train, i * per, per);
-        }
-        Trainer.Listener quiet = new Trainer.Listener() {
-        };
-        LatentRestorationTraining.trainVqVae(model.vqvae(), java.util.Arrays.copyOf(train, 32 * per), SIZE,
-                LatentRestorationTraining.Settings.of(5, 8, 2e-3, 3, quiet));
-        int[] codes = LatentRestorationTraining.extractCodes(model.vqvae(), train, SIZE, 16);
-        LatentRestorationTraining.trainPrior(model.priorModel(), codes, LatentRestorationTraining.Settings.of(5, 8, 2e-3, 3, quiet));
-        LatentRestorationTraining.calibrate(model, java.util.Arrays.copyOfRange(train, 32 * per, train.length), 8);
-        bundle = dir.resolve("tiny.safetensors");
-        model.save(bundle);
-        images = dir.resolve("images");
-        Files.createDirectories(images.resolve("sub"));
-        ImageIO.write(ImageOps.toBufferedImage(faces.face(100)), "png", images.resolve("a-real.png").toFile());
-        ImageIO.write(ImageOps.toBufferedImage(faces.sample(101).image()), "png", images.resolve("b-fake.png").toFile());
-        ImageIO.write(ImageOps.toBufferedImage(faces.face(102)), "png", images.resolve("sub/c-real.png").toFile());
-        ImageIO.write(ImageOps.toBufferedImage(faces.sample(103).image()), "png", images.resolve("sub/d-fake.png").toFile());
-        Files.writeString(images.resolve("notes.txt"), "not an image");
+        bundle = CliFixtures.tinyBundle(dir);
+        images = CliFixtures.images(dir);
     }
 
     private static int run(StringWriter err, String... args) {

@@ -1,0 +1,161 @@
+package dev.unmask.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unmask.Detection;
+import dev.unmask.DetectionRow;
+import dev.unmask.Detector;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DetectCommandTest {
+    @TempDir
+    static Path dir;
+    private static Path bundle;
+    private static Path images;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        bundle = CliFixtures.tinyBundle(dir);
+        images = CliFixtures.images(dir);
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = UnmaskCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static List<CSVRecord> parse(Reader in) throws IOException {
+        return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+    }
+
+    @Test
+    void everyImageGetsTheDetectorsExactScoresAndACorruptOneAnErrorRow() throws IOException {
+        Path corrupt = images.resolve("sub/e-corrupt.png");
+        Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        try {
+            Path csv = dir.resolve("out/rows.csv");
+            Run r = run("detect", "--model", bundle.toString(), "-o", csv.toString(), images.toString());
+            assertEquals(UnmaskCommand.FAILURE, r.code(), "a skipped input makes the exit code 1: " + r.err());
+            assertTrue(r.err().contains("1 skipped"), r.err());
+            List<CSVRecord> rows;
+            try (Reader in = Files.newBufferedReader(csv)) {
+                rows = parse(in);
+            }
+            assertEquals(5, rows.size());
+            try (Detector detector = Detector.load(bundle)) {
+                for (CSVRecord row : rows) {
+                    Path file = Path.of(row.get("file"));
+                    if (file.equals(corrupt)) {
+                        assertFalse(row.get("error").isEmpty());
+                        assertEquals("", row.get("raw_score"));
+                        continue;
+                    }
+                    Detection d = detector.detect(file);
+                    assertEquals(d.rawScore(), Double.parseDouble(row.get("raw_score")), "exact, not rounded");
+                    assertEquals(d.normalisedScore(), Double.parseDouble(row.get("normalised_score")));
+                    assertEquals(d.fake() ? DetectionRow.FAKE : DetectionRow.REAL, row.get("verdict"));
+                    assertEquals("tiny.safetensors", row.get("model"));
+                }
+            }
+        } finally {
+            Files.delete(corrupt);
+        }
+    }
+
+    @Test
+    void standardOutputAndJsonCarryTheSameRows() throws IOException {
+        Run csv = run("detect", "-m", bundle.toString(), images.toString());
+        assertEquals(0, csv.code(), csv.err());
+        List<CSVRecord> rows = parse(new StringReader(csv.out()));
+        Path json = dir.resolve("rows.json");
+        assertEquals(0, run("detect", "-m", bundle.toString(), "-o", json.toString(), images.toString()).code());
+        JsonNode array = new ObjectMapper().readTree(json.toFile());
+        assertEquals(4, rows.size());
+        assertEquals(4, array.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(rows.get(i).get("file"), array.get(i).get("file").asText());
+            assertEquals(Double.parseDouble(rows.get(i).get("raw_score")), array.get(i).get("raw_score").doubleValue());
+            assertTrue(array.get(i).get("box_x").isNull());
+        }
+    }
+
+    @Test
+    void aFileNameWithACarriageReturnStaysOneField() throws IOException {
+        Path odd = dir.resolve("odd");
+        Files.createDirectories(odd);
+        Path weird = odd.resolve("a,\"b\"\rc.png");
+        Files.copy(images.resolve("a-real.png"), weird);
+        Run r = run("detect", "-m", bundle.toString(), odd.toString());
+        assertEquals(0, r.code(), r.err());
+        List<CSVRecord> rows = parse(new StringReader(r.out()));
+        assertEquals(1, rows.size());
+        assertEquals(weird.toString(), rows.get(0).get("file"));
+    }
+
+    @Test
+    void aMissingModelIsNamedAsMissingAndNothingIsWritten() {
+        Path csv = dir.resolve("never.csv");
+        Run r = run("detect", "-m", dir.resolve("missing.safetensors").toString(), "-o", csv.toString(), images.toString());
+        assertEquals(UnmaskCommand.USAGE, r.code());
+        assertTrue(r.err().contains("missing.safetensors does not exist"), r.err());
+        assertTrue(r.err().lines().count() == 1, r.err());
+        assertFalse(Files.exists(csv) && readQuietly(csv).lines().count() > 1, "no rows for a run that never started");
+    }
+
+    @Test
+    void anExplicitCudaBackendThatCannotStartIsAnErrorAndAutoFallsBack() {
+        Run strict = run("detect", "-m", bundle.toString(), "--backend", "cuda", images.toString());
+        Run auto = run("detect", "-m", bundle.toString(), "--backend", "auto", images.toString());
+        org.junit.jupiter.api.Assumptions.assumeTrue(strict.code() != 0 || !strict.err().isEmpty(),
+                "a CUDA driver is present: nothing to refuse");
+        assertEquals(UnmaskCommand.FAILURE, strict.code(), strict.err());
+        assertTrue(strict.err().contains("CUDA backend cannot start"), strict.err());
+        assertEquals(0, auto.code(), auto.err());
+        assertEquals(4, auto.out().lines().count() - 1);
+    }
+
+    @Test
+    void theOutputIsNeverWrittenOverTheModelOrAnInput() throws IOException {
+        Path model = dir.resolve("copy.csv");
+        Files.copy(bundle, model);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OutputFiles.refuseOverwriting(model, List.of(model)));
+        assertTrue(e.getMessage().contains("refusing"), e.getMessage());
+        assertEquals(Files.size(bundle), Files.size(model));
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
