@@ -66,7 +66,7 @@ final class CalibrateCommand implements Callable<Integer> {
         LatentRestorationModel m = LatentRestorationModel.load(model);
         List<Path> files = ImageInputs.collect(inputs);
         System.err.println("calibrating on " + files.size() + " real images");
-        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
+        Progress.Counter progress = Progress.counter(System.err, "images", files.size());
         LatentAnomalyScorer scorer = m.scorer(RestorationSettings.DEFAULTS);
         LatentAnomalyScorer.RealStatistics real = scorer.realStatistics(() -> batches(m, files, progress),
                 LatentThresholds.SAMPLE_PERCENT, LatentThresholds.RESTORATION_PERCENT);
@@ -92,7 +92,7 @@ final class CalibrateCommand implements Callable<Integer> {
             boolean[] labels = new boolean[files.size()];
             Arrays.fill(labels, reals.size(), labels.length, true);
             System.err.println("choosing the F1-max threshold on " + reals.size() + " real and " + fakes.size() + " fake images");
-            ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
+            Progress.Counter progress = Progress.counter(System.err, "images", files.size());
             double[] scores = new double[files.size()];
             int at = 0;
             for (Iterator<Tensor> it = batches(m, files, progress); it.hasNext(); ) {
@@ -120,7 +120,7 @@ final class CalibrateCommand implements Callable<Integer> {
      * The files as batches of model inputs, read when asked for; a batch counts as done on the progress bar
      * when the next one is asked for (or the end is reached), that is once the caller has run it through the prior.
      */
-    private static Iterator<Tensor> batches(LatentRestorationModel m, List<Path> files, ProgressBar.Counter progress) {
+    private static Iterator<Tensor> batches(LatentRestorationModel m, List<Path> files, Progress.Counter progress) {
         return new Iterator<>() {
             private int next;
             private int pending;

@@ -146,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
         long priorCalls = 0;
         RestorationSchedule schedule = RestorationSchedule.fastest(model.prior());
         Restoration last = null;
-        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(out, "faces scored", n);
+        Progress.Counter progress = Progress.counter(out, "faces scored", n);
         for (int from = 0; from < n; from += SCORE_BATCH) {
             int count = Math.min(SCORE_BATCH, n - from);
             Tensor batch = stack(images.subList(from, from + count));

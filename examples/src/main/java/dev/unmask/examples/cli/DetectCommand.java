@@ -62,7 +62,7 @@ final class DetectCommand implements Callable<Integer> {
              Backend backend = backendOption.create();
              Detector detector = ModelSource.open(model, backend)) {
             String label = ModelSource.label(model);
-            ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
+            Progress.Counter progress = Progress.counter(System.err, "images", files.size());
             int reported = 0;
             List<Path> pendingFiles = new ArrayList<>();
             List<FloatImage> pending = new ArrayList<>();

@@ -114,7 +114,7 @@ final class EvaluateCommand implements Callable<Integer> {
         int n = folder.size();
         int s = detector.inputSpec().height();
         DetectionOptions options = overrides.options(masks != null);
-        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", n);
+        Progress.Counter progress = Progress.counter(System.err, "images", n);
         List<FloatImage> batch = new ArrayList<>();
         int from = 0;
         for (int i = 0; i < n; i++) {

@@ -304,7 +304,7 @@ final class FashionMnistCommand implements Callable<Integer> {
     }
 
     private LatentRestorationTraining.Settings settings(long steps, double rate, PrintStream out) {
-        return LatentRestorationTraining.Settings.of(steps, batch, rate, seed, ProgressBar.forOutput(out, steps));
+        return LatentRestorationTraining.Settings.of(steps, batch, rate, seed, Progress.training(out, steps));
     }
 
     /** {@code count} images of {@code data} from {@code from}, concatenated (n * C * S * S values). */

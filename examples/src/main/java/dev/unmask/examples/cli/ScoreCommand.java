@@ -64,7 +64,7 @@ final class ScoreCommand implements Callable<Integer> {
         List<Detection> detections = new ArrayList<>();
         int failed = 0;
         try (Detector detector = Detector.load(model, backend)) {
-            ProgressBar.Counter progress = ProgressBar.Counter.forOutput(err, "images", files.size());
+            Progress.Counter progress = Progress.counter(err, "images", files.size());
             int reported = 0;
             List<Path> pendingFiles = new ArrayList<>();
             List<FloatImage> pending = new ArrayList<>();

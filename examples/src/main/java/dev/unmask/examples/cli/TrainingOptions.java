@@ -114,6 +114,6 @@ final class TrainingOptions {
     private LatentRestorationTraining.Settings settings(long steps, double rate, String part, PrintStream out) {
         Path folder = checkpoints == null ? null : checkpoints.resolve(part);
         return new LatentRestorationTraining.Settings(steps, batch, rate, seed, folder, checkpointEvery,
-                ProgressBar.forOutput(out, steps));
+                Progress.training(out, steps));
     }
 }
