@@ -23,6 +23,11 @@ public interface ScoringModel {
     /** The backend the model's tensors live on. */
     Backend backend();
 
+    /** Whether {@link #score} makes a heat-map when asked for one. */
+    default boolean makesHeatMaps() {
+        return false;
+    }
+
     /** The decision threshold and normalisation saved with the model, empty when it was never calibrated. */
     Optional<ScoreDecision> decision();
 

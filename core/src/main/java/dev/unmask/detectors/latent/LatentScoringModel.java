@@ -59,6 +59,11 @@ public final class LatentScoringModel implements ScoringModel {
     }
 
     @Override
+    public boolean makesHeatMaps() {
+        return true;
+    }
+
+    @Override
     public Optional<ScoreDecision> decision() {
         return model.calibration().map(Calibration::decision);
     }

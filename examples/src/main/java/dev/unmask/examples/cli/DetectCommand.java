@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,10 @@ import java.util.concurrent.Callable;
  * Scores images with any detector: a pretrained one by name or a bundle file. One {@link DetectionRow} per
  * image, streamed to the output as it is computed; unreadable images get a row with their error.
  */
-@Command(name = "detect", mixinStandardHelpOptions = true,
+@Command(name = "detect", aliases = "score", mixinStandardHelpOptions = true,
         description = "Detect manipulated faces with a pretrained model (meso4-df, meso4-f2f, mesoinception-df, "
-                + "mesoinception-f2f) or a model bundle; one row per image (file, model, raw score, fake "
-                + "probability or normalised score, verdict).")
+                + "mesoinception-f2f) or a model bundle; one row per image (file, model, raw score, normalised score "
+                + "(for MesoNet the fake probability), verdict). 'score' is another name for this command.")
 final class DetectCommand implements Callable<Integer> {
     private static final int BATCH = 16;
 
@@ -44,6 +45,14 @@ final class DetectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILES-OR-FOLDERS", description = "images, or folders searched recursively")
     List<Path> inputs;
 
+    @Option(names = "--heatmaps", paramLabel = "DIR",
+            description = "folder for heat-map overlay PNGs, at the inputs' relative paths (latent restoration: runs "
+                    + "restoration, much slower)")
+    Path heatmaps;
+
+    @Mixin
+    ScoringOverrides overrides = new ScoringOverrides();
+
     @Mixin
     BackendOption backendOption = new BackendOption();
 
@@ -52,9 +61,10 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Path> files = ImageInputs.collect(inputs);
+        List<ImageInputs.Input> files = ImageInputs.collectWithRelativePaths(inputs);
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> protectedFiles = new ArrayList<>(files);
+        DetectionOptions options = overrides.options(heatmaps != null);
+        List<Path> protectedFiles = new ArrayList<>(files.stream().map(ImageInputs.Input::file).toList());
         protectedFiles.add(Path.of(model));
         int skipped = 0;
         int fake = 0;
@@ -62,25 +72,33 @@ final class DetectCommand implements Callable<Integer> {
              Backend backend = backendOption.create();
              Detector detector = ModelSource.open(model, backend)) {
             String label = ModelSource.label(model);
+            if (heatmaps != null) {
+                if (!detector.model().makesHeatMaps()) {
+                    throw new IllegalArgumentException("--heatmaps: " + detector.modelType() + " models make no heat-map");
+                }
+                Files.createDirectories(heatmaps);
+            }
             Progress.Counter progress = Progress.counter(System.err, "images", files.size());
             int reported = 0;
-            List<Path> pendingFiles = new ArrayList<>();
+            List<ImageInputs.Input> pendingFiles = new ArrayList<>();
             List<FloatImage> pending = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
-                Path file = files.get(i);
+                ImageInputs.Input input = files.get(i);
                 try {
-                    pending.add(detector.read(file));
-                    pendingFiles.add(file);
+                    pending.add(detector.read(input.file()));
+                    pendingFiles.add(input);
                 } catch (ImageFileException e) {
-                    out.write(DetectionRow.failure(file.toString(), label, e.getMessage()));
+                    out.write(DetectionRow.failure(input.file().toString(), label, e.getMessage()));
                     err.println("skipped: " + ErrorMessages.describe(e));
                     skipped++;
                 }
                 if (pending.size() == BATCH || i == files.size() - 1) {
-                    List<Detection> got = pending.isEmpty() ? List.of() : detector.detectAll(pending, DetectionOptions.DEFAULTS);
+                    List<Detection> got = pending.isEmpty() ? List.of() : detector.detectAll(pending, options);
                     for (int k = 0; k < got.size(); k++) {
-                        DetectionRow row = DetectionRow.of(pendingFiles.get(k).toString(), got.get(k)).withModel(label);
-                        out.write(row);
+                        out.write(DetectionRow.of(pendingFiles.get(k).file().toString(), got.get(k)).withModel(label));
+                        if (heatmaps != null) {
+                            writeHeatMap(pending.get(k), got.get(k), pendingFiles.get(k).relative());
+                        }
                         fake += got.get(k).fake() ? 1 : 0;
                     }
                     pending.clear();
@@ -95,5 +113,13 @@ final class DetectCommand implements Callable<Integer> {
                     out.target()));
         }
         return skipped > 0 ? UnmaskCommand.FAILURE : 0;
+    }
+
+    private void writeHeatMap(FloatImage input, Detection d, Path relative) {
+        float[] map = d.heatMap().data();
+        float[] range = HeatMaps.range(List.of(map));
+        String name = relative.toString().replaceFirst("\\.[^./]*$", "") + "-heatmap.png";
+        Path file = heatmaps.resolve(name);
+        HeatMaps.writePng(HeatMaps.overlay(input, map, range[0], range[1]), file);
     }
 }

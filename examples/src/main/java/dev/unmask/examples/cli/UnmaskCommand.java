@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 @Command(name = "unmask", mixinStandardHelpOptions = true, version = "unmask 0.1.0-SNAPSHOT",
         description = "Detect manipulated and generated faces, and show where an image was changed.",
         subcommands = {DemoCommand.class, TrainCommand.class, TrainVqVaeCommand.class, TrainPriorCommand.class,
-                CalibrateCommand.class, ScoreCommand.class, DetectCommand.class, FashionMnistCommand.class,
+                CalibrateCommand.class, DetectCommand.class, FashionMnistCommand.class,
                 EvaluateCommand.class, ImportCommand.class})
 public final class UnmaskCommand implements Callable<Integer> {
 
