@@ -323,6 +323,33 @@ class CliTest {
     }
 
     @Test
+    void evaluateSkipsAndReportsAnUnreadableImageInsteadOfAborting() throws IOException {
+        Path root = dir.resolve("with-corrupt");
+        Files.createDirectories(root.resolve("real"));
+        Files.createDirectories(root.resolve("fake"));
+        Files.copy(images.resolve("a-real.png"), root.resolve("real/a.png"));
+        Files.copy(images.resolve("sub/c-real.png"), root.resolve("real/c.png"));
+        Files.copy(images.resolve("b-fake.png"), root.resolve("fake/b.png"));
+        Files.write(root.resolve("fake/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
+        Path out = dir.resolve("with-corrupt-out");
+        StringWriter err = new StringWriter();
+        PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = run(err, "evaluate", "-m", bundle.toString(), "-o", out.toString(), root.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(UnmaskCommand.FAILURE, code, err + log);
+        assertTrue(log.contains("broken.png") && log.contains("1 of 4 images skipped"), log);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<td>all</td><td>3</td><td>1</td><td>2</td>"),
+                "the three readable images are evaluated");
+    }
+
+    @Test
     void evaluateUsesTheLambdaOverrides() throws IOException {
         Path root = dir.resolve("overrides");
         List<String> files = List.of("fake/b.png", "fake/d.png", "real/a.png", "real/c.png");
