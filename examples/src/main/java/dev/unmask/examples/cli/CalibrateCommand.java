@@ -34,6 +34,11 @@ import java.util.concurrent.Callable;
         description = "Calibrate lambda_s, lambda_p and the decision threshold on held-out real images.")
 final class CalibrateCommand implements Callable<Integer> {
     private static final int BATCH = 32;
+    /**
+     * The fewest real images calibrated on without {@code --force}: below 20 the default threshold, the 95th
+     * percentile of their scores, is an interpolation between the two highest scores, not an estimate.
+     */
+    static final int MINIMUM_IMAGES = 20;
 
     @Option(names = {"-m", "--model"}, required = true, description = "model bundle to calibrate")
     Path model;
@@ -46,6 +51,9 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true)
     ThresholdChoice threshold = new ThresholdChoice();
+
+    @Option(names = "--force", description = "calibrate on fewer than " + MINIMUM_IMAGES + " images (with a warning)")
+    boolean force;
 
     /** How the decision threshold is chosen: at most one of the three. */
     static final class ThresholdChoice {
@@ -63,8 +71,16 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LatentRestorationModel m = LatentRestorationModel.load(model);
         List<Path> files = ImageInputs.collect(inputs);
+        if (files.size() < MINIMUM_IMAGES) {
+            String problem = "calibrating on " + files.size() + " real images, fewer than " + MINIMUM_IMAGES
+                    + ": the thresholds would be noise";
+            if (!force) {
+                throw new IllegalArgumentException(problem + " (give more images, or --force)");
+            }
+            System.err.println("warning: " + problem);
+        }
+        LatentRestorationModel m = LatentRestorationModel.load(model);
         System.err.println("calibrating on " + files.size() + " real images");
         Progress.Counter progress = Progress.counter(System.err, "images", files.size());
         LatentAnomalyScorer scorer = m.scorer(RestorationSettings.DEFAULTS);

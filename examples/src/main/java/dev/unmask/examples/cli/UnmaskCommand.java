@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import java.util.concurrent.Callable;
 
 /** The {@code unmask} command line: one subcommand per job. */
-@Command(name = "unmask", mixinStandardHelpOptions = true, version = "unmask 0.1.0-SNAPSHOT",
+@Command(name = "unmask", mixinStandardHelpOptions = true, versionProvider = UnmaskCommand.Version.class,
         description = "Detect manipulated and generated faces, and show where an image was changed.",
         subcommands = {DemoCommand.class, TrainCommand.class, TrainVqVaeCommand.class, TrainPriorCommand.class,
                 CalibrateCommand.class, DetectCommand.class, FashionMnistCommand.class,
@@ -33,6 +33,21 @@ public final class UnmaskCommand implements Callable<Integer> {
             return e instanceof IllegalArgumentException ? USAGE : FAILURE;
         });
         return cli;
+    }
+
+    /** The version the build wrote into {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = UnmaskCommand.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new java.io.IOException("version.properties is missing from the build");
+                }
+                p.load(in);
+            }
+            return new String[] {"unmask " + p.getProperty("version")};
+        }
     }
 
     @Override

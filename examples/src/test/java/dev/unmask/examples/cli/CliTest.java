@@ -187,7 +187,7 @@ class CliTest {
     void calibrateThenEvaluateLabelledFolders() throws IOException {
         Path labelled = labelledFolder("labelled");
         Path recalibrated = dir.resolve("recalibrated.safetensors");
-        String[] calibrated = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", recalibrated.toString(),
+        String[] calibrated = runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", recalibrated.toString(),
                 labelled.resolve("real").toString());
         assertTrue(calibrated[1].contains("images 2/2 (100.0%)"), calibrated[1]);
         assertTrue(LatentRestorationModel.load(recalibrated).calibration().isPresent());
@@ -202,18 +202,28 @@ class CliTest {
     }
 
     @Test
+    void calibrateRefusesTooFewImagesUnlessForced() {
+        StringWriter err = new StringWriter();
+        assertEquals(UnmaskCommand.USAGE, run(err, "calibrate", "-m", bundle.toString(), "-o",
+                dir.resolve("too-few.safetensors").toString(), images.toString()));
+        assertTrue(err.toString().contains("fewer than " + CalibrateCommand.MINIMUM_IMAGES) && err.toString().contains("--force"),
+                err.toString());
+        assertFalse(Files.exists(dir.resolve("too-few.safetensors")));
+    }
+
+    @Test
     void calibrateChoosesTheThresholdByPercentileByHandOrByF1MaxOnALabelledFolder() throws IOException {
         Path labelled = labelledFolder("threshold-choice");
         String reals = labelled.resolve("real").toString();
 
         Path byHand = dir.resolve("by-hand.safetensors");
-        runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", byHand.toString(), "--threshold-value", "1.25", reals);
+        runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", byHand.toString(), "--threshold-value", "1.25", reals);
         DecisionThreshold manual = LatentRestorationModel.load(byHand).calibration().orElseThrow().threshold();
         assertEquals(DecisionThreshold.Method.MANUAL, manual.method());
         assertEquals(1.25, manual.value());
 
         Path median = dir.resolve("median.safetensors");
-        runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", median.toString(), "--threshold-percent", "50", reals);
+        runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", median.toString(), "--threshold-percent", "50", reals);
         try (Detector detector = Detector.load(median)) {
             double a = detector.detect(labelled.resolve("real/a.png")).rawScore();
             double c = detector.detect(labelled.resolve("real/c.png")).rawScore();
@@ -221,7 +231,7 @@ class CliTest {
         }
 
         Path f1 = dir.resolve("f1.safetensors");
-        String[] chosen = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
+        String[] chosen = runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
                 labelled.toString(), reals);
         assertTrue(chosen[1].contains("2 real and 2 fake"), chosen[1]);
         try (Detector detector = Detector.load(f1)) {
@@ -236,9 +246,9 @@ class CliTest {
             assertEquals(best, threshold.value(), 1e-9);
         }
 
-        runCaptured(2, "calibrate", "-m", bundle.toString(), "--threshold-value", "1", "--threshold-percent", "90", reals);
+        runCaptured(2, "calibrate", "--force", "-m", bundle.toString(), "--threshold-value", "1", "--threshold-percent", "90", reals);
         StringWriter noFolder = new StringWriter();
-        assertEquals(2, run(noFolder, "calibrate", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
+        assertEquals(2, run(noFolder, "calibrate", "--force", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
                 labelled.resolve("real").toString(), reals));
         assertTrue(noFolder.toString().contains("no real/ sub-folder"), noFolder.toString());
     }

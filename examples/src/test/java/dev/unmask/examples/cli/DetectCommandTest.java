@@ -142,6 +142,13 @@ class DetectCommandTest {
     }
 
     @Test
+    void versionPrintsTheProjectVersion() {
+        Run r = run("--version");
+        assertEquals(0, r.code());
+        assertEquals("unmask " + System.getProperty("project.version"), r.out().strip());
+    }
+
+    @Test
     void theOutputIsNeverWrittenOverTheModelOrAnInput() throws IOException {
         Path model = dir.resolve("copy.csv");
         Files.copy(bundle, model);
