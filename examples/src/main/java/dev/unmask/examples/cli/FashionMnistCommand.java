@@ -72,16 +72,16 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Option(names = "--calibration-share", description = "share of the class's training images held out for calibration (default: ${DEFAULT-VALUE})")
     double calibrationShare = 0.1;
 
-    @Option(names = "--vqvae-steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     long vqvaeSteps = 600;
 
-    @Option(names = "--prior-steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-steps", description = "PixelSNAIL prior training steps (default: ${DEFAULT-VALUE})")
     long priorSteps = 300;
 
-    @Option(names = "--vqvae-lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-lr", description = "VQ-VAE learning rate (Adam; default: ${DEFAULT-VALUE})")
     double vqvaeRate = 2e-3;
 
-    @Option(names = "--prior-lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-lr", description = "PixelSNAIL prior learning rate (Adam; default: ${DEFAULT-VALUE})")
     double priorRate = 1e-3;
 
     // the headline run of docs/evaluation.md: restarts on (the other training commands default to off)

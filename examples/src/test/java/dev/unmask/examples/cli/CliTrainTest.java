@@ -62,7 +62,7 @@ class CliTrainTest {
         Path vqvae = dir.resolve("vqvae.safetensors");
         Path model = dir.resolve("model.safetensors");
         StringWriter err = new StringWriter();
-        assertEquals(0, run(err, with(new String[] {"train-vqvae", "-o", vqvae.toString(), "--steps", "2"}, DATA)),
+        assertEquals(0, run(err, with(new String[] {"train-vqvae", "-o", vqvae.toString(), "--vqvae-steps", "2"}, DATA)),
                 err.toString());
         ModelBundle written = ModelBundle.read(vqvae);
         assertEquals(VqVaeBundle.MODEL_TYPE, written.modelType());
@@ -70,7 +70,7 @@ class CliTrainTest {
         Map<String, Tensor> trained = written.stateDict(Backends.defaultBackend());
 
         assertEquals(0, run(err, with(new String[] {"train-prior", "--vqvae", vqvae.toString(), "-o", model.toString(),
-                "--steps", "2"}, DATA)), err.toString());
+                "--prior-steps", "2"}, DATA)), err.toString());
         LatentRestorationModel loaded = LatentRestorationModel.load(model);
         assertTrue(loaded.calibration().isPresent());
         // the prior was trained on top of the stored VQ-VAE, which train-prior must leave as it was
@@ -105,7 +105,7 @@ class CliTrainTest {
                 new PixelSnailConfig(4, 4, 16, 8, 3, 1, 1, 8, true, 0.0, 2), 1).save(other);
         StringWriter err = new StringWriter();
         assertEquals(UnmaskCommand.FAILURE, run(err, with(new String[] {"train-prior", "--vqvae", other.toString(), "-o",
-                dir.resolve("never.safetensors").toString(), "--steps", "1"}, DATA)));
+                dir.resolve("never.safetensors").toString(), "--prior-steps", "1"}, DATA)));
         assertTrue(err.toString().contains("holds a 'latent-restoration' model, expected 'vqvae'"), err.toString());
         assertFalse(Files.exists(dir.resolve("never.safetensors")));
     }
