@@ -2,6 +2,7 @@ package dev.unmask;
 
 import dev.unmask.detectors.DetectorFamily;
 
+import dev.unmask.detectors.classifier.MesoNetFamily;
 import dev.unmask.detectors.latent.LatentRestorationFamily;
 
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.ServiceLoader;
  * providers of {@link DetectorFamily} (a provider may not take a built-in family's model type).
  */
 public final class DetectorFamilies {
-    private static final List<DetectorFamily> BUILT_IN = List.of(new LatentRestorationFamily());
+    private static final List<DetectorFamily> BUILT_IN = List.of(new LatentRestorationFamily(), new MesoNetFamily());
     private static final Map<String, DetectorFamily> BY_TYPE = discover();
 
     private DetectorFamilies() {

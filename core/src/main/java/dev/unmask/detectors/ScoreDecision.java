@@ -43,6 +43,29 @@ public record ScoreDecision(DecisionThreshold threshold, ScoreNormaliser normali
         return normaliser.normalise(suspicion);
     }
 
+    /** The {@code format} of a bundle's {@code calibration} that holds only a decision ({@link #toJson()}). */
+    public static final String FORMAT = "unmask-decision";
+    public static final int VERSION = 1;
+
+    /** This decision alone as a bundle's {@code calibration} JSON ({@value #FORMAT}, version {@value #VERSION}). */
+    public String toJson() {
+        ObjectNode root = BundleJson.MAPPER.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        writeTo(root);
+        return root.toString();
+    }
+
+    /**
+     * The decision in a bundle's {@code calibration} JSON, of any family (the two fields, whatever else the
+     * object holds).
+     *
+     * @throws IllegalArgumentException naming the missing or malformed field
+     */
+    public static ScoreDecision fromJson(String json) {
+        return readFrom(BundleJson.parseObject(json, "calibration"));
+    }
+
     /** Writes the two fields into {@code root}. */
     public void writeTo(ObjectNode root) {
         ObjectNode decision = root.putObject("threshold");

@@ -122,18 +122,6 @@ class MesoNetGoldenTest {
         }
     }
 
-    @Test
-    void jpegFacesDecodedHereAreTheGoldenInputs() throws IOException {
-        MesoNet model = MesoNetWeights.load(MesoNetGoldens.weights("Meso4_DF"), BACKEND);
-        for (String face : MesoNetGoldens.FACES) {
-            String name = face.substring(face.indexOf('/') + 1);
-            float[] decoded = decodeLikeKeras(MesoNetGoldens.resource("test_images/" + face + ".jpg"));
-            assertArrayEquals(INFERENCE.faceInput(name), decoded, face + ": decoded pixels");
-            float p = model.predict(MesoNetGoldens.images(BACKEND, decoded))[0];
-            assertEquals(INFERENCE.tensor("prob.Meso4_DF.face." + name).toFloatArray()[0], p, PROBABILITY_TOLERANCE, face);
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("weights")
     void architectureOfTellsWhichNetworkAFileHolds(String weights) throws IOException {
@@ -156,27 +144,6 @@ class MesoNetGoldenTest {
         copy.eval();
         Tensor face = MesoNetGoldens.images(BACKEND, INFERENCE.faceInput("df00204"));
         assertArrayEquals(model.predict(face), copy.predict(face));
-    }
-
-    /** RGB levels / 255 after Pillow's nearest resize to 256 x 256 (output pixel i reads floor((i + 0.5) * in / out)). */
-    private static float[] decodeLikeKeras(Path jpeg) throws IOException {
-        BufferedImage image = ImageIO.read(jpeg.toFile());
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int side = MesoNet.INPUT_SIZE;
-        int plane = side * side;
-        float[] x = new float[3 * plane];
-        for (int y = 0; y < side; y++) {
-            int sy = (int) Math.floor((y + 0.5) * h / side);
-            for (int c = 0; c < side; c++) {
-                int sx = (int) Math.floor((c + 0.5) * w / side);
-                int rgb = image.getRGB(sx, sy);
-                x[y * side + c] = ((rgb >> 16) & 0xFF) / 255f;
-                x[plane + y * side + c] = ((rgb >> 8) & 0xFF) / 255f;
-                x[2 * plane + y * side + c] = (rgb & 0xFF) / 255f;
-            }
-        }
-        return x;
     }
 
     private static float[] concat(List<float[]> parts) {

@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The test resources under {@code mesonet/}: the official weight files and faces, and the goldens written
  * by {@code core/src/test/python/make_mesonet_goldens.py}.
  */
-final class MesoNetGoldens {
-    static final List<String> WEIGHTS = List.of("Meso4_DF", "Meso4_F2F", "MesoInception_DF", "MesoInception_F2F");
-    static final List<String> FACES = List.of("df/df00204", "df/df01254", "real/real00240", "real/real00772");
+public final class MesoNetGoldens {
+    public static final List<String> WEIGHTS = List.of("Meso4_DF", "Meso4_F2F", "MesoInception_DF", "MesoInception_F2F");
+    public static final List<String> FACES = List.of("df/df00204", "df/df01254", "real/real00240", "real/real00772");
     /** 2^-24: the top 24 bits of a SplitMix64 output as a float in [0, 1), as the script draws random inputs. */
     private static final float FLOAT_UNIT = 0x1.0p-24f;
     private static final int SIDE = MesoNet.INPUT_SIZE;
@@ -44,7 +44,7 @@ final class MesoNetGoldens {
     }
 
     /** {@code mesonet/goldens/<name>.safetensors}, its tensors on {@code backend}. */
-    static MesoNetGoldens load(String name, Backend backend) {
+    public static MesoNetGoldens load(String name, Backend backend) {
         try {
             SafetensorsContent content = SafetensorsReader.read(resource("goldens/" + name + ".safetensors"));
             return new MesoNetGoldens(name, content.metadata(), content.toTensors(backend));
@@ -54,7 +54,7 @@ final class MesoNetGoldens {
     }
 
     /** A file of the test resources under {@code mesonet/}. */
-    static Path resource(String relative) {
+    public static Path resource(String relative) {
         URL url = MesoNetGoldens.class.getResource("/mesonet/" + relative);
         if (url == null) {
             throw new IllegalStateException("test resource mesonet/" + relative + " not found; run make_mesonet_goldens.py");
@@ -66,7 +66,7 @@ final class MesoNetGoldens {
         }
     }
 
-    static Path weights(String name) {
+    public static Path weights(String name) {
         return resource("weights/" + name + ".h5");
     }
 
@@ -74,7 +74,7 @@ final class MesoNetGoldens {
         return weights.startsWith("Meso4") ? MesoNetArchitecture.MESO4 : MesoNetArchitecture.MESO_INCEPTION4;
     }
 
-    Tensor tensor(String name) {
+    public Tensor tensor(String name) {
         Tensor t = tensors.get(name);
         assertNotNull(t, file + " has no tensor '" + name + "'");
         return t;
@@ -98,7 +98,7 @@ final class MesoNetGoldens {
     }
 
     /** The network input of a golden face: its stored levels / 255 in float32, as the script computes it. */
-    float[] faceInput(String face) {
+    public float[] faceInput(String face) {
         float[] levels = tensor("face." + face).toFloatArray();
         float[] x = new float[levels.length];
         for (int i = 0; i < x.length; i++) {
@@ -137,7 +137,7 @@ final class MesoNetGoldens {
         return metadata("random_seeds").split(",").length;
     }
 
-    static Tensor images(Backend backend, float[] x) {
+    public static Tensor images(Backend backend, float[] x) {
         return backend.fromFloats(x, Shape.of(x.length / (3 * SIDE * SIDE), 3, SIDE, SIDE));
     }
 

@@ -142,6 +142,27 @@ class DetectCommandTest {
     }
 
     @Test
+    void anOfficialKerasFileScoresAsItsPretrainedBundle() throws IOException {
+        Path shared = Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/data/mesonet");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shared),
+                "../shared/data/mesonet is absent: the official MesoNet files are not here");
+        Path faces = shared.resolve("test_images");
+        Run fromH5 = run("detect", "-m", shared.resolve("weights/Meso4_DF.h5").toString(), faces.toString());
+        Run fromName = run("detect", "-m", "meso4-df", faces.toString());
+        assertEquals(0, fromH5.code(), fromH5.err());
+        assertEquals(0, fromName.code(), fromName.err());
+        List<CSVRecord> a = parse(new StringReader(fromH5.out()));
+        List<CSVRecord> b = parse(new StringReader(fromName.out()));
+        assertEquals(4, a.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(b.get(i).get("raw_score"), a.get(i).get("raw_score"));
+            assertEquals(b.get(i).get("verdict"), a.get(i).get("verdict"));
+            assertEquals(a.get(i).get("file").contains("/df/") ? DetectionRow.FAKE : DetectionRow.REAL, a.get(i).get("verdict"),
+                    "Meso4_DF calls its own test faces right: " + a.get(i).get("file"));
+        }
+    }
+
+    @Test
     void versionPrintsTheProjectVersion() {
         Run r = run("--version");
         assertEquals(0, r.code());
