@@ -8,7 +8,7 @@ import java.io.IOException;
 
 /**
  * One kind of detector, found by the {@code model_type} of its bundles. Implementations are stateless and
- * listed in {@link DetectorFamilies} (built in) or as a {@link java.util.ServiceLoader} provider of this
+ * listed in {@link dev.unmask.DetectorFamilies} (built in) or as a {@link java.util.ServiceLoader} provider of this
  * interface.
  */
 public interface DetectorFamily {
