@@ -1,7 +1,13 @@
 package dev.unmask.faces;
 
 /**
- * A face's bounding box in image pixels: the top-left corner {@code (x, y)} and the size.
+ * An axis-aligned face rectangle in pixel coordinates: columns {@code x .. x + width - 1}, rows
+ * {@code y .. y + height - 1}, as OpenCV's {@code Rect}.
+ *
+ * @param x left column
+ * @param y top row
+ * @param width columns, positive
+ * @param height rows, positive
  */
 public record FaceBox(int x, int y, int width, int height) {
     public FaceBox {
@@ -10,12 +16,16 @@ public record FaceBox(int x, int y, int width, int height) {
         }
     }
 
-    /** Intersection over union with {@code other}, in [0, 1]. */
+    /** Number of pixels covered. */
+    public long area() {
+        return (long) width * height;
+    }
+
+    /** Intersection over union: {@code |A n B| / |A u B|}, 0 for disjoint boxes and 1 for equal ones. */
     public double iou(FaceBox other) {
-        long ix = Math.max(0, (long) Math.min(x + width, other.x + other.width) - Math.max(x, other.x));
-        long iy = Math.max(0, (long) Math.min(y + height, other.y + other.height) - Math.max(y, other.y));
-        double intersection = (double) ix * iy;
-        double union = (double) width * height + (double) other.width * other.height - intersection;
-        return intersection / union;
+        long iw = Math.max(0, Math.min(x + width, other.x + other.width) - Math.max(x, other.x));
+        long ih = Math.max(0, Math.min(y + height, other.y + other.height) - Math.max(y, other.y));
+        long intersection = iw * ih;
+        return (double) intersection / (area() + other.area() - intersection);
     }
 }
