@@ -11,6 +11,9 @@ import dev.unmask.detectors.InputSpec;
 import dev.unmask.detectors.ScoreDecision;
 import dev.unmask.detectors.Scored;
 import dev.unmask.detectors.ScoringModel;
+import dev.unmask.faces.ExifOrientation;
+import dev.unmask.faces.FaceBox;
+import dev.unmask.faces.FaceCrop;
 import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;
 
@@ -255,6 +258,48 @@ public final class Detector implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Finds the faces in a whole picture and scores each: a square of {@code cropScale x max(w, h)} around each
+     * box's centre, reflect-padded where it leaves the picture, brought to the model input by the family's own
+     * resize. One detection per face, with its box, in the face detector's order; an empty list when no face is
+     * found (never a score of the background).
+     */
+    public List<Detection> detectFaces(BufferedImage picture, FaceFinding finding, DetectionOptions options) {
+        if (picture == null || finding == null) {
+            throw new IllegalArgumentException("picture and face finding must not be null");
+        }
+        List<FaceBox> boxes = finding.faces().detect(picture);
+        if (boxes.isEmpty()) {
+            return List.of();
+        }
+        FloatImage whole = ImageOps.fromBufferedImage(picture, model.inputSpec().channels());
+        List<FloatImage> crops = new ArrayList<>(boxes.size());
+        for (FaceBox box : boxes) {
+            crops.add(model.preprocess(FaceCrop.square(whole, box, finding.cropScale())));
+        }
+        List<Detection> scored = detectAll(crops, options);
+        List<Detection> out = new ArrayList<>(boxes.size());
+        for (int i = 0; i < boxes.size(); i++) {
+            out.add(scored.get(i).at(boxes.get(i), -1));
+        }
+        return out;
+    }
+
+    /** {@link #detectFaces(BufferedImage, FaceFinding, DetectionOptions)} with the default face finding and options. */
+    public List<Detection> detectFaces(BufferedImage picture) {
+        return detectFaces(picture, FaceFinding.defaults(), DetectionOptions.DEFAULTS);
+    }
+
+    /**
+     * {@link #detectFaces(BufferedImage, FaceFinding, DetectionOptions)} of an image file, turned upright by its EXIF
+     * orientation first.
+     *
+     * @throws dev.unmask.data.ImageFileException naming the file when it cannot be decoded
+     */
+    public List<Detection> detectFaces(Path file, FaceFinding finding, DetectionOptions options) {
+        return detectFaces(ExifOrientation.readUpright(file), finding, options);
     }
 
     /** {@link #detectAll(List, DetectionOptions)} of pictures, each brought to the model input first. */
