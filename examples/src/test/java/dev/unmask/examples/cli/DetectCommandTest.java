@@ -163,6 +163,51 @@ class DetectCommandTest {
     }
 
     @Test
+    void withFacesEveryFaceGetsARowWithItsBoxAndAFacelessImageANoFaceRow() throws IOException {
+        Path folder = dir.resolve("scenes");
+        Files.createDirectories(folder);
+        Path faceless = folder.resolve("blank.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(120, 90, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", faceless.toFile());
+        Path scene = folder.resolve("scene.jpg");
+        try (java.io.InputStream in = dev.unmask.Detector.class.getResourceAsStream("/dev/unmask/pretrained/meso4-df.safetensors")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(in != null, "no pretrained bundle on the class path");
+        }
+        Path shared = Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/data/mesonet/test_images/real/real00240.jpg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(shared), "../shared/data is absent");
+        // the official face pasted at (100, 60) onto a 480 x 360 grey picture
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(480, 360, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = picture.createGraphics();
+        g.setColor(java.awt.Color.GRAY);
+        g.fillRect(0, 0, 480, 360);
+        g.drawImage(javax.imageio.ImageIO.read(shared.toFile()), 100, 60, 200, 200, null);
+        g.dispose();
+        javax.imageio.ImageIO.write(picture, "jpg", scene.toFile());
+        Run r = run("detect", "-m", "meso4-df", "--faces", folder.toString());
+        assertEquals(0, r.code(), r.err());
+        List<CSVRecord> rows = parse(new StringReader(r.out()));
+        CSVRecord none = rows.stream().filter(x -> x.get("file").equals(faceless.toString())).findFirst().orElseThrow();
+        assertEquals(DetectionRow.NO_FACE, none.get("verdict"));
+        assertEquals("", none.get("raw_score"));
+        List<CSVRecord> found = rows.stream().filter(x -> x.get("file").equals(scene.toString())).toList();
+        assertFalse(found.isEmpty(), r.out());
+        try (Detector detector = Detector.pretrained("meso4-df")) {
+            List<Detection> expected = detector.detectFaces(scene, dev.unmask.FaceFinding.defaults(),
+                    dev.unmask.DetectionOptions.DEFAULTS);
+            assertEquals(expected.size(), found.size());
+            for (int i = 0; i < found.size(); i++) {
+                assertEquals(Integer.toString(expected.get(i).box().x()), found.get(i).get("box_x"));
+                assertEquals(Integer.toString(expected.get(i).box().width()), found.get(i).get("box_width"));
+                assertEquals(expected.get(i).rawScore(), Double.parseDouble(found.get(i).get("raw_score")));
+            }
+        }
+        // the face the pasted photo shows lies inside the pasted square
+        assertTrue(found.stream().anyMatch(x -> new dev.unmask.faces.FaceBox(Integer.parseInt(x.get("box_x")),
+                Integer.parseInt(x.get("box_y")), Integer.parseInt(x.get("box_width")), Integer.parseInt(x.get("box_height")))
+                .iou(new dev.unmask.faces.FaceBox(100, 60, 200, 200)) > 0.2), r.out());
+    }
+
+    @Test
     void versionPrintsTheProjectVersion() {
         Run r = run("--version");
         assertEquals(0, r.code());
