@@ -1,7 +1,7 @@
 package dev.unmask.nn;
 
 import dev.unmask.autograd.Variable;
-import dev.unmask.data.Seeds;
+import dev.unmask.random.Seeds;
 
 /**
  * In training mode zeroes each element with probability {@code p} and scales the rest by

@@ -1,6 +1,6 @@
 package dev.unmask.nn;
 
-import dev.unmask.data.Seeds;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Tensor;
 
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.unmask.models.vqvae;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
-import dev.unmask.data.Seeds;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
 import dev.unmask.nn.Embedding;
 import dev.unmask.nn.Module;
@@ -10,6 +9,7 @@ import dev.unmask.nn.Parameter;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.VqStatistics;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
