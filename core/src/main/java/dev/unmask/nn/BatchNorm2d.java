@@ -70,7 +70,7 @@ public final class BatchNorm2d extends Layer {
     }
 
     private void updateRunningStatistics(Tensor mean, Tensor biasedVariance, int count) {
-        Backend op = mean.backend();
+        Backend op = Backend.of(mean);
         float unbias = count > 1 ? (float) count / (count - 1) : 1f;
         Tensor m = op.full(Shape.scalar(), mean.dtype(), momentum);
         Tensor keep = op.full(Shape.scalar(), mean.dtype(), 1 - momentum);

@@ -1,6 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
@@ -54,7 +55,7 @@ final class TinyTraining {
             }
             noisy[i] += (float) (NOISE * z);
         }
-        Variable input = Variable.constant(clean.backend().fromFloats(noisy, clean.shape()));
+        Variable input = Variable.constant(Backend.of(clean).fromFloats(noisy, clean.shape()));
         Variable loss = model.forward(input).sub(Variable.constant(clean)).square().mean();
         return new Trainer.StepLoss(loss, Map.of("rmse", Math.sqrt(loss.value().item())));
     }

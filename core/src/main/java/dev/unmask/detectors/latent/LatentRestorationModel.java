@@ -68,7 +68,7 @@ public final class LatentRestorationModel {
 
     /** The backend the models' tensors live on. */
     public Backend backend() {
-        return vqvae.stateDict().values().iterator().next().backend();
+        return Backend.of(vqvae.stateDict().values().iterator().next());
     }
 
     /** Fresh models with PyTorch's default initialisation drawn from {@code seed}; not calibrated. */

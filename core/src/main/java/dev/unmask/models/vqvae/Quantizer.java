@@ -55,7 +55,7 @@ public final class Quantizer extends Module {
         this.config = config;
         // an embedding table is initialised N(0, 1), the distribution of rosinality's randn codebook
         Tensor rows = new Embedding(config.codes(), config.embedDim(), rng).weight().value();
-        Backend b = rows.backend();
+        Backend b = Backend.of(rows);
         Tensor initial = b.permute(rows, 1, 0);
         if (config.codebook() == CodebookMode.EMA) {
             embedParameter = null;
@@ -97,12 +97,12 @@ public final class Quantizer extends Module {
     /** The codebook as rows [K, D], a copy. */
     public Tensor codebookRows() {
         Tensor e = embed();
-        return e.backend().permute(e, 1, 0);
+        return Backend.of(e).permute(e, 1, 0);
     }
 
     /** Index of the nearest code of each row of {@code vectors} [N, D] (ties to the lowest): I32 [N]. */
     public Tensor nearest(Tensor vectors) {
-        return vectors.backend().vqNearest(vectors, codebookRows());
+        return Backend.of(vectors).vqNearest(vectors, codebookRows());
     }
 
     /**
@@ -114,7 +114,7 @@ public final class Quantizer extends Module {
         if (z.rank() < 2 || z.dim(z.rank() - 1) != d) {
             throw new IllegalArgumentException("quantize: expected vectors [..., " + d + "], got " + z.shape());
         }
-        Backend b = z.value().backend();
+        Backend b = Backend.of(z.value());
         int[] dims = z.shape().dims();
         Shape gridShape = Shape.of(Arrays.copyOf(dims, dims.length - 1));
         Tensor flat = z.value().reshape(gridShape.numel(), d);
@@ -134,7 +134,7 @@ public final class Quantizer extends Module {
     }
 
     private void updateEma(VqStatistics statistics, Tensor vectors) {
-        Backend b = statistics.counts().backend();
+        Backend b = Backend.of(statistics.counts());
         float decay = config.decay();
         float eps = config.epsilon();
         Tensor clusterSize = movingAverage(b, buffer(CLUSTER_SIZE), statistics.counts(), decay);

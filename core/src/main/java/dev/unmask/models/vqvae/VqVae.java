@@ -2,6 +2,7 @@ package dev.unmask.models.vqvae;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Module;
@@ -103,7 +104,7 @@ public final class VqVae extends Module {
             }
         }
         try (NoGrad scope = NoGrad.enter()) {
-            Tensor vectors = codes.backend().gather(quantize.codebookRows(), codes);
+            Tensor vectors = Backend.of(codes).gather(quantize.codebookRows(), codes);
             return dec.forward(Variable.constant(vectors).permute(0, 3, 1, 2)).value();
         }
     }
