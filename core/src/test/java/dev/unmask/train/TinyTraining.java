@@ -2,7 +2,9 @@ package dev.unmask.train;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
+import dev.unmask.backend.Backends;
 import dev.unmask.nn.Conv2d;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
 import dev.unmask.optim.Adam;
@@ -10,7 +12,6 @@ import dev.unmask.optim.LearningRateSchedule;
 import dev.unmask.tensor.Tensor;
 
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The small denoising task the trainer tests share: a two-layer conv net learns to remove Gaussian noise
@@ -30,7 +31,7 @@ final class TinyTraining {
     final Trainer.Builder<Tensor> builder;
 
     TinyTraining(long seed) {
-        SplittableRandom init = new SplittableRandom(seed);
+        ParameterInit init = new ParameterInit(Backends.defaultBackend(), seed);
         model = new Sequential(new Conv2d(1, 4, 3, 1, 1, init), new ReLU(), new Conv2d(4, 1, 3, 1, 1, init));
         optimizer = new Adam(model.parameters(), 1e-2);
         source = new SyntheticBatches(IMAGES, SIZE, BATCH, seed + 1, seed + 2);

@@ -3,6 +3,7 @@ package dev.unmask.models.pixelsnail;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -10,7 +11,6 @@ import dev.unmask.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -43,7 +43,7 @@ public final class CausalConv2d extends Layer {
     private Tensor causalMask;
     private Tensor zero;
 
-    public CausalConv2d(int in, int out, int kernelH, int kernelW, Padding padding, SplittableRandom rng) {
+    public CausalConv2d(int in, int out, int kernelH, int kernelW, Padding padding, ParameterInit init) {
         if (in < 1 || out < 1 || kernelH < 1 || kernelW < 1) {
             throw new IllegalArgumentException("CausalConv2d: invalid channels " + in + " -> " + out
                     + " or kernel " + kernelH + "x" + kernelW);
@@ -59,7 +59,7 @@ public final class CausalConv2d extends Layer {
         this.top = kernelH - 1;
         this.left = padding == Padding.DOWN_RIGHT ? kernelW - 1 : kernelW / 2;
         this.right = padding == Padding.DOWN_RIGHT ? 0 : kernelW / 2;
-        this.conv = registerModule("conv", new WeightNormConv2d(in, out, kernelH, kernelW, 0, 0, true, rng));
+        this.conv = registerModule("conv", new WeightNormConv2d(in, out, kernelH, kernelW, 0, 0, true, init));
         zeroCausalTaps();
     }
 

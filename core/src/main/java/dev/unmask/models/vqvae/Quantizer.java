@@ -3,9 +3,9 @@ package dev.unmask.models.vqvae;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
-import dev.unmask.nn.Embedding;
 import dev.unmask.nn.Module;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.VqStatistics;
@@ -15,7 +15,6 @@ import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Vector quantiser with a codebook {@code embed} [D, K] (column k is code k), rosinality's layout.
@@ -51,11 +50,11 @@ public final class Quantizer extends Module {
     private long restartCalls;
 
     /** A codebook drawn N(0, 1) (as PyTorch's randn), cluster sizes 1, embed_avg a copy of the codebook. */
-    Quantizer(VqVaeConfig config, SplittableRandom rng) {
+    Quantizer(VqVaeConfig config, ParameterInit init) {
         this.config = config;
-        // an embedding table is initialised N(0, 1), the distribution of rosinality's randn codebook
-        Tensor rows = new Embedding(config.codes(), config.embedDim(), rng).weight().value();
-        Backend b = Backend.of(rows);
+        // rows [K, D] drawn N(0, 1) as an embedding table is, the distribution of rosinality's randn codebook
+        Tensor rows = init.normal(Shape.of(config.codes(), config.embedDim()));
+        Backend b = init.backend();
         Tensor initial = b.permute(rows, 1, 0);
         if (config.codebook() == CodebookMode.EMA) {
             embedParameter = null;

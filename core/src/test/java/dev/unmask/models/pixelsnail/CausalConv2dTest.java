@@ -4,6 +4,7 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class CausalConv2dTest {
     void gatherEqualsDenseConvolutionOfOneHotInputWithGradientsForEveryPadding() {
         for (CausalConv2d.Padding padding : CausalConv2d.Padding.values()) {
             int kernelW = padding == CausalConv2d.Padding.DOWN_RIGHT ? 4 : 5;
-            CausalConv2d conv = new CausalConv2d(CLASSES, 5, 3, kernelW, padding, new SplittableRandom(3));
+            CausalConv2d conv = new CausalConv2d(CLASSES, 5, 3, kernelW, padding, new ParameterInit(Backends.defaultBackend(), 3));
             randomiseBias(conv);
             Tensor codes = randomCodes(new SplittableRandom(4), 2, 5, 6);
             Tensor projection = projection(new SplittableRandom(5), 2 * 5 * 5 * 6);
@@ -52,7 +53,7 @@ class CausalConv2dTest {
 
     @Test
     void causalPaddingZeroesTheCentreAndRightOfTheLastKernelRowInPlace() {
-        CausalConv2d conv = new CausalConv2d(2, 3, 3, 3, CausalConv2d.Padding.CAUSAL, new SplittableRandom(6));
+        CausalConv2d conv = new CausalConv2d(2, 3, 3, 3, CausalConv2d.Padding.CAUSAL, new ParameterInit(Backends.defaultBackend(), 6));
         Tensor input = projection(new SplittableRandom(7), 2 * 4 * 5).reshape(1, 2, 4, 5);
         float[] before = conv.forward(Variable.constant(input)).value().toFloatArray();
         Parameter v = conv.conv().weightV();
@@ -78,7 +79,7 @@ class CausalConv2dTest {
 
     @Test
     void rejectsCodesOfTheWrongTypeOrRange() {
-        CausalConv2d conv = new CausalConv2d(CLASSES, 2, 2, 3, CausalConv2d.Padding.DOWN, new SplittableRandom(1));
+        CausalConv2d conv = new CausalConv2d(CLASSES, 2, 2, 3, CausalConv2d.Padding.DOWN, new ParameterInit(Backends.defaultBackend(), 1));
         Tensor outOfRange = Backends.defaultBackend().fromInts(new int[] {0, CLASSES}, Shape.of(1, 1, 2));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> conv.forwardOneHot(outOfRange)).getMessage()
                 .contains("outside [0, 7)"));
