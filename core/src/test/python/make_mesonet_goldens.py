@@ -72,7 +72,7 @@ PORT_TOLERANCE = 1e-9
 
 # ---------------------------------------------------------------------------------------------------------
 # SplitMix64: value i of stream `seed` is mix(seed + (i + 1) * gamma) >> 40, times 2^-24: a float in [0, 1)
-# that is exact in float32 (dev.unmask.data.Seeds.mix is the same finaliser).
+# that is exact in float32 (dev.unmask.random.Seeds.mix is the same finaliser).
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
 

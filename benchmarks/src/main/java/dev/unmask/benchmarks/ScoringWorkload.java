@@ -59,9 +59,7 @@ final class ScoringWorkload {
 
     ScoringWorkload(String backendName) {
         backend = Backends.create(backendName);
-        // models are built on the default backend
-        Backends.setDefaultBackend(backend);
-        model = LatentRestorationModel.create(VqVaeConfig.faces128(), PixelSnailConfig.faces128(), SEED);
+        model = LatentRestorationModel.create(VqVaeConfig.faces128(), PixelSnailConfig.faces128(), SEED, backend);
         if (model.imageSize() != SynthFaces.DEFAULT_SIZE) {
             throw new IllegalStateException("faces-128 takes " + model.imageSize() + " pixel images");
         }

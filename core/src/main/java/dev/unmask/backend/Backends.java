@@ -13,21 +13,15 @@ import java.util.Locale;
  */
 public final class Backends {
     private static volatile Backend defaultBackend;
-    /** A default for the current thread only, set by {@link #withDefault} while it builds something. */
-    private static final ThreadLocal<Backend> THREAD_DEFAULT = new ThreadLocal<>();
 
     private Backends() {
     }
 
     /**
-     * The default backend: the one {@link #withDefault} set on this thread, else the process-wide default,
-     * created on first use.
+     * The process-wide default backend, created on first use. Only the layers that choose where work runs
+     * (the api, detectors, training) ask for it; modules are built on the backend they are given.
      */
     public static Backend defaultBackend() {
-        Backend scoped = THREAD_DEFAULT.get();
-        if (scoped != null) {
-            return scoped;
-        }
         Backend b = defaultBackend;
         if (b == null) {
             synchronized (Backends.class) {
@@ -43,30 +37,6 @@ public final class Backends {
     /** Replaces the process-wide default backend (tests, applications that choose explicitly). */
     public static void setDefaultBackend(Backend backend) {
         defaultBackend = backend;
-    }
-
-    /**
-     * Runs {@code action} with {@code backend} as this thread's default, so that modules and tensors it
-     * creates live there; other threads keep seeing their own default meanwhile. Calls nest.
-     */
-    public static <T, E extends Exception> T withDefault(Backend backend, Action<T, E> action) throws E {
-        Backend previous = THREAD_DEFAULT.get();
-        THREAD_DEFAULT.set(backend);
-        try {
-            return action.get();
-        } finally {
-            if (previous == null) {
-                THREAD_DEFAULT.remove();
-            } else {
-                THREAD_DEFAULT.set(previous);
-            }
-        }
-    }
-
-    /** What {@link #withDefault} runs: a supplier that may throw a checked exception. */
-    @FunctionalInterface
-    public interface Action<T, E extends Exception> {
-        T get() throws E;
     }
 
     /**

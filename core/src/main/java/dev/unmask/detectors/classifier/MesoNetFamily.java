@@ -9,12 +9,12 @@ import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;
 import dev.unmask.models.mesonet.MesoNet;
 import dev.unmask.models.mesonet.MesoNetConfig;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * MesoNet (Afchar et al. 2018) as a detector family. A bundle of type {@value #MODEL_TYPE} holds the model's
@@ -53,7 +53,7 @@ public final class MesoNetFamily implements DetectorFamily {
             throw new ModelBundleException(source + ": malformed MesoNet bundle: "
                     + BundleJson.abbreviate(e.getMessage()), e);
         }
-        MesoNet model = MesoNet.create(config, backend, new SplittableRandom(UNUSED_SEED));
+        MesoNet model = MesoNet.create(config, new ParameterInit(backend, UNUSED_SEED));
         Map<String, Tensor> state = bundle.stateDict(backend);
         try {
             model.loadStateDict(state);

@@ -56,7 +56,7 @@ public final class MesoNetScoringModel implements ScoringModel {
 
     @Override
     public Backend backend() {
-        return model.stateDict().values().iterator().next().backend();
+        return Backend.of(model.stateDict().values().iterator().next());
     }
 
     @Override

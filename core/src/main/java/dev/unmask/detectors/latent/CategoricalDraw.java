@@ -1,6 +1,6 @@
 package dev.unmask.detectors.latent;
 
-import dev.unmask.data.Seeds;
+import dev.unmask.random.Seeds;
 
 import java.util.Arrays;
 

@@ -14,6 +14,7 @@ import dev.unmask.models.pixelsnail.PixelSnail;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
 import dev.unmask.models.vqvae.VqVae;
 import dev.unmask.models.vqvae.VqVaeConfig;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
  * The latent-restoration detector's models: a {@link VqVae} that turns images into code grids and a
@@ -68,14 +68,24 @@ public final class LatentRestorationModel {
 
     /** The backend the models' tensors live on. */
     public Backend backend() {
-        return vqvae.stateDict().values().iterator().next().backend();
+        return Backend.of(vqvae.stateDict().values().iterator().next());
     }
 
-    /** Fresh models with PyTorch's default initialisation drawn from {@code seed}; not calibrated. */
+    /** {@link #create(VqVaeConfig, PixelSnailConfig, long, Backend)} on the default backend. */
     public static LatentRestorationModel create(VqVaeConfig vqvaeConfig, PixelSnailConfig priorConfig, long seed) {
+        return create(vqvaeConfig, priorConfig, seed, Backends.defaultBackend());
+    }
+
+    /**
+     * Fresh models on {@code backend} with PyTorch's default initialisation drawn from {@code seed} (the VQ-VAE
+     * from the first split of the stream, the prior from the second); not calibrated.
+     */
+    public static LatentRestorationModel create(VqVaeConfig vqvaeConfig, PixelSnailConfig priorConfig, long seed,
+                                                Backend backend) {
         checkCompatible(vqvaeConfig, priorConfig);
-        SplittableRandom rng = new SplittableRandom(seed);
-        return new LatentRestorationModel(new VqVae(vqvaeConfig, rng.split()), new PixelSnail(priorConfig, rng.split()), null);
+        ParameterInit init = new ParameterInit(backend, seed);
+        return new LatentRestorationModel(new VqVae(vqvaeConfig, init.split()), new PixelSnail(priorConfig, init.split()),
+                null);
     }
 
     static void checkCompatible(VqVaeConfig v, PixelSnailConfig p) {
@@ -192,9 +202,8 @@ public final class LatentRestorationModel {
     }
 
     /**
-     * Reads a bundle of type {@value #MODEL_TYPE} onto {@code backend}: the modules are built with
-     * {@code backend} as this thread's default ({@link Backends#withDefault}), so loads on several threads
-     * onto several backends do not disturb each other.
+     * Reads a bundle of type {@value #MODEL_TYPE} onto {@code backend}: the modules are built there and the
+     * tensors read there, so loads on several threads onto several backends do not disturb each other.
      */
     public static LatentRestorationModel load(Path file, Backend backend) throws IOException {
         return read(file, backend);
@@ -205,18 +214,14 @@ public final class LatentRestorationModel {
     }
 
     /**
-     * Builds the models of a bundle of type {@value #MODEL_TYPE} onto {@code backend} (as this thread's default
-     * while building); {@code source} names the bundle in messages.
+     * Builds the models of a bundle of type {@value #MODEL_TYPE} onto {@code backend}; {@code file} names the
+     * bundle in messages.
      *
      * @throws ModelBundleException when the config or calibration is malformed or the tensors do not match
      * @throws dev.unmask.io.SafetensorsFormatException when a tensor cannot be read
      */
-    public static LatentRestorationModel fromBundle(ModelBundle bundle, String source, Backend backend)
+    public static LatentRestorationModel fromBundle(ModelBundle bundle, String file, Backend backend)
             throws IOException {
-        return Backends.withDefault(backend, () -> build(bundle, source, backend));
-    }
-
-    private static LatentRestorationModel build(ModelBundle bundle, String file, Backend backend) throws IOException {
         if (!MODEL_TYPE.equals(bundle.modelType())) {
             throw new ModelBundleException(file + ": holds a '" + bundle.modelType() + "' model, expected '"
                     + MODEL_TYPE + "'");
@@ -238,7 +243,7 @@ public final class LatentRestorationModel {
         }
         LatentRestorationModel model;
         try {
-            model = create(vqvaeConfig, priorConfig, 0);
+            model = create(vqvaeConfig, priorConfig, 0, backend);
         } catch (IllegalArgumentException e) {
             throw new ModelBundleException(file + ": " + e.getMessage(), e);
         }

@@ -3,11 +3,11 @@ package dev.unmask.detectors.latent;
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
-import dev.unmask.backend.Backends;
 import dev.unmask.models.pixelsnail.PixelSnail;
 import dev.unmask.models.vqvae.VqVae;
 import dev.unmask.models.vqvae.VqVaeOutput;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.Module;
 import dev.unmask.optim.Adam;
 import dev.unmask.optim.LearningRateSchedule;
 import dev.unmask.tensor.Shape;
@@ -88,7 +88,7 @@ public final class LatentRestorationTraining {
      */
     public static void trainVqVae(VqVae vqvae, float[] images, int size, Settings settings) throws IOException {
         int channels = vqvae.config().inChannel();
-        Backend backend = Backends.defaultBackend();
+        Backend backend = backendOf(vqvae);
         initialiseCodebook(vqvae, images, size, settings.seed());
         ArrayBatches batches = ArrayBatches.ofFloats(images, new int[] {channels, size, size}, settings.batchSize(),
                 settings.seed(), backend);
@@ -131,7 +131,7 @@ public final class LatentRestorationTraining {
         try (NoGrad scope = NoGrad.enter()) {
             Layer encoder = (Layer) vqvae.children().get("enc");
             Layer toLatent = (Layer) vqvae.children().get("quantize_conv");
-            Tensor latent = toLatent.forward(encoder.forward(Variable.constant(Backends.defaultBackend()
+            Tensor latent = toLatent.forward(encoder.forward(Variable.constant(backendOf(vqvae)
                     .fromFloats(chunk, Shape.of(count, channels, size, size))))).value();
             z = latent.toFloatArray();
             positions = latent.dim(2) * latent.dim(3);
@@ -145,11 +145,12 @@ public final class LatentRestorationTraining {
             }
         }
         Map<String, Tensor> state = new LinkedHashMap<>(vqvae.stateDict());
-        Tensor table = Backends.defaultBackend().fromFloats(embed, Shape.of(dim, codes));
+        Backend backend = backendOf(vqvae);
+        Tensor table = backend.fromFloats(embed, Shape.of(dim, codes));
         state.put(EMBED, table);
         if (state.containsKey(EMBED_AVG)) {
-            state.put(EMBED_AVG, Backends.defaultBackend().fromFloats(embed.clone(), Shape.of(dim, codes)));
-            state.put(CLUSTER_SIZE, Backends.defaultBackend().fromFloats(filled(codes, 1f), Shape.of(codes)));
+            state.put(EMBED_AVG, backend.fromFloats(embed.clone(), Shape.of(dim, codes)));
+            state.put(CLUSTER_SIZE, backend.fromFloats(filled(codes, 1f), Shape.of(codes)));
         }
         vqvae.loadStateDict(state);
     }
@@ -166,13 +167,14 @@ public final class LatentRestorationTraining {
         int per = channels * size * size;
         int n = images.length / per;
         vqvae.eval();
+        Backend backend = backendOf(vqvae);
         List<int[]> parts = new ArrayList<>();
         int total = 0;
         for (int start = 0; start < n; start += batchSize) {
             int count = Math.min(batchSize, n - start);
             float[] chunk = new float[count * per];
             System.arraycopy(images, start * per, chunk, 0, chunk.length);
-            int[] codes = vqvae.encode(Backends.defaultBackend().fromFloats(chunk, Shape.of(count, channels, size, size)))
+            int[] codes = vqvae.encode(backend.fromFloats(chunk, Shape.of(count, channels, size, size)))
                     .toIntArray();
             parts.add(codes);
             total += codes.length;
@@ -191,7 +193,7 @@ public final class LatentRestorationTraining {
         int h = prior.config().height();
         int w = prior.config().width();
         ArrayBatches batches = ArrayBatches.ofInts(codes, new int[] {h, w}, settings.batchSize(), settings.seed(),
-                Backends.defaultBackend());
+                backendOf(prior));
         Trainer.Builder<Tensor> builder = Trainer.<Tensor>builder()
                 .model(prior)
                 .optimizer(new Adam(prior.parameters(), settings.learningRate()))
@@ -202,6 +204,11 @@ public final class LatentRestorationTraining {
                 .listener(settings.listener())
                 .loss((batch, random) -> Trainer.StepLoss.of(prior.nll(batch).mean()));
         run(builder, settings);
+    }
+
+    /** The backend the model was built on: training data goes where its parameters are. */
+    private static Backend backendOf(Module model) {
+        return Backend.of(model.parameters().get(0).value());
     }
 
     private static void run(Trainer.Builder<Tensor> builder, Settings settings) throws IOException {
@@ -235,7 +242,7 @@ public final class LatentRestorationTraining {
             int count = Math.min(batchSize, n - start);
             float[] chunk = new float[count * per];
             System.arraycopy(realImages, start * per, chunk, 0, chunk.length);
-            batches.add(Backends.defaultBackend().fromFloats(chunk, Shape.of(count, channels, size, size)));
+            batches.add(model.backend().fromFloats(chunk, Shape.of(count, channels, size, size)));
         }
         Calibration calibration = scorer.calibrate(batches, LatentThresholds.SAMPLE_PERCENT,
                 LatentThresholds.RESTORATION_PERCENT, THRESHOLD_PERCENT);

@@ -40,7 +40,7 @@ public final class PixelScoreMap {
             throw new IllegalArgumentException("restored images must be F32 " + expected + " for " + copies
                     + " copies of images " + images.shape() + ", got " + restored.dtype() + " " + restored.shape());
         }
-        Backend backend = images.backend();
+        Backend backend = Backend.of(images);
         Tensor y = images.reshape(dims[0], 1, dims[1], dims[2], dims[3]);
         Tensor x = restored.to(backend).reshape(dims[0], copies, dims[1], dims[2], dims[3]);
         Tensor residuals = backend.reduce(ReduceOp.MEAN, backend.unary(UnaryOp.ABS, backend.binary(BinaryOp.SUB, y, x)),

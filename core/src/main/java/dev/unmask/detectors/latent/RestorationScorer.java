@@ -78,7 +78,7 @@ public final class RestorationScorer {
         for (int b = 0; b < dims[0]; b++) {
             keys[b] = imageKeys != null ? imageKeys[b] : CategoricalDraw.contentKey(input, b * positions, positions);
         }
-        Run run = new Run(codes.backend(), dims[0], dims[1], dims[2], keys, lambdaP);
+        Run run = new Run(Backend.of(codes), dims[0], dims[1], dims[2], keys, lambdaP);
         return switch (schedule) {
             case NAIVE -> run.naive(input);
             case EFFICIENT -> run.efficient(input);
@@ -106,7 +106,7 @@ public final class RestorationScorer {
         }
         Tensor decoded;
         try (NoGrad scope = NoGrad.enter()) {
-            decoded = decoder.decode(restoration.toTensor(images.backend()));
+            decoded = decoder.decode(restoration.toTensor(Backend.of(images)));
         }
         return PixelScoreMap.of(images, decoded, restoration.copies(), settings);
     }

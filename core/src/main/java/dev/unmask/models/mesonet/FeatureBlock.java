@@ -4,10 +4,9 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.BatchNorm2d;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.Pool2dParams;
-
-import java.util.SplittableRandom;
 
 /**
  * One stage of MesoNet's feature extractor as classifiers.py writes it: the features (a convolution or an
@@ -22,16 +21,17 @@ final class FeatureBlock extends Layer {
     private final BatchNorm2d bn;
     private final Pool2dParams pool;
 
-    FeatureBlock(String featuresName, Layer features, int channels, int pool) {
+    FeatureBlock(String featuresName, Layer features, int channels, int pool, ParameterInit init) {
         this.features = registerModule(featuresName, features);
-        this.bn = registerModule("bn", new BatchNorm2d(channels, MesoNet.BATCH_NORM_EPSILON, MesoNet.BATCH_NORM_MOMENTUM));
+        this.bn = registerModule("bn", new BatchNorm2d(channels, MesoNet.BATCH_NORM_EPSILON, MesoNet.BATCH_NORM_MOMENTUM,
+                init));
         this.pool = Pool2dParams.of(pool, pool, 0);
     }
 
     /** Keras' Conv2D(out, kernel, padding='same', dilation_rate=dilation) at stride 1, before its ReLU. */
-    static Conv2d sameConv(int in, int out, int kernel, int dilation, SplittableRandom rng) {
+    static Conv2d sameConv(int in, int out, int kernel, int dilation, ParameterInit init) {
         int pad = dilation * (kernel - 1) / 2;
-        return new Conv2d(in, out, kernel, kernel, Conv2dParams.of(1, pad, dilation), true, rng);
+        return new Conv2d(in, out, kernel, kernel, Conv2dParams.of(1, pad, dilation), true, init);
     }
 
     @Override

@@ -3,9 +3,9 @@ package dev.unmask.models.mesonet;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * classifiers.py's InceptionLayer(a, b, c, d): four branches over the same input, concatenated along the
@@ -25,9 +25,9 @@ final class InceptionLayer extends Layer {
         private final Conv2d reduce;
         private final Conv2d conv;
 
-        Branch(int in, int channels, int dilation, SplittableRandom rng) {
-            reduce = registerModule("reduce", FeatureBlock.sameConv(in, channels, 1, 1, rng));
-            conv = registerModule("conv", FeatureBlock.sameConv(channels, channels, 3, dilation, rng));
+        Branch(int in, int channels, int dilation, ParameterInit init) {
+            reduce = registerModule("reduce", FeatureBlock.sameConv(in, channels, 1, 1, init));
+            conv = registerModule("conv", FeatureBlock.sameConv(channels, channels, 3, dilation, init));
         }
 
         @Override
@@ -36,11 +36,11 @@ final class InceptionLayer extends Layer {
         }
     }
 
-    InceptionLayer(int in, int a, int b, int c, int d, SplittableRandom rng) {
-        branch1 = registerModule("branch1", FeatureBlock.sameConv(in, a, 1, 1, rng));
-        branches = List.of(registerModule("branch2", new Branch(in, b, 1, rng)),
-                registerModule("branch3", new Branch(in, c, 2, rng)),
-                registerModule("branch4", new Branch(in, d, 3, rng)));
+    InceptionLayer(int in, int a, int b, int c, int d, ParameterInit init) {
+        branch1 = registerModule("branch1", FeatureBlock.sameConv(in, a, 1, 1, init));
+        branches = List.of(registerModule("branch2", new Branch(in, b, 1, init)),
+                registerModule("branch3", new Branch(in, c, 2, init)),
+                registerModule("branch4", new Branch(in, d, 3, init)));
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.unmask.models.mesonet;
 
+import dev.unmask.nn.ParameterInit;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Meso-4 as the official classifiers.py builds it: four blocks of Conv2D('same', ReLU), BatchNormalization,
@@ -20,15 +21,15 @@ public final class Meso4 extends MesoNet {
     /** Per block: input channels, filters, kernel size, pool size. */
     private static final int[][] BLOCKS = {{3, 8, 3, 2}, {8, 8, 5, 2}, {8, 16, 5, 2}, {16, 16, 5, 4}};
 
-    /** A Meso-4 on the current thread's default backend (see {@link MesoNet#create} to choose one). */
-    public Meso4(float dropout, SplittableRandom rng) {
-        super(new MesoNetConfig(MesoNetArchitecture.MESO4, dropout), blocks(rng), rng);
+    /** A Meso-4 on {@code init}'s backend, initialised from its stream. */
+    public Meso4(float dropout, ParameterInit init) {
+        super(new MesoNetConfig(MesoNetArchitecture.MESO4, dropout), blocks(init), init);
     }
 
-    private static List<FeatureBlock> blocks(SplittableRandom rng) {
+    private static List<FeatureBlock> blocks(ParameterInit init) {
         List<FeatureBlock> blocks = new ArrayList<>();
         for (int[] b : BLOCKS) {
-            blocks.add(new FeatureBlock("conv", FeatureBlock.sameConv(b[0], b[1], b[2], 1, rng), b[1], b[3]));
+            blocks.add(new FeatureBlock("conv", FeatureBlock.sameConv(b[0], b[1], b[2], 1, init), b[1], b[3], init));
         }
         return blocks;
     }

@@ -1,8 +1,9 @@
 package dev.unmask.models.mesonet;
 
+import dev.unmask.nn.ParameterInit;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * MesoInception-4 as the official classifiers.py builds it: two inception blocks, InceptionLayer(1, 4, 4, 2)
@@ -22,19 +23,19 @@ public final class MesoInception4 extends MesoNet {
     private static final int[][] CONVOLUTIONS = {{12, 16, 5, 2}, {16, 16, 5, 4}};
     private static final int INCEPTION_POOL = 2;
 
-    /** A MesoInception-4 on the current thread's default backend (see {@link MesoNet#create} to choose one). */
-    public MesoInception4(float dropout, SplittableRandom rng) {
-        super(new MesoNetConfig(MesoNetArchitecture.MESO_INCEPTION4, dropout), blocks(rng), rng);
+    /** A MesoInception-4 on {@code init}'s backend, initialised from its stream. */
+    public MesoInception4(float dropout, ParameterInit init) {
+        super(new MesoNetConfig(MesoNetArchitecture.MESO_INCEPTION4, dropout), blocks(init), init);
     }
 
-    private static List<FeatureBlock> blocks(SplittableRandom rng) {
+    private static List<FeatureBlock> blocks(ParameterInit init) {
         List<FeatureBlock> blocks = new ArrayList<>();
         for (int[] n : INCEPTIONS) {
-            InceptionLayer inception = new InceptionLayer(n[0], n[1], n[2], n[3], n[4], rng);
-            blocks.add(new FeatureBlock("inception", inception, n[1] + n[2] + n[3] + n[4], INCEPTION_POOL));
+            InceptionLayer inception = new InceptionLayer(n[0], n[1], n[2], n[3], n[4], init);
+            blocks.add(new FeatureBlock("inception", inception, n[1] + n[2] + n[3] + n[4], INCEPTION_POOL, init));
         }
         for (int[] c : CONVOLUTIONS) {
-            blocks.add(new FeatureBlock("conv", FeatureBlock.sameConv(c[0], c[1], c[2], 1, rng), c[1], c[3]));
+            blocks.add(new FeatureBlock("conv", FeatureBlock.sameConv(c[0], c[1], c[2], 1, init), c[1], c[3], init));
         }
         return blocks;
     }

@@ -2,17 +2,15 @@ package dev.unmask.models.mesonet;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
-import dev.unmask.backend.Backend;
-import dev.unmask.backend.Backends;
 import dev.unmask.nn.Dropout;
 import dev.unmask.nn.Layer;
 import dev.unmask.nn.Linear;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A MesoNet (Afchar et al. 2018): feature blocks, then the classifier that both official models share,
@@ -57,29 +55,29 @@ public abstract sealed class MesoNet extends Layer permits Meso4, MesoInception4
     private final Dropout dropout2;
     private final Linear fc2;
 
-    /** Registers {@code blocks} as {@code block1, block2, ...}, then the classifier, drawing its weights from {@code rng}. */
-    MesoNet(MesoNetConfig config, List<FeatureBlock> blocks, SplittableRandom rng) {
+    /** Registers {@code blocks} as {@code block1, block2, ...}, then the classifier, drawing its weights from {@code init}. */
+    MesoNet(MesoNetConfig config, List<FeatureBlock> blocks, ParameterInit init) {
         this.config = config;
         this.blocks = List.copyOf(blocks);
         for (int i = 0; i < blocks.size(); i++) {
             registerModule("block" + (i + 1), blocks.get(i));
         }
         int features = FEATURE_CHANNELS * FEATURE_SIDE * FEATURE_SIDE;
-        dropout1 = registerModule("dropout1", new Dropout(config.dropout(), rng.nextLong()));
-        fc1 = registerModule("fc1", new Linear(features, HIDDEN, true, rng));
-        dropout2 = registerModule("dropout2", new Dropout(config.dropout(), rng.nextLong()));
-        fc2 = registerModule("fc2", new Linear(HIDDEN, 1, true, rng));
+        dropout1 = registerModule("dropout1", new Dropout(config.dropout(), init.nextSeed()));
+        fc1 = registerModule("fc1", new Linear(features, HIDDEN, true, init));
+        dropout2 = registerModule("dropout2", new Dropout(config.dropout(), init.nextSeed()));
+        fc2 = registerModule("fc2", new Linear(HIDDEN, 1, true, init));
     }
 
     /**
-     * A model of {@code config} whose tensors live on {@code backend}, initialised from {@code rng}, in
+     * A model of {@code config} whose tensors live on {@code init}'s backend, initialised from its stream, in
      * training mode (a new module's mode).
      */
-    public static MesoNet create(MesoNetConfig config, Backend backend, SplittableRandom rng) {
-        return Backends.<MesoNet, RuntimeException>withDefault(backend, () -> switch (config.architecture()) {
-            case MESO4 -> new Meso4(config.dropout(), rng);
-            case MESO_INCEPTION4 -> new MesoInception4(config.dropout(), rng);
-        });
+    public static MesoNet create(MesoNetConfig config, ParameterInit init) {
+        return switch (config.architecture()) {
+            case MESO4 -> new Meso4(config.dropout(), init);
+            case MESO_INCEPTION4 -> new MesoInception4(config.dropout(), init);
+        };
     }
 
     public MesoNetConfig config() {

@@ -5,6 +5,7 @@ import dev.unmask.io.keras.KerasWeightsException;
 import dev.unmask.io.keras.KerasWeightsFile;
 import dev.unmask.io.keras.KerasWeightsFile.KerasLayer;
 import dev.unmask.io.keras.KerasWeightsFile.KerasWeight;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The official pretrained MesoNet weights (DariusAf/MesoNet's {@code Meso4_DF.h5}, {@code Meso4_F2F.h5},
@@ -94,7 +94,7 @@ public final class MesoNetWeights {
         for (int i = 0; i < layout.size(); i++) {
             convert(file, layout.get(i), file.weightedLayers().get(i), values, shapes);
         }
-        MesoNet model = MesoNet.create(config, backend, new SplittableRandom(UNUSED_SEED));
+        MesoNet model = MesoNet.create(config, new ParameterInit(backend, UNUSED_SEED));
         Map<String, Tensor> state = new LinkedHashMap<>(model.stateDict());
         for (String name : state.keySet()) {
             if (!values.containsKey(name) && !name.endsWith(".num_batches_tracked")) {

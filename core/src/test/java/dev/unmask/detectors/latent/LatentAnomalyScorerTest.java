@@ -58,7 +58,7 @@ class LatentAnomalyScorerTest {
                 }
             }
         }
-        return images.backend().fromInts(codes, Shape.of(grids, height / PATCH, width / PATCH));
+        return Backend.of(images).fromInts(codes, Shape.of(grids, height / PATCH, width / PATCH));
     }
 
     private Tensor images(int[] grids, int count) {

@@ -34,7 +34,7 @@ class LatentNllTest {
                     logits[(g * 2 + 1) * positions + i] = (float) Math.log(3);
                 }
             }
-            return codes.backend().fromFloats(logits, Shape.of(codes.dim(0), 2, codes.dim(1), codes.dim(2)));
+            return Backend.of(codes).fromFloats(logits, Shape.of(codes.dim(0), 2, codes.dim(1), codes.dim(2)));
         }
     };
 
@@ -89,7 +89,7 @@ class LatentNllTest {
 
             @Override
             public Tensor logits(Tensor grid) {
-                return grid.backend().fromFloats(logits, Shape.of(3, classes, 5, 7));
+                return Backend.of(grid).fromFloats(logits, Shape.of(3, classes, 5, 7));
             }
         };
         double[] nll = LatentNll.of(fixed, BACKEND.fromInts(codes, Shape.of(3, 5, 7)));
@@ -139,7 +139,7 @@ class LatentNllTest {
 
             @Override
             public Tensor logits(Tensor codes) {
-                return codes.backend().fromFloats(new float[codes.numel() * 2], Shape.of(codes.dim(0), 2, codes.dim(1), codes.dim(2)));
+                return Backend.of(codes).fromFloats(new float[codes.numel() * 2], Shape.of(codes.dim(0), 2, codes.dim(1), codes.dim(2)));
             }
         };
         IllegalStateException e = assertThrows(IllegalStateException.class,

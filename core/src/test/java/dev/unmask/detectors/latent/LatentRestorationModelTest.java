@@ -1,6 +1,8 @@
 package dev.unmask.detectors.latent;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
+import dev.unmask.backend.cpu.ReferenceBackend;
 import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
@@ -17,6 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +92,29 @@ class LatentRestorationModelTest {
         ModelBundle.write(file, LatentRestorationModel.MODEL_TYPE, model.configJson(), state, Map.of());
         ModelBundleException e = assertThrows(ModelBundleException.class, () -> LatentRestorationModel.load(file));
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void everyTensorLivesOnTheBackendTheModelIsCreatedOrLoadedOnWithTheSameInitialValues() throws IOException {
+        Backend other = new ReferenceBackend();
+        LatentRestorationModel created = LatentRestorationModel.create(TinyLatentModels.vqvaeConfig(),
+                TinyLatentModels.priorConfig(), 4, other);
+        assertEveryTensorOn(other, created);
+        LatentRestorationModel onDefault = LatentRestorationModel.create(TinyLatentModels.vqvaeConfig(),
+                TinyLatentModels.priorConfig(), 4);
+        Map<String, Tensor> expected = onDefault.vqvae().stateDict();
+        created.vqvae().stateDict().forEach((name, t) -> assertArrayEquals(expected.get(name).toFloatArray(),
+                t.toFloatArray(), 0f, name + ": the initial values must not depend on the backend"));
+
+        Path file = dir.resolve("model.safetensors");
+        model.save(file);
+        assertEveryTensorOn(other, LatentRestorationModel.load(file, other));
+    }
+
+    private static void assertEveryTensorOn(Backend backend, LatentRestorationModel m) {
+        m.vqvae().stateDict().forEach((name, t) -> assertSame(backend, t.device(), "vqvae." + name));
+        m.priorModel().stateDict().forEach((name, t) -> assertSame(backend, t.device(), "prior." + name));
+        assertSame(backend, m.backend());
     }
 
     @Test

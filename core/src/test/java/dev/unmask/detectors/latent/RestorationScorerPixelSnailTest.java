@@ -5,6 +5,7 @@ import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.models.pixelsnail.PixelSnail;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class RestorationScorerPixelSnailTest {
 
     private static PixelSnail model(boolean attention, long seed) {
         PixelSnailConfig config = new PixelSnailConfig(HEIGHT, WIDTH, CLASSES, 8, 5, 2, 1, 8, attention, 0.1, 2);
-        PixelSnail model = new PixelSnail(config, new SplittableRandom(seed));
+        PixelSnail model = new PixelSnail(config, new ParameterInit(Backends.defaultBackend(), seed));
         model.eval();
         return model;
     }

@@ -2,7 +2,7 @@ package dev.unmask.detectors.latent;
 
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
-import dev.unmask.data.Seeds;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.unmask.detectors.latent;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -42,6 +43,6 @@ final class ToyDecoder implements CodeDecoder {
                 }
             }
         }
-        return codes.backend().fromFloats(images, Shape.of(grids, channels, height, width));
+        return Backend.of(codes).fromFloats(images, Shape.of(grids, channels, height, width));
     }
 }

@@ -1,5 +1,6 @@
 package dev.unmask.detectors.latent;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -73,14 +74,15 @@ final class ToyPrior implements IncrementalCodePrior {
                 }
             }
         }
-        return codes.backend().fromFloats(out, Shape.of(grids, classes, codes.dim(1), codes.dim(2)));
+        return Backend.of(codes).fromFloats(out, Shape.of(grids, classes, codes.dim(1), codes.dim(2)));
     }
 
     @Override
     public Rows rows(int grids) {
         return (row, fromColumn, ids, codes) -> {
             Tensor all = logits(codes);
-            Tensor cells = all.backend().slice(all.backend().slice(all, 2, row, row + 1), 3, fromColumn, codes.dim(2));
+            Backend backend = Backend.of(all);
+            Tensor cells = backend.slice(backend.slice(all, 2, row, row + 1), 3, fromColumn, codes.dim(2));
             return cells.reshape(ids.length, classes, codes.dim(2) - fromColumn);
         };
     }

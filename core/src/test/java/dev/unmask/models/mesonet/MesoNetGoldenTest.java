@@ -6,6 +6,7 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.io.ModelBundle;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,7 +53,7 @@ class MesoNetGoldenTest {
     void stateDictNamesOrderAndShapesAreThoseOfThePyTorchPort(MesoNetArchitecture architecture) {
         String name = architecture == MesoNetArchitecture.MESO4 ? "meso4" : "mesoinception4";
         List<String> expected = List.of(MesoNetGoldens.load("train_" + name, BACKEND).metadata("state_names").split(","));
-        Map<String, Tensor> ours = MesoNet.create(MesoNetConfig.of(architecture), BACKEND, new SplittableRandom(1)).stateDict();
+        Map<String, Tensor> ours = MesoNet.create(MesoNetConfig.of(architecture), new ParameterInit(BACKEND, 1)).stateDict();
         assertEquals(expected, new ArrayList<>(ours.keySet()));
         String weights = architecture == MesoNetArchitecture.MESO4 ? "Meso4_DF" : "MesoInception_DF";
         MesoNetGoldens.load("import", BACKEND).withPrefix(weights + ".")
@@ -139,7 +139,7 @@ class MesoNetGoldenTest {
         ModelBundle read = ModelBundle.read(bundle, "mesonet");
         MesoNetConfig config = json.readValue(read.configJson(), MesoNetConfig.class);
         assertEquals(model.config(), config);
-        MesoNet copy = MesoNet.create(config, BACKEND, new SplittableRandom(7));
+        MesoNet copy = MesoNet.create(config, new ParameterInit(BACKEND, 7));
         copy.loadStateDict(read.stateDict(BACKEND));
         copy.eval();
         Tensor face = MesoNetGoldens.images(BACKEND, INFERENCE.faceInput("df00204"));

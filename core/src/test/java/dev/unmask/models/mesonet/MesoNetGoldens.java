@@ -1,9 +1,9 @@
 package dev.unmask.models.mesonet;
 
 import dev.unmask.backend.Backend;
-import dev.unmask.data.Seeds;
 import dev.unmask.io.SafetensorsContent;
 import dev.unmask.io.SafetensorsReader;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 

@@ -1,10 +1,15 @@
-package dev.unmask.data;
+package dev.unmask.random;
 
 import java.util.SplittableRandom;
 
 /**
  * Derives independent 64-bit seeds from a base seed and a list of keys (sample index, epoch, ...), so
- * every random draw of the data pipeline depends only on what it is for, never on thread scheduling.
+ * every random draw depends only on what it is for, never on thread scheduling or batching.
+ *
+ * <p>The data pipeline keys its transforms with it, {@code nn} its dropout masks, {@code models} the
+ * codebook restarts and {@code detectors} the restoration draws: it lives in its own package below all
+ * of them, which depends on nothing but the JDK, so that layers which must not see one another (a model
+ * never imports {@code dev.unmask.data}) share one definition of the streams.
  */
 public final class Seeds {
     /** SplitMix64's odd increment, 2^64 divided by the golden ratio. */

@@ -1,4 +1,4 @@
-package dev.unmask.data;
+package dev.unmask.random;
 
 import org.junit.jupiter.api.Test;
 
