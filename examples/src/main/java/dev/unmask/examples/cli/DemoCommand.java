@@ -98,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         long start = System.nanoTime();
         Files.createDirectories(output);
+        out.println("pretrained MesoNet models on the four official MesoNet sample faces (df = DeepFake, F2F models "
+                + "were trained on Face2Face)");
+        List<List<Object>> pretrained = PretrainedSamples.run(out);
         SynthFaces faces = new SynthFaces(seed, SIZE, 1.0);
         out.printf(Locale.ROOT, "unmask demo: %dx%d synthetic faces, %d to train, %d to calibrate, %d real + %d manipulated to test%n",
                 SIZE, SIZE, trainImages, calibrationImages, testImages, testImages);
@@ -199,6 +202,8 @@ final class DemoCommand implements Callable<Integer> {
         HtmlReport report = new HtmlReport("Unmask demo");
         report.paragraph(String.format(Locale.ROOT, "Latent restoration (VQ-VAE + PixelSNAIL) trained on real synthetic "
                 + "faces only; %d held-out faces scored (%d manipulated). Run time %.1f s.", n, image.positives(), seconds));
+        report.table("pretrained MesoNet on the official sample faces",
+                List.of("model", "face", "label", "verdict", "fake probability"), pretrained);
         report.keyValues("settings", settings(modelFile, cal));
         evaluation.addTo(report, evaluation.writePlots(output));
         report.keyValues("pixel level (restoration heat-maps)", pixels.values());
