@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class HostileWeightFilesTest {
     private static final String HEAP = "-Xmx256m";
-    /** The whole corpus loads in about 15 s; a hang must fail the test, not stall the build. */
+    /** The whole corpus loads in a few seconds; a hang must fail the test, not stall the build. */
     private static final long TIMEOUT_SECONDS = 300;
     private static final int CORRUPTED_COPIES = 120;
     private static final int TRUNCATIONS = 24;
