@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the DESIGN section 8 workloads in Unmask (JMH) and in PyTorch on this machine, one after the other in
 # one run, with the same thread count, and prints ours / PyTorch / ratio in one table.
-# Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides; sample_score
+# Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides, the MesoNet ones
+# (meso4_*, mesoinception4_*) one batch of 32 256x256 images, shown in images/s; sample_score
 # is shown in images/s, pixel_score in s/image (Unmask: the incremental restoration, which the library uses; the efficient one
 # is measured too and shown by JMH; PyTorch: the naive loop).
 # Needs Debian's PyTorch with an optimised BLAS: apt-get install -y python3-torch libopenblas0-openmp.
 # (python3-torch alone pulls in the reference BLAS, libblas3, which makes PyTorch's matrix products and its
 # transposed convolutions about 9x slower: a comparison against it flatters us, so the script refuses it.)
-# Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|scoring]
+# Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|mesonet|scoring]
 # PIXEL_REPS (default 1): timed repetitions of PyTorch's pixel_score, minutes each.
 # On a shared, oversubscribed machine set OMP_WAIT_POLICY=PASSIVE: PyTorch's spinning OpenMP threads lose
 # several times their speed there (benchmarks/README.md, scoring workloads).
@@ -16,11 +17,12 @@ cd "$(dirname "$0")/.."
 threads=${1:-2}
 which=${2:-all}
 case "$which" in
-  all) jmh='kernels models'; scoring=yes; peers='kernels models scoring' ;;
+  all) jmh='kernels models mesonet'; scoring=yes; peers='kernels models mesonet scoring' ;;
   kernels) jmh='kernels'; scoring=no; peers='kernels' ;;
   models) jmh='models'; scoring=no; peers='models' ;;
+  mesonet) jmh='mesonet'; scoring=no; peers='mesonet' ;;
   scoring) jmh=''; scoring=yes; peers='scoring' ;;
-  *) echo "unknown workload set '$which' (all, kernels, models or scoring)" >&2; exit 2 ;;
+  *) echo "unknown workload set '$which' (all, kernels, models, mesonet or scoring)" >&2; exit 2 ;;
 esac
 blas=$(realpath -e /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)
 if [[ "$blas" != *openblas* && "$blas" != *blis* && "$blas" != *mkl* && -z "${PEER_ANY_BLAS:-}" ]]; then
@@ -39,6 +41,9 @@ for set in $jmh; do
   uptime
   if [[ "$set" == kernels ]]; then
     "${java_run[@]}" -f 1 -wi 3 -i 5 -w 2s -r 2s -rff "$out/jmh-kernels.json" 'KernelBenchmarks'
+  elif [[ "$set" == mesonet ]]; then
+    # a forward of 32 images takes about 0.3 s, a training step about 1 s: 10 s warm-up iterations
+    "${java_run[@]}" -f 1 -wi 3 -i 5 -w 10s -r 5s -rff "$out/jmh-mesonet.json" 'MesoNetBenchmarks'
   else
     # a training step takes 1-2 s and the JIT needs about 8 of them (6 s down to 1.8 s per step, one
     # thread): 2 s warm-up iterations would time the JIT
@@ -61,7 +66,9 @@ for p in $peers; do
   if [[ "$p" == scoring ]]; then
     extra=(--pixel-reps "${PIXEL_REPS:-1}")
   fi
-  /usr/bin/python3 "benchmarks/peer/pytorch_$p.py" --threads "$threads" "${extra[@]}" --out "$out/pytorch_$p.json"
+  # BLAS tuning variables left in the environment for another program must not steer PyTorch's OpenBLAS
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+    /usr/bin/python3 "benchmarks/peer/pytorch_$p.py" --threads "$threads" "${extra[@]}" --out "$out/pytorch_$p.json"
   peer_files+=("$out/pytorch_$p.json")
 done
 uptime
@@ -70,6 +77,9 @@ uptime
 /usr/bin/python3 benchmarks/peer/compare.py "$out/jmh.json" "$out/pytorch.json" --markdown
 if [[ "$peers" == *models* ]]; then
   echo "(vqvae_* and pixelsnail_*: one op = one batch of 16 images; images/s = ops/s x 16)"
+fi
+if [[ "$peers" == *mesonet* ]]; then
+  echo "(meso4_* and mesoinception4_*: one op = one batch of 32 images of 256x256; shown in images/s)"
 fi
 if [[ "$peers" == *scoring* ]]; then
   echo "(pixel_score: Unmask runs the incremental restoration, PyTorch the naive one; ratio = PyTorch s / Unmask s)"

@@ -125,6 +125,8 @@ class LayerTest {
 
         BatchNorm2d bn = new BatchNorm2d(2, 1e-3f, 0.1f, init);
         check(() -> bn.forward(x4).mul(x4), params(bn, x4));
+        bn.eval();  // the folded scale and shift of evaluation mode carry the gradients of weight, bias and x
+        check(() -> bn.forward(x4).mul(x4), params(bn, x4));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.unmask.backend.cpu;
 import dev.unmask.backend.cpu.kernels.CausalAttention;
 import dev.unmask.backend.cpu.kernels.Convolution;
 import dev.unmask.backend.cpu.kernels.Elementwise;
+import dev.unmask.backend.cpu.kernels.ExtremePool;
 import dev.unmask.backend.cpu.kernels.FloatKernels;
 import dev.unmask.backend.cpu.kernels.Gemm;
 import dev.unmask.backend.cpu.kernels.KernelProvider;
@@ -17,6 +18,7 @@ import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.OpChecks;
+import dev.unmask.ops.Pool2dParams;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.UnaryOp;
 import dev.unmask.tensor.DType;
@@ -420,6 +422,35 @@ public class CpuBackend extends ReferenceBackend {
                 CpuStorage.floats(forward.out()), CpuStorage.floats(forward.logSumExp()), CpuStorage.floats(gradOut),
                 gq, gk, gv);
         return new AttentionGradients(wrap(gq, query.shape()), wrap(gk, key.shape()), wrap(gv, value.shape()));
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, Pool2dParams params) {
+        return extremePool("maxPool2d", x, params, true);
+    }
+
+    @Override
+    public Tensor minPool2d(Tensor x, Pool2dParams params) {
+        return extremePool("minPool2d", x, params, false);
+    }
+
+    private Tensor extremePool(String op, Tensor x, Pool2dParams params, boolean max) {
+        OpChecks.requireDType(op, x, DType.F32);
+        Shape shape = OpChecks.pool2dShape(op, x.shape(), params);
+        float[] out = new float[shape.numel()];
+        ExtremePool.forward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, shape.dim(2), shape.dim(3), max,
+                CpuStorage.floats(x), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor x, Tensor gradOut, Pool2dParams params) {
+        OpChecks.requireDType("maxPool2dBackward", x, DType.F32);
+        OpChecks.checkPool2dBackward("maxPool2dBackward", gradOut, x.shape(), params);
+        float[] gradX = new float[x.numel()];
+        ExtremePool.maxBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, gradOut.dim(2), gradOut.dim(3),
+                CpuStorage.floats(x), CpuStorage.floats(gradOut), gradX);
+        return wrap(gradX, x.shape());
     }
 
     @Override

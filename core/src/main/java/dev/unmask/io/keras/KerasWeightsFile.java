@@ -86,7 +86,7 @@ public final class KerasWeightsFile implements AutoCloseable {
         this.file = file;
         this.hdf = hdf;
         Group root = weightsGroup();
-        List<String> layerNames = strings(root, LAYER_NAMES, MAX_LAYERS);
+        List<String> layerNames = strings(root, LAYER_NAMES, MAX_LAYERS, "the weights group");
         for (int position = 0; position < layerNames.size(); position++) {
             String name = layerNames.get(position);
             Node node = root.getChild(name);
@@ -94,7 +94,7 @@ public final class KerasWeightsFile implements AutoCloseable {
                 throw problem("layer_names lists '" + name + "' (position " + position + ") but the file has no group of that name");
             }
             List<KerasWeight> weights = new ArrayList<>();
-            for (String weightName : strings(group, WEIGHT_NAMES, MAX_WEIGHTS_PER_LAYER)) {
+            for (String weightName : strings(group, WEIGHT_NAMES, MAX_WEIGHTS_PER_LAYER, "layer '" + name + "'")) {
                 weights.add(describe(name, weightName, group));
             }
             if (!weights.isEmpty()) {
@@ -233,21 +233,24 @@ public final class KerasWeightsFile implements AutoCloseable {
         return weight;
     }
 
-    /** The string list {@code name} of {@code node} (joined from {@code name0, name1, ...} if split); none if absent. */
-    private List<String> strings(Node node, String name, int max) throws KerasWeightsException {
+    /**
+     * The string list {@code name} of {@code node} (joined from {@code name0, name1, ...} if split); none if
+     * absent. {@code owner} says whose list it is in messages.
+     */
+    private List<String> strings(Node node, String name, int max, String owner) throws KerasWeightsException {
         Map<String, Attribute> attributes = node.getAttributes();
         if (attributes.containsKey(name)) {
-            return strings(node, attributes.get(name), max);
+            return strings(attributes.get(name), max, owner);
         }
         List<String> joined = new ArrayList<>();
         for (int chunk = 0; attributes.containsKey(name + chunk); chunk++) {
-            joined.addAll(strings(node, attributes.get(name + chunk), max - joined.size()));
+            joined.addAll(strings(attributes.get(name + chunk), max - joined.size(), owner));
         }
         return joined;
     }
 
-    private List<String> strings(Node node, Attribute attribute, int max) throws KerasWeightsException {
-        String where = "attribute '" + attribute.getName() + "' of '" + node.getPath() + "'";
+    private List<String> strings(Attribute attribute, int max, String owner) throws KerasWeightsException {
+        String where = "attribute '" + attribute.getName() + "' of " + owner;
         if (attribute.isEmpty()) {
             return List.of();
         }
