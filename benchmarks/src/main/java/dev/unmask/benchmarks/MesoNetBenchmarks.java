@@ -5,6 +5,7 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.models.mesonet.MesoNet;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.models.mesonet.MesoNetArchitecture;
 import dev.unmask.models.mesonet.MesoNetConfig;
 import dev.unmask.optim.Adam;
@@ -68,7 +69,7 @@ public class MesoNetBenchmarks {
         public void setup() {
             Backend b = Backends.create(backend);
             SplittableRandom random = new SplittableRandom(SEED);
-            model = MesoNet.create(MesoNetConfig.of(architecture()), b, random);
+            model = MesoNet.create(MesoNetConfig.of(architecture()), new ParameterInit(b, random.split()));
             optimizer = new Adam(model.parameters(), LEARNING_RATE);
             int side = MesoNet.INPUT_SIZE;
             float[] x = new float[BATCH * MesoNet.INPUT_CHANNELS * side * side];

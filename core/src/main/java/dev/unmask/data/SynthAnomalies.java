@@ -1,5 +1,7 @@
 package dev.unmask.data;
 
+import dev.unmask.random.Seeds;
+
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;

@@ -71,7 +71,7 @@ class MesoNetWeightsTest {
             swapped.put("block1.inception.branch2.conv." + p, reference.stateDict().get("block1.inception.branch3.conv." + p));
             swapped.put("block1.inception.branch3.conv." + p, reference.stateDict().get("block1.inception.branch2.conv." + p));
         }
-        MesoNet byName = MesoNet.create(reference.config(), BACKEND, new SplittableRandom(1));
+        MesoNet byName = MesoNet.create(reference.config(), new dev.unmask.nn.ParameterInit(BACKEND, 1));
         byName.loadStateDict(swapped);
         byName.eval();
         float wrong = logit(byName, "df01254");
