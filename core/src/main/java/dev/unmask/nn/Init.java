@@ -7,13 +7,17 @@ import dev.unmask.tensor.Tensor;
 
 import java.util.SplittableRandom;
 
-/** Seeded parameter initialisation on the default backend, following PyTorch's defaults. */
+/**
+ * Seeded parameter initialisation on the default backend, following PyTorch's defaults. Every tensor is
+ * counted against the thread's {@link ParameterBudget} before it is allocated.
+ */
 final class Init {
     private Init() {
     }
 
     /** Values drawn uniformly from [-bound, bound). */
     static Tensor uniform(Shape shape, double bound, SplittableRandom rng) {
+        ParameterBudget.charge(shape);
         float[] data = new float[shape.numel()];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
@@ -31,6 +35,7 @@ final class Init {
 
     /** Standard normal values (Box-Muller). */
     static Tensor normal(Shape shape, SplittableRandom rng) {
+        ParameterBudget.charge(shape);
         float[] data = new float[shape.numel()];
         for (int i = 0; i < data.length; i++) {
             double u = 1 - rng.nextDouble();
@@ -40,6 +45,7 @@ final class Init {
     }
 
     static Tensor constant(Shape shape, float value) {
+        ParameterBudget.charge(shape);
         return Backends.defaultBackend().full(shape, DType.F32, value);
     }
 }
