@@ -5,6 +5,7 @@ import dev.unmask.anomaly.LatentAnomalyScorer;
 import dev.unmask.anomaly.RestorationSettings;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
+import dev.unmask.data.DecodeSize;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFiles;
 import dev.unmask.data.ImageOps;
@@ -105,8 +106,8 @@ public final class Detector implements AutoCloseable {
     }
 
     /**
-     * @throws dev.unmask.data.ImageFileException naming the file when it is missing, not an image, too
-     *     large (checked before decoding) or corrupt
+     * @throws dev.unmask.data.ImageFileException naming the file when it is not a regular file, not an
+     *     image, too large (checked before decoding) or corrupt
      */
     public Detection detect(Path file) {
         return detect(file, DetectionOptions.DEFAULTS);
@@ -116,26 +117,37 @@ public final class Detector implements AutoCloseable {
         return detectAll(List.of(read(file)), options).get(0);
     }
 
-    /** @throws IllegalArgumentException when the bytes are not a decodable image of acceptable size */
+    /**
+     * @throws dev.unmask.data.ImageFileException when the bytes are not a decodable image of acceptable size,
+     *     the same exception {@link #detect(Path)} throws for a file holding them
+     */
     public Detection detect(byte[] encoded) {
         return detect(encoded, DetectionOptions.DEFAULTS);
     }
 
     public Detection detect(byte[] encoded, DetectionOptions options) {
-        return detectAll(List.of(prepare(ImageBytes.decode(encoded, ImageFiles.DEFAULT_MAX_PIXELS))), options).get(0);
+        FloatImage image = ImageFiles.decode(encoded, "image bytes", model.channels(), modelInputDecode());
+        return detectAll(List.of(resize(image)), options).get(0);
     }
 
-    /** Decodes, converts and resizes an image file to the model input. */
+    /**
+     * Decodes, converts and resizes an image file to the model input; a large image is subsampled while it
+     * is decoded ({@link DecodeSize#forResize}), so its size costs no memory.
+     */
     public FloatImage read(Path file) {
-        return resize(ImageFiles.read(file, model.channels(), ImageFiles.DEFAULT_MAX_PIXELS));
+        return resize(ImageFiles.read(file, model.channels(), modelInputDecode()));
     }
 
-    /** Converts and resizes a picture to the model input. */
+    /** Converts and resizes a picture to the model input, subsampled as {@link #read} decodes a file. */
     public FloatImage prepare(BufferedImage image) {
         if (image == null) {
             throw new IllegalArgumentException("image is null");
         }
-        return resize(ImageOps.fromBufferedImage(image, model.channels()));
+        return resize(ImageOps.fromBufferedImage(image, model.channels(), modelInputDecode()));
+    }
+
+    private DecodeSize modelInputDecode() {
+        return DecodeSize.forResize(model.imageSize(), model.imageSize());
     }
 
     private FloatImage resize(FloatImage image) {
