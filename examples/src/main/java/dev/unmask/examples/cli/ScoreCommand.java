@@ -8,6 +8,8 @@ import dev.unmask.DetectionOptions;
 import dev.unmask.Detector;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFileException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,19 +112,21 @@ final class ScoreCommand implements Callable<Integer> {
         HeatMaps.writePng(HeatMaps.overlay(image, map, range[0], range[1]), heatmaps.resolve(base + "-heatmap.png"));
     }
 
+    /** One RFC 4180 record per image; a file name holding a comma, a quote or a line break is quoted. */
     static String toCsv(List<Path> files, List<Detection> detections) {
-        StringBuilder out = new StringBuilder("file,score,normalised_score,verdict\n");
-        for (int i = 0; i < files.size(); i++) {
-            Detection d = detections.get(i);
-            out.append(csvField(files.get(i).toString())).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f,%.6f,%s%n", d.score(), d.normalisedScore(), d.fake() ? "fake" : "real"));
+        CSVFormat format = CSVFormat.RFC4180.builder().setRecordSeparator("\n")
+                .setHeader("file", "score", "normalised_score", "verdict").get();
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(out, format)) {
+            for (int i = 0; i < files.size(); i++) {
+                Detection d = detections.get(i);
+                printer.printRecord(files.get(i).toString(), String.format(Locale.ROOT, "%.6f", d.score()),
+                        String.format(Locale.ROOT, "%.6f", d.normalisedScore()), d.fake() ? "fake" : "real");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing CSV to memory failed", e);
         }
         return out.toString();
-    }
-
-    private static String csvField(String value) {
-        return value.contains(",") || value.contains("\"") || value.contains("\n")
-                ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
     }
 
     static String toJson(List<Path> files, List<Detection> detections) throws IOException {
