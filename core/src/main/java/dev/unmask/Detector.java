@@ -3,6 +3,7 @@ package dev.unmask;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.BackendScope;
 import dev.unmask.backend.Backends;
+import dev.unmask.data.DecodeSize;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFiles;
 import dev.unmask.data.ImageOps;
@@ -187,8 +188,8 @@ public final class Detector implements AutoCloseable {
     }
 
     /**
-     * @throws dev.unmask.data.ImageFileException naming the file when it is missing, not an image, too
-     *     large (checked before decoding) or corrupt
+     * @throws dev.unmask.data.ImageFileException naming the file when it is not a regular file, not an
+     *     image, too large (checked before decoding) or corrupt
      */
     public Detection detect(Path file) {
         return detect(file, DetectionOptions.DEFAULTS);
@@ -198,26 +199,37 @@ public final class Detector implements AutoCloseable {
         return detectAll(List.of(read(file)), options).get(0);
     }
 
-    /** @throws IllegalArgumentException when the bytes are not a decodable image of acceptable size */
+    /**
+     * @throws dev.unmask.data.ImageFileException when the bytes are not a decodable image of acceptable size,
+     *     the same exception {@link #detect(Path)} throws for a file holding them
+     */
     public Detection detect(byte[] encoded) {
         return detect(encoded, DetectionOptions.DEFAULTS);
     }
 
     public Detection detect(byte[] encoded, DetectionOptions options) {
-        return detect(ImageBytes.decode(encoded, ImageFiles.DEFAULT_MAX_PIXELS), options);
+        return detectAll(List.of(model.preprocess(ImageFiles.decode(encoded, "image bytes", model.inputSpec().channels(),
+                modelInputDecode()))), options).get(0);
     }
 
-    /** Decodes an image file and brings it to the model input ({@link ScoringModel#preprocess}). */
+    /**
+     * Decodes an image file and brings it to the model input ({@link ScoringModel#preprocess}); a large image is
+     * subsampled while it is decoded ({@link DecodeSize#forResize}), so its size costs no memory.
+     */
     public FloatImage read(Path file) {
-        return model.preprocess(ImageFiles.read(file, model.inputSpec().channels(), ImageFiles.DEFAULT_MAX_PIXELS));
+        return model.preprocess(ImageFiles.read(file, model.inputSpec().channels(), modelInputDecode()));
     }
 
-    /** Brings a picture to the model input ({@link ScoringModel#preprocess}). */
+    /** Brings a picture to the model input ({@link ScoringModel#preprocess}), subsampled as {@link #read} decodes. */
     public FloatImage prepare(BufferedImage image) {
         if (image == null) {
             throw new IllegalArgumentException("image is null");
         }
-        return model.preprocess(ImageOps.fromBufferedImage(image, model.inputSpec().channels()));
+        return model.preprocess(ImageOps.fromBufferedImage(image, model.inputSpec().channels(), modelInputDecode()));
+    }
+
+    private DecodeSize modelInputDecode() {
+        return DecodeSize.forResize(model.inputSpec().height(), model.inputSpec().width());
     }
 
     /** Brings a decoded image in [-1, 1] with the model's channel count to the model input. */

@@ -54,6 +54,7 @@ public final class ParameterInit {
 
     /** F32 values drawn uniformly from [-bound, bound): {@code (2 u - 1) * bound}, u uniform in [0, 1). */
     public Tensor uniform(Shape shape, double bound) {
+        ParameterBudget.charge(shape);
         float[] data = new float[shape.numel()];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) ((2 * random.nextDouble() - 1) * bound);
@@ -71,6 +72,7 @@ public final class ParameterInit {
 
     /** Standard normal F32 values (Box-Muller, one pair of uniforms per value), as PyTorch's embedding default. */
     public Tensor normal(Shape shape) {
+        ParameterBudget.charge(shape);
         float[] data = new float[shape.numel()];
         for (int i = 0; i < data.length; i++) {
             double u = 1 - random.nextDouble();
@@ -81,6 +83,7 @@ public final class ParameterInit {
 
     /** An F32 tensor with every element {@code value}; draws nothing. */
     public Tensor constant(Shape shape, float value) {
+        ParameterBudget.charge(shape);
         return backend.full(shape, DType.F32, value);
     }
 }

@@ -9,11 +9,13 @@ import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.detectors.BundleJson;
 import dev.unmask.io.ModelBundle;
+import dev.unmask.io.MessageText;
 import dev.unmask.io.ModelBundleException;
 import dev.unmask.models.pixelsnail.PixelSnail;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
 import dev.unmask.models.vqvae.VqVae;
 import dev.unmask.models.vqvae.VqVaeConfig;
+import dev.unmask.nn.ParameterBudget;
 import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 
@@ -95,6 +97,13 @@ public final class LatentRestorationModel {
         }
         if (p.height() != p.width()) {
             throw new IllegalArgumentException("the prior's grid must be square, got " + p.height() + "x" + p.width());
+        }
+        try {
+            long side = Math.multiplyExact((long) p.height(), v.stride());
+            Math.toIntExact(Math.multiplyExact(Math.multiplyExact(side, side), v.inChannel()));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("a " + p.height() + "x" + p.width() + " grid at stride " + v.stride()
+                    + " makes a model input of more than 2^31-1 values");
         }
     }
 
@@ -226,26 +235,34 @@ public final class LatentRestorationModel {
             throw new ModelBundleException(file + ": holds a '" + bundle.modelType() + "' model, expected '"
                     + MODEL_TYPE + "'");
         }
+        String source = file;
         VqVaeConfig vqvaeConfig;
         PixelSnailConfig priorConfig;
         try {
             JsonNode config = JSON.readTree(bundle.configJson());
             vqvaeConfig = JSON.treeToValue(required(config, "vqvae"), VqVaeConfig.class);
             priorConfig = JSON.treeToValue(required(config, "prior"), PixelSnailConfig.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new ModelBundleException(file + ": malformed latent-restoration config: " + e.getMessage(), e);
+            checkCompatible(vqvaeConfig, priorConfig);
+        } catch (JsonProcessingException e) {
+            throw new ModelBundleException(MessageText.refusal(source, "malformed latent-restoration config: "
+                    + e.getOriginalMessage()), e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelBundleException(MessageText.refusal(source, "malformed latent-restoration config: "
+                    + e.getMessage()), e);
         }
         Calibration calibration;
         try {
             calibration = bundle.calibrationJson().map(Calibration::fromJson).orElse(null);
         } catch (IllegalArgumentException e) {
-            throw new ModelBundleException(file + ": " + e.getMessage(), e);
+            throw new ModelBundleException(MessageText.refusal(source, e.getMessage()), e);
         }
         LatentRestorationModel model;
-        try {
+        try (ParameterBudget budget = ParameterBudget.forStored(bundle.content().elementCount(),
+                bundle.content().tensors().size())) {
             model = create(vqvaeConfig, priorConfig, 0, backend);
         } catch (IllegalArgumentException e) {
-            throw new ModelBundleException(file + ": " + e.getMessage(), e);
+            throw new ModelBundleException(MessageText.refusal(source, "the config does not match the stored "
+                    + "tensors (it needs far more): " + e.getMessage()), e);
         }
         Map<String, Tensor> vqvaeState = new LinkedHashMap<>();
         Map<String, Tensor> priorState = new LinkedHashMap<>();
@@ -256,15 +273,15 @@ public final class LatentRestorationModel {
             } else if (name.startsWith(PRIOR_PREFIX)) {
                 priorState.put(name.substring(PRIOR_PREFIX.length()), e.getValue());
             } else {
-                throw new ModelBundleException(file + ": tensor '" + name + "' belongs to neither '" + VQVAE_PREFIX
-                        + "' nor '" + PRIOR_PREFIX + "'");
+                throw new ModelBundleException(MessageText.refusal(source, "tensor " + MessageText.quote(name)
+                        + " belongs to neither '" + VQVAE_PREFIX + "' nor '" + PRIOR_PREFIX + "'"));
             }
         }
         try {
             model.vqvae.loadStateDict(vqvaeState);
             model.prior.loadStateDict(priorState);
         } catch (IllegalArgumentException e) {
-            throw new ModelBundleException(file + ": " + e.getMessage(), e);
+            throw new ModelBundleException(MessageText.refusal(source, e.getMessage()), e);
         }
         model.calibration = calibration;
         return model;

@@ -3,6 +3,7 @@ package dev.unmask.models.pixelsnail;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.ELU;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterBudget;
 import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
 import dev.unmask.tensor.Shape;
@@ -54,14 +55,17 @@ public final class PixelSnail extends Module {
     }
 
     private static Tensor background(int height, int width, ParameterInit init) {
-        float[] data = new float[2 * height * width];
+        // the shape checks that 2 x height x width fits an int before anything is allocated
+        Shape shape = Shape.of(1, 2, height, width);
+        ParameterBudget.charge(shape);
+        float[] data = new float[shape.numel()];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 data[y * width + x] = (y - height / 2f) / height;
                 data[height * width + y * width + x] = (x - width / 2f) / width;
             }
         }
-        return init.backend().fromFloats(data, Shape.of(1, 2, height, width));
+        return init.backend().fromFloats(data, shape);
     }
 
     public PixelSnailConfig config() {

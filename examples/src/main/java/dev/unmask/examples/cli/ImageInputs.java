@@ -1,5 +1,6 @@
 package dev.unmask.examples.cli;
 
+import dev.unmask.data.DecodeSize;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFiles;
 import dev.unmask.data.ImageOps;
@@ -59,9 +60,12 @@ final class ImageInputs {
         return out;
     }
 
-    /** A file as a model input: {@code channels}, bilinear resize to size x size, values in [-1, 1]. */
+    /**
+     * A file as a model input: {@code channels}, bilinear resize to size x size, values in [-1, 1]; a large
+     * image is subsampled while it is decoded ({@link DecodeSize#forResize}).
+     */
     static FloatImage read(Path file, int channels, int size) {
-        FloatImage image = ImageFiles.read(file, channels, ImageFiles.DEFAULT_MAX_PIXELS);
+        FloatImage image = ImageFiles.read(file, channels, DecodeSize.forResize(size, size));
         return image.height() == size && image.width() == size ? image : ImageOps.resizeBilinear(image, size, size);
     }
 
