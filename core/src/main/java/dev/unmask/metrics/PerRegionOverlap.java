@@ -16,7 +16,7 @@ import java.util.List;
  * </pre>
  * The curve has one point per distinct score, thresholds descending (ties form one step, as in
  * {@link ThresholdSweep}), after the point (0, 0) at {@code +Infinity}; it is piecewise linear between them.
- * {@code AUPRO(L) = (1 / L) * integral_0^L PRO d FPR}: trapezoids up to the last point with FPR <= L, then
+ * {@code AUPRO(L) = (1 / L) * integral_0^L PRO d FPR}: trapezoids up to the last point with FPR {@literal <=} L, then
  * the segment that crosses L cut at L, the PRO there interpolated linearly, as anomalib does. An image whose
  * mask is empty contributes normal pixels only.
  *
