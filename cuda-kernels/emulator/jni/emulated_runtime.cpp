@@ -107,6 +107,8 @@ const std::map<std::string, Kernel>& registry() {
             KERNEL(max_pool2d_backward),
             KERNEL(avg_pool2d),
             KERNEL(avg_pool2d_backward),
+            KERNEL(upsample_nearest2d),
+            KERNEL(upsample_nearest2d_backward),
             KERNEL(unary_f32),
             KERNEL(binary_f32),
             KERNEL(where_f32),

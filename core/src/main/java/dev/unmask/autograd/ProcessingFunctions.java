@@ -155,6 +155,27 @@ final class ProcessingFunctions {
         }
     }
 
+    static Variable upsampleNearest2d(Variable x, int scaleH, int scaleW) {
+        Tensor in = x.value();
+        return Function.record(ops(in).upsampleNearest2d(in, scaleH, scaleW), new UpsampleNearest(scaleH, scaleW), x);
+    }
+
+    /** Each input element was copied into a block of the output, so its gradient is that block's sum. */
+    private static final class UpsampleNearest extends Function {
+        private final int scaleH;
+        private final int scaleW;
+
+        UpsampleNearest(int scaleH, int scaleW) {
+            this.scaleH = scaleH;
+            this.scaleW = scaleW;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {ops(g).upsampleNearest2dBackward(g, scaleH, scaleW)};
+        }
+    }
+
     static Variable softmax(Variable x, int axis, boolean log) {
         Tensor in = x.value();
         int a = in.shape().normaliseAxis(axis);

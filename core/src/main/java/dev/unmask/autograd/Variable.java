@@ -388,6 +388,11 @@ public class Variable {
         return ProcessingFunctions.avgPool2d(this, params);
     }
 
+    /** Nearest-neighbour upsampling of this NCHW variable by integer factors: [N, C, H * scaleH, W * scaleW]. */
+    public Variable upsampleNearest2d(int scaleH, int scaleW) {
+        return ProcessingFunctions.upsampleNearest2d(this, scaleH, scaleW);
+    }
+
     public Variable softmax(int axis) {
         return ProcessingFunctions.softmax(this, axis, false);
     }

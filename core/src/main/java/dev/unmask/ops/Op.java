@@ -155,6 +155,19 @@ public interface Op {
     /** Gradient of {@link #avgPool2d} with respect to an input of shape {@code inputShape}. */
     Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params);
 
+    /**
+     * Nearest-neighbour upsampling of NCHW by integer factors, {@code y[n, c, i, j] = x[n, c, i / scaleH, j / scaleW]}
+     * (PyTorch's {@code interpolate(mode='nearest')} with an integer scale factor). Result
+     * [N, C, H * scaleH, W * scaleW]; both factors at least 1.
+     */
+    Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW);
+
+    /**
+     * Gradient of {@link #upsampleNearest2d}: each input element receives the sum of its {@code scaleH x scaleW}
+     * block of {@code gradOut} [N, C, H * scaleH, W * scaleW]. Result [N, C, H, W].
+     */
+    Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW);
+
     /** Softmax along {@code axis}, computed stably (max subtracted). */
     Tensor softmax(Tensor x, int axis);
 

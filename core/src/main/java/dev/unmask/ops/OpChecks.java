@@ -361,6 +361,37 @@ public final class OpChecks {
         }
     }
 
+    /**
+     * The output shape of {@link Op#upsampleNearest2d}: F32 NCHW input, factors at least 1, and an output
+     * whose element count fits an int.
+     */
+    public static Shape upsampleShape(String op, Tensor x, int scaleH, int scaleW) {
+        requireDType(op, x, DType.F32);
+        requireRank(op, x, 4);
+        if (scaleH < 1 || scaleW < 1) {
+            throw new IllegalArgumentException(op + ": scale factors must be at least 1, got " + scaleH + " x " + scaleW);
+        }
+        long h = (long) x.dim(2) * scaleH;
+        long w = (long) x.dim(3) * scaleW;
+        if ((long) x.dim(0) * x.dim(1) * h * w > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": upsampling " + x.shape() + " by " + scaleH + " x " + scaleW
+                    + " gives more than 2^31 - 1 elements");
+        }
+        return Shape.of(x.dim(0), x.dim(1), (int) h, (int) w);
+    }
+
+    /** The output shape of {@link Op#upsampleNearest2dBackward}: the gradient's height and width divisible by the factors. */
+    public static Shape upsampleBackwardShape(Tensor gradOut, int scaleH, int scaleW) {
+        String op = "upsampleNearest2dBackward";
+        requireDType(op, gradOut, DType.F32);
+        requireRank(op, gradOut, 4);
+        if (scaleH < 1 || scaleW < 1 || gradOut.dim(2) % scaleH != 0 || gradOut.dim(3) % scaleW != 0) {
+            throw new IllegalArgumentException(op + ": gradient " + gradOut.shape() + " is not an upsampling by "
+                    + scaleH + " x " + scaleW);
+        }
+        return Shape.of(gradOut.dim(0), gradOut.dim(1), gradOut.dim(2) / scaleH, gradOut.dim(3) / scaleW);
+    }
+
     public static void checkCrossEntropy(Tensor logits, Tensor targets) {
         requireDType("crossEntropy", logits, DType.F32);
         requireRank("crossEntropy", logits, 2);

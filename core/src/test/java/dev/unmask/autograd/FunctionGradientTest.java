@@ -136,6 +136,8 @@ class FunctionGradientTest {
         Variable x = leaf(rng, 2, 2, 5, 6);
         check(() -> x.avgPool2d(Pool2dParams.of(3, 1, 1)), x);
         check(() -> x.avgPool2d(new Pool2dParams(3, 2, 2, 1, 1, 0, false)), x);
+        check(() -> x.upsampleNearest2d(2, 3), x);
+        check(() -> x.upsampleNearest2d(1, 1), x);
     }
 
     @Test

@@ -341,6 +341,22 @@ public abstract class BackendConformanceSuite {
     }
 
     @Test
+    void nearestUpsampling() {
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 13, 31}, {1, 2, 33, 1}};
+        int[][] scales = {{1, 1}, {2, 2}, {3, 1}, {1, 4}, {7, 7}};
+        for (int[] dims : shapes) {
+            F x = uniform(dims);
+            for (int[] k : scales) {
+                String what = Shape.of(dims) + " by " + k[0] + "x" + k[1];
+                compare("upsampleNearest2d " + what, EXACT, b -> b.upsampleNearest2d(x.on(b), k[0], k[1]));
+                F g = uniform(dims[0], dims[1], dims[2] * k[0], dims[3] * k[1]);
+                compare("upsampleNearest2dBackward " + what, sums(k[0] * k[1]),
+                        b -> b.upsampleNearest2dBackward(g.on(b), k[0], k[1]));
+            }
+        }
+    }
+
+    @Test
     void minAvgPoolWithConstantWindows() {
         F x = uniform(2, 3, 31, 33);
         for (int i = 0; i < 200; i++) {

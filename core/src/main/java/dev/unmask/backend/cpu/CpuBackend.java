@@ -9,6 +9,7 @@ import dev.unmask.backend.cpu.kernels.KernelProvider;
 import dev.unmask.backend.cpu.kernels.MinAvgPool;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
 import dev.unmask.backend.cpu.kernels.Reductions;
+import dev.unmask.backend.cpu.kernels.Upsampling;
 import dev.unmask.backend.cpu.kernels.VqNearest;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
@@ -429,6 +430,23 @@ public class CpuBackend extends ReferenceBackend {
         float[] out = new float[x.numel()];
         MinAvgPool.apply(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), minKernel, avgKernel, CpuStorage.floats(x), out);
         return wrap(out, x.shape());
+    }
+
+    @Override
+    public Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleShape("upsampleNearest2d", x, scaleH, scaleW);
+        float[] out = new float[shape.numel()];
+        Upsampling.forward(CpuStorage.floats(x), x.dim(0) * x.dim(1), x.dim(2), x.dim(3), scaleH, scaleW, out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleBackwardShape(gradOut, scaleH, scaleW);
+        float[] out = new float[shape.numel()];
+        Upsampling.backward(CpuStorage.floats(gradOut), shape.dim(0) * shape.dim(1), shape.dim(2), shape.dim(3),
+                scaleH, scaleW, out);
+        return wrap(out, shape);
     }
 
     private static Convolution.Geometry geometry(Shape x, Shape w, Shape out, Conv2dParams p) {

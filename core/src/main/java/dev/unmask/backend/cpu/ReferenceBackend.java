@@ -723,6 +723,51 @@ public class ReferenceBackend implements Backend {
         return wrap(toFloats(acc), inputShape);
     }
 
+    @Override
+    public Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleShape("upsampleNearest2d", x, scaleH, scaleW);
+        float[] in = CpuStorage.floats(x);
+        int planes = x.dim(0) * x.dim(1);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        int outH = shape.dim(2);
+        int outW = shape.dim(3);
+        float[] out = new float[shape.numel()];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < outH; i++) {
+                for (int j = 0; j < outW; j++) {
+                    out[(p * outH + i) * outW + j] = in[(p * h + i / scaleH) * w + j / scaleW];
+                }
+            }
+        }
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleBackwardShape(gradOut, scaleH, scaleW);
+        float[] g = CpuStorage.floats(gradOut);
+        int planes = shape.dim(0) * shape.dim(1);
+        int h = shape.dim(2);
+        int w = shape.dim(3);
+        int outW = gradOut.dim(3);
+        float[] out = new float[shape.numel()];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < w; j++) {
+                    double sum = 0;
+                    for (int di = 0; di < scaleH; di++) {
+                        for (int dj = 0; dj < scaleW; dj++) {
+                            sum += g[((p * h + i) * scaleH + di) * outW + j * scaleW + dj];
+                        }
+                    }
+                    out[(p * h + i) * w + j] = (float) sum;
+                }
+            }
+        }
+        return wrap(out, shape);
+    }
+
     private static double averageDivisor(int[] window, Pool2dParams params) {
         return params.countPadding() ? params.kernelH() * params.kernelW() : window.length;
     }

@@ -797,6 +797,25 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleShape("upsampleNearest2d", x, scaleH, scaleW);
+        Tensor y = allocate(shape, DType.F32);
+        launchElementwise("upsample_nearest2d", shape.numel(), new KernelArgs().pointer(handle(x)).i32(x.dim(0) * x.dim(1))
+                .i32(x.dim(2)).i32(x.dim(3)).i32(scaleH).i32(scaleW).pointer(handle(y)));
+        return y;
+    }
+
+    @Override
+    public Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleBackwardShape(gradOut, scaleH, scaleW);
+        Tensor gradX = allocate(shape, DType.F32);
+        launchElementwise("upsample_nearest2d_backward", shape.numel(), new KernelArgs().pointer(handle(gradOut))
+                .i32(shape.dim(0) * shape.dim(1)).i32(shape.dim(2)).i32(shape.dim(3)).i32(scaleH).i32(scaleW)
+                .pointer(handle(gradX)));
+        return gradX;
+    }
+
+    @Override
     public Tensor softmax(Tensor x, int axis) {
         return softmaxRows(x, axis, false);
     }

@@ -116,6 +116,26 @@ class CpuReferenceParityTest {
     }
 
     @Test
+    void upsamplingIsBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        // the last shape gives 2^17 outputs, above the threading threshold
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 13, 31}, {1, 2, 33, 1}, {3, 5, 32, 64}};
+        int[][] scales = {{1, 1}, {2, 2}, {3, 1}, {1, 4}, {7, 7}};
+        for (int[] dims : shapes) {
+            Shape s = Shape.of(dims);
+            float[] x = spread(s.numel(), rnd);
+            for (int[] k : scales) {
+                String what = s + " by " + k[0] + "x" + k[1];
+                Tensor want = ref.upsampleNearest2d(onRef(x, s), k[0], k[1]);
+                assertArrayEquals(want.toFloatArray(), cpu.upsampleNearest2d(onCpu(x, s), k[0], k[1]).toFloatArray(), what);
+                float[] g = spread(want.numel(), rnd);
+                assertArrayEquals(ref.upsampleNearest2dBackward(onRef(g, want.shape()), k[0], k[1]).toFloatArray(),
+                        cpu.upsampleNearest2dBackward(onCpu(g, want.shape()), k[0], k[1]).toFloatArray(), "backward " + what);
+            }
+        }
+    }
+
+    @Test
     void reluIsMaxWithZeroAndKeepsNaN() {
         float[] got = cpu.unary(UnaryOp.RELU, onCpu(new float[] {-2f, -0f, 0f, 3f, Float.NaN}, Shape.of(5))).toFloatArray();
         assertArrayEquals(new float[] {0f, 0f, 0f, 3f, Float.NaN}, got);

@@ -44,6 +44,36 @@ class PoolSoftmaxTest {
     };
 
     @Test
+    void upsampleNearestByHandAndItsAdjoint() {
+        Tensor x = tensor(backend, new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 1, 3);
+        assertArrayEquals(new float[] {
+                1, 1, 2, 2, 3, 3,
+                1, 1, 2, 2, 3, 3,
+                4, 4, 5, 5, 6, 6,
+                4, 4, 5, 5, 6, 6}, backend.upsampleNearest2d(x, 2, 2).toFloatArray());
+        assertEquals(Shape.of(1, 2, 3, 3), backend.upsampleNearest2d(x, 3, 1).shape());
+        Tensor g = tensor(backend, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1, 1, 2, 6);
+        assertArrayEquals(new float[] {1 + 2 + 7 + 8, 3 + 4 + 9 + 10, 5 + 6 + 11 + 12},
+                backend.upsampleNearest2dBackward(g, 2, 2).toFloatArray());
+        Random rnd = new Random(5);
+        for (int[] scale : new int[][] {{1, 1}, {2, 2}, {3, 1}, {1, 4}, {7, 7}}) {
+            Tensor in = random(backend, rnd, 2, 3, 5, 4);
+            Tensor up = backend.upsampleNearest2d(in, scale[0], scale[1]);
+            Tensor grad = random(backend, rnd, up.shape().dims());
+            Tensor back = backend.upsampleNearest2dBackward(grad, scale[0], scale[1]);
+            assertAdjoint(dot(up.toFloatArray(), grad.toFloatArray()), dot(in.toFloatArray(), back.toFloatArray()),
+                    absDot(up.toFloatArray(), grad.toFloatArray()), "upsample " + scale[0] + "x" + scale[1]);
+        }
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2d", () -> backend.upsampleNearest2d(x, 0, 2));
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2d",
+                () -> backend.upsampleNearest2d(tensor(backend, new float[] {1, 2}, 2), 2, 2));
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2d",
+                () -> backend.upsampleNearest2d(tensor(backend, new float[] {1}, 1, 1, 1, 1), 1 << 16, 1 << 16));
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2dBackward",
+                () -> backend.upsampleNearest2dBackward(g, 4, 2));
+    }
+
+    @Test
     void maxAndMinPoolByHandIgnorePadding() {
         Tensor x = tensor(backend, new float[] {
                 -1, -2, -3, -4,
