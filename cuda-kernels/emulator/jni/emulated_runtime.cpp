@@ -22,6 +22,7 @@
 #include "cuda_emu.h"
 
 #include "attention.cu"
+#include "batchnorm.cu"
 #include "elementwise.cu"
 #include "gather.cu"
 #include "gemm.cu"
@@ -109,6 +110,10 @@ const std::map<std::string, Kernel>& registry() {
             KERNEL(avg_pool2d_backward),
             KERNEL(upsample_nearest2d),
             KERNEL(upsample_nearest2d_backward),
+            KERNEL(batch_norm_statistics),
+            KERNEL(batch_norm_forward),
+            KERNEL(batch_norm_backward_reduce),
+            KERNEL(batch_norm_backward_input),
             KERNEL(unary_f32),
             KERNEL(binary_f32),
             KERNEL(where_f32),

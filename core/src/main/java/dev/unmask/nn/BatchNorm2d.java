@@ -3,6 +3,7 @@ package dev.unmask.nn;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -12,11 +13,10 @@ import dev.unmask.tensor.Tensor;
  * {@code y = (x - mean) / sqrt(var + eps) * weight + bias} per channel. In training mode the batch's
  * mean and biased variance are used, and the buffers {@code running_mean} and {@code running_var} move
  * towards the batch mean and the unbiased variance by {@code momentum}; {@code num_batches_tracked}
- * counts the updates. In evaluation mode the running statistics are used.
+ * counts the updates. In evaluation mode the running statistics are used. Both run as the backend's fused
+ * batch-norm ops ({@link dev.unmask.ops.Op#batchNorm2d} and its backward).
  */
 public final class BatchNorm2d extends Layer {
-    private static final int[] STAT_AXES = {0, 2, 3};
-
     private final int channels;
     private final float eps;
     private final float momentum;
@@ -53,20 +53,12 @@ public final class BatchNorm2d extends Layer {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expected NCHW input with "
                     + channels + " channels, got " + x.shape());
         }
-        Shape perChannel = Shape.of(1, channels, 1, 1);
-        Variable centred;
-        Variable variance;
         if (isTraining()) {
-            Variable mean = x.mean(STAT_AXES, true);
-            centred = x.sub(mean);
-            variance = centred.square().mean(STAT_AXES, true);
-            updateRunningStatistics(mean.value(), variance.value(), x.value().numel() / channels);
-        } else {
-            centred = x.sub(Variable.constant(buffer("running_mean").reshape(perChannel)));
-            variance = Variable.constant(buffer("running_var").reshape(perChannel));
+            BatchStatistics batch = x.value().backend().batchNormStatistics(x.value());
+            updateRunningStatistics(batch.mean(), batch.variance(), x.value().numel() / channels);
+            return x.batchNorm2d(weight, bias, batch.mean(), batch.variance(), eps, true);
         }
-        Variable normalised = centred.div(variance.add(eps).sqrt());
-        return normalised.mul(weight.reshape(perChannel)).add(bias.reshape(perChannel));
+        return x.batchNorm2d(weight, bias, buffer("running_mean"), buffer("running_var"), eps, false);
     }
 
     private void updateRunningStatistics(Tensor mean, Tensor biasedVariance, int count) {

@@ -180,6 +180,32 @@ public interface Op {
      */
     Tensor crossEntropy(Tensor logits, Tensor targets);
 
+    // ---------------------------------------------------------------- batch normalisation
+
+    /**
+     * Per-channel mean and biased variance of NCHW {@code x} over N, H and W (at least one element per
+     * channel): the batch statistics of batch normalisation.
+     */
+    BatchStatistics batchNormStatistics(Tensor x);
+
+    /**
+     * Batch normalisation of NCHW {@code x} with the given per-channel statistics:
+     * {@code y = (x - mean[c]) / sqrt(variance[c] + eps) * weight[c] + bias[c]}; mean, variance, weight and bias
+     * are [C], eps positive.
+     */
+    Tensor batchNorm2d(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps);
+
+    /**
+     * Gradients of {@link #batchNorm2d} given the output gradient. With {@code batchStatistics} the mean and
+     * variance are {@code x}'s own ({@link #batchNormStatistics}), and the input gradient includes their
+     * dependence on x (training mode): with x^ = (x - mean) / sqrt(variance + eps) and sums over N, H, W of M
+     * elements, {@code dx = weight / sqrt(variance + eps) * (g - sum(g) / M - x^ sum(g x^) / M)}; otherwise they
+     * are constants and {@code dx = weight / sqrt(variance + eps) * g}. Always {@code dweight = sum(g x^)} and
+     * {@code dbias = sum(g)}.
+     */
+    BatchNormGradients batchNorm2dBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor variance, Tensor weight,
+                                           float eps, boolean batchStatistics);
+
     // ---------------------------------------------------------------- fused ops
 
     /**

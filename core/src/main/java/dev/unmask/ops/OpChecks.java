@@ -392,6 +392,34 @@ public final class OpChecks {
         return Shape.of(gradOut.dim(0), gradOut.dim(1), gradOut.dim(2) / scaleH, gradOut.dim(3) / scaleW);
     }
 
+    /** The input of {@link Op#batchNormStatistics}: F32 NCHW with at least one element per channel. */
+    public static void checkBatchNormInput(String op, Tensor x) {
+        requireDType(op, x, DType.F32);
+        requireRank(op, x, 4);
+        if (x.dim(1) < 1 || (long) x.dim(0) * x.dim(2) * x.dim(3) < 1) {
+            throw new IllegalArgumentException(op + ": needs at least one channel and one element per channel, got "
+                    + x.shape());
+        }
+    }
+
+    /**
+     * The operands of {@link Op#batchNorm2d} and its backward: F32 NCHW {@code x}, per-channel [C] F32 vectors
+     * and a positive eps.
+     */
+    public static void checkBatchNorm(String op, Tensor x, float eps, Tensor... perChannel) {
+        checkBatchNormInput(op, x);
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException(op + ": eps must be positive, got " + eps);
+        }
+        for (Tensor t : perChannel) {
+            requireDType(op, t, DType.F32);
+            if (t.rank() != 1 || t.dim(0) != x.dim(1)) {
+                throw new IllegalArgumentException(op + ": per-channel operand " + t.shape() + " does not match the "
+                        + x.dim(1) + " channels of " + x.shape());
+            }
+        }
+    }
+
     public static void checkCrossEntropy(Tensor logits, Tensor targets) {
         requireDType("crossEntropy", logits, DType.F32);
         requireRank("crossEntropy", logits, 2);

@@ -4,6 +4,8 @@ import dev.unmask.backend.Backend;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
 import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BatchNormGradients;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.Conv2dParams;
@@ -803,6 +805,97 @@ public class ReferenceBackend implements Backend {
             }
         }
         return windows;
+    }
+
+    // ---------------------------------------------------------------- batch normalisation
+
+    /** Two passes per channel in double: the mean, then the mean squared deviation from it. */
+    @Override
+    public BatchStatistics batchNormStatistics(Tensor x) {
+        OpChecks.checkBatchNormInput("batchNormStatistics", x);
+        float[] in = CpuStorage.floats(x);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        double count = (double) x.dim(0) * plane;
+        float[] mean = new float[channels];
+        float[] variance = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    sum += in[i];
+                }
+            }
+            double m = sum / count;
+            double squares = 0;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    squares += (in[i] - m) * (in[i] - m);
+                }
+            }
+            mean[c] = (float) m;
+            variance[c] = (float) (squares / count);
+        }
+        return new BatchStatistics(wrap(mean, Shape.of(channels)), wrap(variance, Shape.of(channels)));
+    }
+
+    @Override
+    public Tensor batchNorm2d(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps) {
+        OpChecks.checkBatchNorm("batchNorm2d", x, eps, mean, variance, weight, bias);
+        float[] in = CpuStorage.floats(x);
+        float[] m = CpuStorage.floats(mean);
+        float[] v = CpuStorage.floats(variance);
+        float[] w = CpuStorage.floats(weight);
+        float[] b = CpuStorage.floats(bias);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            int c = i / plane % channels;
+            out[i] = (float) (((double) in[i] - m[c]) / Math.sqrt((double) v[c] + eps) * w[c] + b[c]);
+        }
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public BatchNormGradients batchNorm2dBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor variance, Tensor weight,
+                                                  float eps, boolean batchStatistics) {
+        OpChecks.checkBatchNorm("batchNorm2dBackward", x, eps, mean, variance, weight);
+        OpChecks.requireSameShape("batchNorm2dBackward", gradOut, x);
+        OpChecks.requireDType("batchNorm2dBackward", gradOut, DType.F32);
+        float[] g = CpuStorage.floats(gradOut);
+        float[] in = CpuStorage.floats(x);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        double count = (double) x.dim(0) * plane;
+        float[] gradX = new float[in.length];
+        float[] gradWeight = new float[channels];
+        float[] gradBias = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double m = CpuStorage.floats(mean)[c];
+            double inverseStd = 1 / Math.sqrt((double) CpuStorage.floats(variance)[c] + eps);
+            double sum = 0;
+            double sumCentred = 0;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    sum += g[i];
+                    sumCentred += g[i] * ((in[i] - m) * inverseStd);
+                }
+            }
+            double scale = CpuStorage.floats(weight)[c] * inverseStd;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    double centred = (in[i] - m) * inverseStd;
+                    gradX[i] = (float) (batchStatistics
+                            ? scale * (g[i] - sum / count - centred * sumCentred / count)
+                            : scale * g[i]);
+                }
+            }
+            gradWeight[c] = (float) sumCentred;
+            gradBias[c] = (float) sum;
+        }
+        return new BatchNormGradients(wrap(gradX, x.shape()), wrap(gradWeight, Shape.of(channels)),
+                wrap(gradBias, Shape.of(channels)));
     }
 
     @Override

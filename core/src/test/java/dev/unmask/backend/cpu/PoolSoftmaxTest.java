@@ -44,6 +44,39 @@ class PoolSoftmaxTest {
     };
 
     @Test
+    void batchNormalisationByHand() {
+        // channel 0 holds 1, 3, 5, 7 (mean 4, biased variance 5); channel 1 holds 2, 2, 2, 2 (variance 0)
+        Tensor x = tensor(backend, new float[] {1, 3, 2, 2, 5, 7, 2, 2}, 2, 2, 1, 2);
+        var stats = backend.batchNormStatistics(x);
+        assertArrayEquals(new float[] {4, 2}, stats.mean().toFloatArray());
+        assertArrayEquals(new float[] {5, 0}, stats.variance().toFloatArray());
+        Tensor weight = tensor(backend, new float[] {2, 1}, 2);
+        Tensor bias = tensor(backend, new float[] {1, -1}, 2);
+        float eps = 1e-5f;
+        double s = Math.sqrt(5 + (double) eps);
+        float[] y = backend.batchNorm2d(x, stats.mean(), stats.variance(), weight, bias, eps).toFloatArray();
+        float[] want = {(float) (-3 / s * 2 + 1), (float) (-1 / s * 2 + 1), -1, -1, (float) (1 / s * 2 + 1),
+                (float) (3 / s * 2 + 1), -1, -1};
+        assertClose(want, y, ROUNDED_ONCE, "batchNorm2d");
+        // with g = 1 everywhere the batch-statistics input gradient vanishes; dbias = 4 per channel, dweight = sum x^ = 0
+        Tensor ones = backend.full(x.shape(), DType.F32, 1f);
+        var grads = backend.batchNorm2dBackward(ones, x, stats.mean(), stats.variance(), weight, eps, true);
+        assertClose(new float[8], grads.input().toFloatArray(), ROUNDED_ONCE, "batch-statistics input gradient");
+        assertArrayEquals(new float[] {4, 4}, grads.bias().toFloatArray());
+        assertClose(new float[2], grads.weight().toFloatArray(), ROUNDED_ONCE, "weight gradient");
+        var fixed = backend.batchNorm2dBackward(ones, x, stats.mean(), stats.variance(), weight, eps, false);
+        assertClose(new float[] {(float) (2 / s), (float) (2 / s), (float) (1 / Math.sqrt(eps)), (float) (1 / Math.sqrt(eps)),
+                (float) (2 / s), (float) (2 / s), (float) (1 / Math.sqrt(eps)), (float) (1 / Math.sqrt(eps))},
+                fixed.input().toFloatArray(), ROUNDED_ONCE, "running-statistics input gradient");
+        assertThrowsNaming(IllegalArgumentException.class, "batchNorm2d",
+                () -> backend.batchNorm2d(x, stats.mean(), stats.variance(), weight, tensor(backend, new float[] {1}, 1), eps));
+        assertThrowsNaming(IllegalArgumentException.class, "batchNorm2d",
+                () -> backend.batchNorm2d(x, stats.mean(), stats.variance(), weight, bias, 0f));
+        assertThrowsNaming(IllegalArgumentException.class, "batchNormStatistics",
+                () -> backend.batchNormStatistics(backend.full(Shape.of(0, 2, 3, 3), DType.F32, 0f)));
+    }
+
+    @Test
     void upsampleNearestByHandAndItsAdjoint() {
         Tensor x = tensor(backend, new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 1, 3);
         assertArrayEquals(new float[] {
