@@ -194,7 +194,7 @@ class ResNet18Dec(nn.Module):
             planes = w << i
             setattr(self, f"layer{i + 1}", nn.Sequential(BasicBlockDec(planes, 1), BasicBlockDec(planes, 1 if i == 0 else 2)))
         if c["stem"] == "imagenet":
-            self.conv1 = ResizeConv2d(w, c["in_channels"], 7, 2)
+            self.conv1 = ResizeConv2d(w, c["in_channels"], 3, 2)
         else:
             self.conv1 = nn.Conv2d(w, c["in_channels"], 3, padding=1)
 

@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
  * (VAE-ResNet18-PyTorch): {@code linear} (latent to 8w), the vector repeated over the last feature map's grid
  * by nearest upsampling, {@code layer4} .. {@code layer1} of two {@link DecoderBlock}s each (the second of
  * layers 4, 3 and 2 upsamples and halves the width), then the stem's mirror {@code conv1}: for the
- * {@link ResNetStem#IMAGENET} stem the max pool's mirror (nearest x2) and a {@link ResizeConv2d} (x2, 7 x 7),
- * for the {@link ResNetStem#SMALL} stem a 3 x 3 convolution; both with bias, to the image's channels.
+ * {@link ResNetStem#IMAGENET} stem the max pool's mirror (nearest x2) and a {@link ResizeConv2d} (x2, 3 x 3 as
+ * julianstastny's, not the stem's 7 x 7), for the {@link ResNetStem#SMALL} stem a 3 x 3 convolution; both with bias,
+ * to the image's channels.
  */
 final class SymmetricResNetDecoder extends Module {
     private final ResNetVaeConfig config;
@@ -33,7 +34,7 @@ final class SymmetricResNetDecoder extends Module {
                     new Sequential(new DecoderBlock(in, 1, rng), new DecoderBlock(in, i == 0 ? 1 : 2, rng)));
         }
         conv1 = registerModule("conv1", config.stem() == ResNetStem.IMAGENET
-                ? new ResizeConv2d(w, config.inChannels(), 7, 2, rng)
+                ? new ResizeConv2d(w, config.inChannels(), 3, 2, rng)
                 : new Conv2d(w, config.inChannels(), 3, 1, 1, rng));
     }
 
