@@ -3,6 +3,7 @@
 
 Run with Debian's python3-torch (apt-get install -y python3-torch):
     /usr/bin/python3 benchmarks/peer/pytorch_vae.py --threads 2 --out peer-vae.json
+    /usr/bin/python3 benchmarks/peer/pytorch_vae.py --cpu-time     # one thread, ms of CPU per batch, as VaeCpuTime
 Prints one line per workload and writes {workload: ops_per_second} as JSON, where one op is one batch
 of 32 (images/s = ops/s x 32):
     ocfakedect_train   OC-FakeDect-1 (3 x 100 x 100, sigmoid output), train mode: epsilon ~ N(0, I), forward,
@@ -23,7 +24,7 @@ import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
 from make_vae_goldens import OCFakeDect, SymmetricResNetVAE, kl_divergence  # noqa: E402
-from pytorch_kernels import measure  # noqa: E402
+from pytorch_kernels import cpu_time, measure  # noqa: E402
 
 SEED = 20261121
 BATCH = 32
@@ -80,8 +81,16 @@ def main():
     parser.add_argument("--warmup", type=int, default=2, help="untimed calls before the rounds")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best one counts")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="one thread; print the best of 2 calls after 1 warm-up in ms of CPU time, as VaeCpuTime does")
     parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
     args = parser.parse_args()
+    if args.cpu_time:
+        torch.set_num_threads(1)
+        for name in args.workloads:
+            print(f"{name:17s} {cpu_time(WORKLOADS[name](), warmup=1, calls=2) * 1e3:8.0f} ms CPU per batch of {BATCH}",
+                  flush=True)
+        return
     torch.set_num_threads(args.threads)
     results = {}
     for name in args.workloads:
