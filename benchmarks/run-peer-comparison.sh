@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the DESIGN section 8 workloads in Unmask (JMH) and in PyTorch on this machine, one after the other in
 # one run, with the same thread count, and prints ours / PyTorch / ratio in one table.
-# Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides, the VAE workloads
+# Model workloads (vqvae_*, pixelsnail_*) count one op as one batch of 16 images on both sides, the MesoNet ones
+# (meso4_*, mesoinception4_*) one batch of 32 256x256 images, shown in images/s, the VAE workloads
 # (ocfakedect_*, resnet_vae_*) one batch of 32; sample_score
 # is shown in images/s, pixel_score in s/image (Unmask: the incremental restoration, which the library uses; the efficient one
 # is measured too and shown by JMH; PyTorch: the naive loop).
 # Needs Debian's PyTorch with an optimised BLAS: apt-get install -y python3-torch libopenblas0-openmp.
 # (python3-torch alone pulls in the reference BLAS, libblas3, which makes PyTorch's matrix products and its
 # transposed convolutions about 9x slower: a comparison against it flatters us, so the script refuses it.)
-# Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|scoring|vae]
+# Usage: benchmarks/run-peer-comparison.sh [threads] [all|kernels|models|mesonet|scoring|vae]
 # PIXEL_REPS (default 1): timed repetitions of PyTorch's pixel_score, minutes each.
 # On a shared, oversubscribed machine set OMP_WAIT_POLICY=PASSIVE: PyTorch's spinning OpenMP threads lose
 # several times their speed there (benchmarks/README.md, scoring workloads).
@@ -17,12 +18,13 @@ cd "$(dirname "$0")/.."
 threads=${1:-2}
 which=${2:-all}
 case "$which" in
-  all) jmh='kernels models vae'; scoring=yes; peers='kernels models scoring vae' ;;
+  all) jmh='kernels models mesonet vae'; scoring=yes; peers='kernels models mesonet scoring vae' ;;
   kernels) jmh='kernels'; scoring=no; peers='kernels' ;;
   models) jmh='models'; scoring=no; peers='models' ;;
+  mesonet) jmh='mesonet'; scoring=no; peers='mesonet' ;;
   scoring) jmh=''; scoring=yes; peers='scoring' ;;
   vae) jmh='vae'; scoring=no; peers='vae' ;;
-  *) echo "unknown workload set '$which' (all, kernels, models, scoring or vae)" >&2; exit 2 ;;
+  *) echo "unknown workload set '$which' (all, kernels, models, mesonet, scoring or vae)" >&2; exit 2 ;;
 esac
 blas=$(realpath -e /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)
 if [[ "$blas" != *openblas* && "$blas" != *blis* && "$blas" != *mkl* && -z "${PEER_ANY_BLAS:-}" ]]; then
@@ -42,6 +44,9 @@ for set in $jmh; do
   uptime
   if [[ "$set" == kernels ]]; then
     "${java_run[@]}" -f 1 -wi 3 -i 5 -w 2s -r 2s -rff "$out/jmh-kernels.json" 'KernelBenchmarks'
+  elif [[ "$set" == mesonet ]]; then
+    # a forward of 32 images takes about 0.3 s, a training step about 1 s: 10 s warm-up iterations
+    "${java_run[@]}" -f 1 -wi 3 -i 5 -w 10s -r 5s -rff "$out/jmh-mesonet.json" 'MesoNetBenchmarks'
   elif [[ "$set" == vae ]]; then
     # a ResNet-18 VAE training step (batch 32, 224 x 224) takes seconds and a few GB: every iteration is one or
     # two calls, and the heap is set here because this -jvmArgsAppend replaces the benchmark's own
@@ -80,6 +85,9 @@ uptime
 /usr/bin/python3 benchmarks/peer/compare.py "$out/jmh.json" "$out/pytorch.json" --markdown
 if [[ "$peers" == *models* ]]; then
   echo "(vqvae_* and pixelsnail_*: one op = one batch of 16 images; images/s = ops/s x 16)"
+fi
+if [[ "$peers" == *mesonet* ]]; then
+  echo "(meso4_* and mesoinception4_*: one op = one batch of 32 images of 256x256; shown in images/s)"
 fi
 if [[ "$peers" == *vae* ]]; then
   echo "(ocfakedect_* and resnet_vae_*: one op = one batch of 32 images; images/s = ops/s x 32)"

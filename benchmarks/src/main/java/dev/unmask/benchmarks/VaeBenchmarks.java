@@ -10,6 +10,7 @@ import dev.unmask.models.vae.ResNetVaeConfig;
 import dev.unmask.models.vae.SymmetricResNetVae;
 import dev.unmask.models.vae.VaeOutput;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.optim.Adam;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -66,7 +67,7 @@ public class VaeBenchmarks {
         Tensor images;
         SplittableRandom noise;
 
-        abstract Module build(SplittableRandom rnd);
+        abstract Module build(ParameterInit init);
 
         /** The images' value range: [0, 1] for a sigmoid output, ImageNet-normalised values otherwise. */
         abstract boolean unitRange();
@@ -76,9 +77,8 @@ public class VaeBenchmarks {
         @Setup
         public void setup() {
             Backend b = Backends.create(backend);
-            Backends.setDefaultBackend(b);  // models are built on the default backend
             SplittableRandom rnd = new SplittableRandom(SEED);
-            module = build(rnd);
+            module = build(new ParameterInit(b, rnd));
             model = (ReconstructionVae) module;
             optimizer = new Adam(module.parameters(), LEARNING_RATE);
             Shape shape = imageShape();
@@ -95,8 +95,8 @@ public class VaeBenchmarks {
     @State(Scope.Benchmark)
     public static class OcFakeDectState extends VaeState {
         @Override
-        Module build(SplittableRandom rnd) {
-            return new OcFakeDect(OcFakeDectConfig.ocFakeDect1(OutputActivation.SIGMOID), rnd);
+        Module build(ParameterInit init) {
+            return new OcFakeDect(OcFakeDectConfig.ocFakeDect1(OutputActivation.SIGMOID), init);
         }
 
         @Override
@@ -113,8 +113,8 @@ public class VaeBenchmarks {
     @State(Scope.Benchmark)
     public static class ResNetVaeState extends VaeState {
         @Override
-        Module build(SplittableRandom rnd) {
-            return new SymmetricResNetVae(ResNetVaeConfig.imagenet224(), rnd);
+        Module build(ParameterInit init) {
+            return new SymmetricResNetVae(ResNetVaeConfig.imagenet224(), init);
         }
 
         @Override

@@ -48,6 +48,16 @@ public final class ImageFiles {
      *     corrupt or truncated
      */
     public static FloatImage read(Path file, int channels, long maxPixels) {
+        return ImageOps.fromBufferedImage(decode(file, maxPixels), channels);
+    }
+
+    /**
+     * Decodes {@code file} as it is stored (8-bit samples as the decoder gives them), with the checks of
+     * {@link #read}.
+     *
+     * @throws ImageFileException as {@link #read} does
+     */
+    public static BufferedImage decode(Path file, long maxPixels) {
         if (!Files.isRegularFile(file)) {
             throw new ImageFileException(file, "not a readable file");
         }
@@ -74,7 +84,7 @@ public final class ImageFiles {
                 if (!warnings.isEmpty()) {
                     throw new ImageFileException(file, "damaged image data (" + String.join("; ", warnings) + ")");
                 }
-                return ImageOps.fromBufferedImage(image, channels);
+                return image;
             } finally {
                 reader.dispose();
             }

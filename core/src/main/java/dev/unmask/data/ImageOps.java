@@ -154,6 +154,36 @@ public final class ImageOps {
         return new FloatImage(c, outHeight, outWidth, out);
     }
 
+    /**
+     * Nearest-neighbour resize as Pillow's {@code Image.resize(..., NEAREST)} (what Keras' image loading does):
+     * output pixel {@code x} takes input pixel {@code floor((x + 0.5) * inWidth / outWidth)}, likewise for rows.
+     */
+    public static FloatImage resizeNearest(FloatImage image, int outHeight, int outWidth) {
+        if (outHeight <= 0 || outWidth <= 0) {
+            throw new IllegalArgumentException("resize target must be positive, got " + outHeight + "x" + outWidth);
+        }
+        int c = image.channels();
+        int inH = image.height();
+        int inW = image.width();
+        int[] columns = new int[outWidth];
+        for (int x = 0; x < outWidth; x++) {
+            columns[x] = (int) Math.min(inW - 1, Math.floor((x + 0.5) * inW / outWidth));
+        }
+        float[] in = image.data();
+        float[] out = new float[c * outHeight * outWidth];
+        for (int y = 0; y < outHeight; y++) {
+            int sy = (int) Math.min(inH - 1, Math.floor((y + 0.5) * inH / outHeight));
+            for (int ch = 0; ch < c; ch++) {
+                int from = (ch * inH + sy) * inW;
+                int to = (ch * outHeight + y) * outWidth;
+                for (int x = 0; x < outWidth; x++) {
+                    out[to + x] = in[from + columns[x]];
+                }
+            }
+        }
+        return new FloatImage(c, outHeight, outWidth, out);
+    }
+
     /** The central {@code height x width} window; the offset is {@code (inHeight - height) / 2} rounded down. */
     public static FloatImage centreCrop(FloatImage image, int height, int width) {
         if (height <= 0 || width <= 0 || height > image.height() || width > image.width()) {

@@ -65,12 +65,12 @@ public final class TensorEntry {
         return new TensorEntry(name, SafetensorsDType.I32, shape.clone(), b.array());
     }
 
-    /** An F32 or I32 entry holding a copy of the tensor's values, fetched with the tensor's backend. */
+    /** An F32 or I32 entry holding a copy of the tensor's values, fetched from the tensor's device. */
     public static TensorEntry of(String name, Tensor tensor) {
         int[] dims = tensor.shape().dims();
         return switch (tensor.dtype()) {
-            case F32 -> ofFloats(name, dims, tensor.backend().toFloats(tensor));
-            case I32 -> ofInts(name, dims, tensor.backend().toInts(tensor));
+            case F32 -> ofFloats(name, dims, tensor.toFloatArray());
+            case I32 -> ofInts(name, dims, tensor.toIntArray());
         };
     }
 

@@ -2,7 +2,6 @@ package dev.unmask.nn;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
-import dev.unmask.backend.Backends;
 import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.tensor.Shape;
@@ -26,8 +25,9 @@ public final class BatchNorm2d extends Layer {
     /**
      * @param eps      added to the variance (PyTorch 1e-5, Keras and MesoNet 1e-3)
      * @param momentum weight of the new batch in the running statistics (PyTorch 0.1; Keras's 0.99 is 0.01 here)
+     * @param init     the backend of the parameters and buffers (weight 1, bias 0; nothing is drawn)
      */
-    public BatchNorm2d(int channels, float eps, float momentum) {
+    public BatchNorm2d(int channels, float eps, float momentum, ParameterInit init) {
         if (channels < 1 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("BatchNorm2d: invalid channels " + channels + ", eps " + eps
                     + " or momentum " + momentum);
@@ -35,16 +35,16 @@ public final class BatchNorm2d extends Layer {
         this.channels = channels;
         this.eps = eps;
         this.momentum = momentum;
-        this.weight = registerParameter("weight", new Parameter(Init.constant(Shape.of(channels), 1f)));
-        this.bias = registerParameter("bias", new Parameter(Init.constant(Shape.of(channels), 0f)));
-        registerBuffer("running_mean", Init.constant(Shape.of(channels), 0f));
-        registerBuffer("running_var", Init.constant(Shape.of(channels), 1f));
-        registerBuffer("num_batches_tracked", Backends.defaultBackend().fromInts(new int[] {0}, Shape.scalar()));
+        this.weight = registerParameter("weight", new Parameter(init.constant(Shape.of(channels), 1f)));
+        this.bias = registerParameter("bias", new Parameter(init.constant(Shape.of(channels), 0f)));
+        registerBuffer("running_mean", init.constant(Shape.of(channels), 0f));
+        registerBuffer("running_var", init.constant(Shape.of(channels), 1f));
+        registerBuffer("num_batches_tracked", init.backend().fromInts(new int[] {0}, Shape.scalar()));
     }
 
     /** PyTorch's defaults: eps 1e-5, momentum 0.1. */
-    public BatchNorm2d(int channels) {
-        this(channels, 1e-5f, 0.1f);
+    public BatchNorm2d(int channels, ParameterInit init) {
+        this(channels, 1e-5f, 0.1f, init);
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class BatchNorm2d extends Layer {
                     + channels + " channels, got " + x.shape());
         }
         if (isTraining()) {
-            BatchStatistics batch = x.value().backend().batchNormStatistics(x.value());
+            BatchStatistics batch = Backend.of(x.value()).batchNormStatistics(x.value());
             updateRunningStatistics(batch.mean(), batch.variance(), x.value().numel() / channels);
             return x.batchNorm2d(weight, bias, batch.mean(), batch.variance(), eps, true);
         }
@@ -62,7 +62,7 @@ public final class BatchNorm2d extends Layer {
     }
 
     private void updateRunningStatistics(Tensor mean, Tensor biasedVariance, int count) {
-        Backend op = mean.backend();
+        Backend op = Backend.of(mean);
         float unbias = count > 1 ? (float) count / (count - 1) : 1f;
         Tensor m = op.full(Shape.scalar(), mean.dtype(), momentum);
         Tensor keep = op.full(Shape.scalar(), mean.dtype(), 1 - momentum);

@@ -1,5 +1,6 @@
 package dev.unmask.autograd;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.Conv2dParams;
@@ -151,7 +152,7 @@ class FunctionGradientTest {
         check(() -> x.batchNorm2d(weight, bias, mean, variance, 1e-5f, false), x, weight, bias);
         // training mode: the statistics are recomputed from the perturbed x at every probe
         check(() -> {
-            BatchStatistics batch = x.value().backend().batchNormStatistics(x.value());
+            BatchStatistics batch = Backend.of(x.value()).batchNormStatistics(x.value());
             return x.batchNorm2d(weight, bias, batch.mean(), batch.variance(), 1e-3f, true);
         }, x, weight, bias);
     }

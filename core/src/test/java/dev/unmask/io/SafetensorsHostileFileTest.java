@@ -143,7 +143,8 @@ class SafetensorsHostileFileTest {
                 Arguments.of("data not starting at 0", "{" + entry("a", "F32", "[1]", 4, 8) + "}", 8,
                         "a hole of 4 bytes in the data section before tensor 'a' (data_offsets [4, 8]); the start"),
                 Arguments.of("unpaired surrogate in a name", "{" + entry("\\ud800", "F32", "[2]", 0, 8) + "}", 8,
-                        "a header key contains an unpaired UTF-16 surrogate"),
+                        // Jackson 2.23 refuses a high surrogate not followed by a low one itself, before our check
+                        "surrogate"),
                 Arguments.of("unpaired surrogate in metadata", "{\"__metadata__\":{\"k\":\"\\udc00x\"}}", 0,
                         "the metadata value of 'k' contains an unpaired UTF-16 surrogate"));
     }

@@ -4,7 +4,7 @@ import dev.unmask.backend.cpu.kernels.BatchNorm;
 import dev.unmask.backend.cpu.kernels.CausalAttention;
 import dev.unmask.backend.cpu.kernels.Convolution;
 import dev.unmask.backend.cpu.kernels.Elementwise;
-import dev.unmask.backend.cpu.kernels.ExtremePooling;
+import dev.unmask.backend.cpu.kernels.ExtremePool;
 import dev.unmask.backend.cpu.kernels.FloatKernels;
 import dev.unmask.backend.cpu.kernels.Gemm;
 import dev.unmask.backend.cpu.kernels.KernelProvider;
@@ -429,6 +429,35 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Tensor maxPool2d(Tensor x, Pool2dParams params) {
+        return extremePool("maxPool2d", x, params, true);
+    }
+
+    @Override
+    public Tensor minPool2d(Tensor x, Pool2dParams params) {
+        return extremePool("minPool2d", x, params, false);
+    }
+
+    private Tensor extremePool(String op, Tensor x, Pool2dParams params, boolean max) {
+        OpChecks.requireDType(op, x, DType.F32);
+        Shape shape = OpChecks.pool2dShape(op, x.shape(), params);
+        float[] out = new float[shape.numel()];
+        ExtremePool.forward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, shape.dim(2), shape.dim(3), max,
+                CpuStorage.floats(x), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor x, Tensor gradOut, Pool2dParams params) {
+        OpChecks.requireDType("maxPool2dBackward", x, DType.F32);
+        OpChecks.checkPool2dBackward("maxPool2dBackward", gradOut, x.shape(), params);
+        float[] gradX = new float[x.numel()];
+        ExtremePool.maxBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, gradOut.dim(2), gradOut.dim(3),
+                CpuStorage.floats(x), CpuStorage.floats(gradOut), gradX);
+        return wrap(gradX, x.shape());
+    }
+
+    @Override
     public Tensor minAvgPool(Tensor x, int minKernel, int avgKernel) {
         OpChecks.checkMinAvgPool(x, minKernel, avgKernel);
         OpChecks.requireDType("minAvgPool", x, DType.F32);
@@ -470,34 +499,6 @@ public class CpuBackend extends ReferenceBackend {
                 gradX, gradWeight, gradBias);
         return new BatchNormGradients(wrap(gradX, x.shape()), wrap(gradWeight, Shape.of(channels)),
                 wrap(gradBias, Shape.of(channels)));
-    }
-
-    @Override
-    public Tensor maxPool2d(Tensor x, Pool2dParams params) {
-        return extremePool("maxPool2d", x, params, true);
-    }
-
-    @Override
-    public Tensor minPool2d(Tensor x, Pool2dParams params) {
-        return extremePool("minPool2d", x, params, false);
-    }
-
-    private Tensor extremePool(String op, Tensor x, Pool2dParams params, boolean max) {
-        OpChecks.requireDType(op, x, DType.F32);
-        Shape shape = OpChecks.pool2dShape(op, x.shape(), params);
-        float[] out = new float[shape.numel()];
-        ExtremePooling.pool(CpuStorage.floats(x), x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, max, out);
-        return wrap(out, shape);
-    }
-
-    @Override
-    public Tensor maxPool2dBackward(Tensor x, Tensor gradOut, Pool2dParams params) {
-        OpChecks.requireDType("maxPool2dBackward", x, DType.F32);
-        OpChecks.checkPool2dBackward("maxPool2dBackward", gradOut, x.shape(), params);
-        float[] out = new float[x.numel()];
-        ExtremePooling.maxBackward(CpuStorage.floats(x), CpuStorage.floats(gradOut), x.dim(0) * x.dim(1), x.dim(2), x.dim(3),
-                params, out);
-        return wrap(out, x.shape());
     }
 
     @Override

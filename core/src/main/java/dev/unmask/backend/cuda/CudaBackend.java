@@ -147,8 +147,8 @@ public final class CudaBackend implements Backend {
     }
 
     private long handle(Tensor x) {
-        if (!(x.storage() instanceof CudaStorage s) || s.backend() != this) {
-            throw new IllegalArgumentException("tensor lives on " + x.backend().name() + ", not on this CUDA backend");
+        if (!(x.storage() instanceof CudaStorage s) || s.device() != this) {
+            throw new IllegalArgumentException("tensor lives on " + x.device().name() + ", not on this CUDA backend");
         }
         return s.buffer().handle();
     }

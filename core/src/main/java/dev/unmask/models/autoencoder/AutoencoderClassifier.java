@@ -4,11 +4,10 @@ import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Linear;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * The second stage of the autoencoder-feature classifier study: a {@link ConvAutoencoder}'s encoder (the same
@@ -37,22 +36,22 @@ public final class AutoencoderClassifier extends Module {
     private final float l1;
     private final float l2;
 
-    /** A head with PyTorch's default initialisation from {@code rng} on {@code autoencoder}'s encoder, with penalty weights l1 and l2. */
-    public AutoencoderClassifier(ConvAutoencoder autoencoder, float l1, float l2, SplittableRandom rng) {
+    /** A head with PyTorch's default initialisation from {@code init} on {@code autoencoder}'s encoder, with penalty weights l1 and l2. */
+    public AutoencoderClassifier(ConvAutoencoder autoencoder, float l1, float l2, ParameterInit init) {
         if (!(l1 >= 0) || !(l2 >= 0) || Float.isInfinite(l1) || Float.isInfinite(l2)) {
             throw new IllegalArgumentException("AutoencoderClassifier: penalty weights must be finite and not negative, got "
                     + l1 + " and " + l2);
         }
         this.autoencoder = autoencoder;
         this.encoder = registerModule("encoder", autoencoder.encoder());
-        this.head = registerModule("head", new Linear(autoencoder.config().codeSize(), 2, true, rng));
+        this.head = registerModule("head", new Linear(autoencoder.config().codeSize(), 2, true, init));
         this.l1 = l1;
         this.l2 = l2;
     }
 
     /** The study's classifier: penalty weights 0.01 (L1) and 0.1 (L2). */
-    public AutoencoderClassifier(ConvAutoencoder autoencoder, SplittableRandom rng) {
-        this(autoencoder, STUDY_L1, STUDY_L2, rng);
+    public AutoencoderClassifier(ConvAutoencoder autoencoder, ParameterInit init) {
+        this(autoencoder, STUDY_L1, STUDY_L2, init);
     }
 
     /** The dense layer (for an optimizer that trains the head alone). */

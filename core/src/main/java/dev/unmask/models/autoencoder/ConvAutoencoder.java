@@ -5,13 +5,12 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.ConvTranspose2d;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * The convolutional autoencoder of the autoencoder-feature classifier study, trained on images by mean
@@ -35,22 +34,22 @@ public final class ConvAutoencoder extends Module {
     private final Sequential encoder;
     private final Sequential decoder;
 
-    /** A model with PyTorch's default initialisation drawn from {@code rng}, on the default backend. */
-    public ConvAutoencoder(AutoencoderConfig config, SplittableRandom rng) {
+    /** A model on {@code init}'s backend with PyTorch's default initialisation drawn from its stream. */
+    public ConvAutoencoder(AutoencoderConfig config, ParameterInit init) {
         this.config = config;
         int in = config.inChannels();
         int f1 = config.filters1();
         int f2 = config.filters2();
         int f3 = config.filters3();
         encoder = registerModule("encoder", new Sequential(
-                new Conv2d(in, f1, 3, 3, HALVE, true, rng), new ReLU(),
-                new Conv2d(f1, f2, 3, 3, HALVE, true, rng), new ReLU(),
-                new Conv2d(f2, f3, 3, 3, HALVE, true, rng), new ReLU()));
+                new Conv2d(in, f1, 3, 3, HALVE, true, init), new ReLU(),
+                new Conv2d(f1, f2, 3, 3, HALVE, true, init), new ReLU(),
+                new Conv2d(f2, f3, 3, 3, HALVE, true, init), new ReLU()));
         decoder = registerModule("decoder", new Sequential(
-                new ConvTranspose2d(f3, f3, 3, 3, DOUBLE, true, rng), new ReLU(),
-                new ConvTranspose2d(f3, f2, 3, 3, DOUBLE, true, rng), new ReLU(),
-                new ConvTranspose2d(f2, f1, 3, 3, DOUBLE, true, rng), new ReLU(),
-                new Conv2d(f1, in, 3, 1, 1, rng), new ReLU()));
+                new ConvTranspose2d(f3, f3, 3, 3, DOUBLE, true, init), new ReLU(),
+                new ConvTranspose2d(f3, f2, 3, 3, DOUBLE, true, init), new ReLU(),
+                new ConvTranspose2d(f2, f1, 3, 3, DOUBLE, true, init), new ReLU(),
+                new Conv2d(f1, in, 3, 1, 1, init), new ReLU()));
     }
 
     public AutoencoderConfig config() {

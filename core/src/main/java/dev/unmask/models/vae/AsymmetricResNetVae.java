@@ -7,13 +7,12 @@ import dev.unmask.nn.ConvTranspose2d;
 import dev.unmask.nn.Layer;
 import dev.unmask.nn.Linear;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
 import dev.unmask.nn.Sigmoid;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * The asymmetric ResNet-18 VAE: torchvision's resnet18 as the encoder ({@link ResNet18Encoder}, ImageNet stem,
@@ -54,32 +53,32 @@ public final class AsymmetricResNetVae extends Module implements ReconstructionV
     private final Sequential convTrans7;
     private final Sequential convTrans8;
 
-    /** A model with PyTorch's default initialisation drawn from {@code rng}, on the default backend. */
-    public AsymmetricResNetVae(AsymmetricResNetVaeConfig config, SplittableRandom rng) {
+    /** A model on {@code init}'s backend with PyTorch's default initialisation drawn from its stream. */
+    public AsymmetricResNetVae(AsymmetricResNetVaeConfig config, ParameterInit init) {
         this.config = config;
-        encoder = registerModule("encoder", new ResNet18Encoder(config.inChannels(), config.baseWidth(), ResNetStem.IMAGENET, rng));
-        fc1 = registerModule("fc1", new Linear(encoder.features(), config.hidden1(), true, rng));
-        bn1 = registerModule("bn1", new BatchNorm2d(config.hidden1(), BATCH_NORM_EPS, SLOW_MOMENTUM));
-        fc2 = registerModule("fc2", new Linear(config.hidden1(), config.hidden2(), true, rng));
-        bn2 = registerModule("bn2", new BatchNorm2d(config.hidden2(), BATCH_NORM_EPS, SLOW_MOMENTUM));
-        fc3Mu = registerModule("fc3_mu", new Linear(config.hidden2(), config.latentDim(), true, rng));
-        fc3LogVar = registerModule("fc3_logvar", new Linear(config.hidden2(), config.latentDim(), true, rng));
-        fc4 = registerModule("fc4", new Linear(config.latentDim(), config.hidden2(), true, rng));
-        fcBn4 = registerModule("fc_bn4", new BatchNorm2d(config.hidden2()));
-        fc5 = registerModule("fc5", new Linear(config.hidden2(), mapSize(), true, rng));
-        fcBn5 = registerModule("fc_bn5", new BatchNorm2d(mapSize()));
-        convTrans6 = registerModule("convTrans6", upsampling(config.mapChannels(), config.upChannels1(), rng, new ReLU()));
-        convTrans7 = registerModule("convTrans7", upsampling(config.upChannels1(), config.upChannels2(), rng, new ReLU()));
+        encoder = registerModule("encoder", new ResNet18Encoder(config.inChannels(), config.baseWidth(), ResNetStem.IMAGENET, init));
+        fc1 = registerModule("fc1", new Linear(encoder.features(), config.hidden1(), true, init));
+        bn1 = registerModule("bn1", new BatchNorm2d(config.hidden1(), BATCH_NORM_EPS, SLOW_MOMENTUM, init));
+        fc2 = registerModule("fc2", new Linear(config.hidden1(), config.hidden2(), true, init));
+        bn2 = registerModule("bn2", new BatchNorm2d(config.hidden2(), BATCH_NORM_EPS, SLOW_MOMENTUM, init));
+        fc3Mu = registerModule("fc3_mu", new Linear(config.hidden2(), config.latentDim(), true, init));
+        fc3LogVar = registerModule("fc3_logvar", new Linear(config.hidden2(), config.latentDim(), true, init));
+        fc4 = registerModule("fc4", new Linear(config.latentDim(), config.hidden2(), true, init));
+        fcBn4 = registerModule("fc_bn4", new BatchNorm2d(config.hidden2(), init));
+        fc5 = registerModule("fc5", new Linear(config.hidden2(), mapSize(), true, init));
+        fcBn5 = registerModule("fc_bn5", new BatchNorm2d(mapSize(), init));
+        convTrans6 = registerModule("convTrans6", upsampling(config.mapChannels(), config.upChannels1(), init, new ReLU()));
+        convTrans7 = registerModule("convTrans7", upsampling(config.upChannels1(), config.upChannels2(), init, new ReLU()));
         convTrans8 = registerModule("convTrans8", config.output() == OutputActivation.SIGMOID
-                ? upsampling(config.upChannels2(), config.inChannels(), rng, new Sigmoid())
-                : upsampling(config.upChannels2(), config.inChannels(), rng));
+                ? upsampling(config.upChannels2(), config.inChannels(), init, new Sigmoid())
+                : upsampling(config.upChannels2(), config.inChannels(), init));
     }
 
     /** ConvTranspose2d(4, stride 2, padding 1), BatchNorm2d (momentum 0.01), then the {@code activation} if any. */
-    private static Sequential upsampling(int in, int out, SplittableRandom rng, Layer... activation) {
+    private static Sequential upsampling(int in, int out, ParameterInit init, Layer... activation) {
         Layer[] layers = new Layer[2 + activation.length];
-        layers[0] = new ConvTranspose2d(in, out, 4, 2, 1, rng);
-        layers[1] = new BatchNorm2d(out, BATCH_NORM_EPS, SLOW_MOMENTUM);
+        layers[0] = new ConvTranspose2d(in, out, 4, 2, 1, init);
+        layers[1] = new BatchNorm2d(out, BATCH_NORM_EPS, SLOW_MOMENTUM, init);
         System.arraycopy(activation, 0, layers, 2, activation.length);
         return new Sequential(layers);
     }

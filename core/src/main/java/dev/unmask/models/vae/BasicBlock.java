@@ -4,10 +4,9 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.BatchNorm2d;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
 import dev.unmask.ops.Conv2dParams;
-
-import java.util.SplittableRandom;
 
 /**
  * torchvision's ResNet BasicBlock: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), 3 x 3 convolutions
@@ -21,14 +20,14 @@ final class BasicBlock extends Layer {
     private final BatchNorm2d bn2;
     private final Sequential downsample;
 
-    BasicBlock(int in, int out, int stride, SplittableRandom rng) {
-        conv1 = registerModule("conv1", new Conv2d(in, out, 3, 3, Conv2dParams.of(stride, 1), false, rng));
-        bn1 = registerModule("bn1", new BatchNorm2d(out));
-        conv2 = registerModule("conv2", new Conv2d(out, out, 3, 3, Conv2dParams.of(1, 1), false, rng));
-        bn2 = registerModule("bn2", new BatchNorm2d(out));
+    BasicBlock(int in, int out, int stride, ParameterInit init) {
+        conv1 = registerModule("conv1", new Conv2d(in, out, 3, 3, Conv2dParams.of(stride, 1), false, init));
+        bn1 = registerModule("bn1", new BatchNorm2d(out, init));
+        conv2 = registerModule("conv2", new Conv2d(out, out, 3, 3, Conv2dParams.of(1, 1), false, init));
+        bn2 = registerModule("bn2", new BatchNorm2d(out, init));
         downsample = stride != 1 || in != out
                 ? registerModule("downsample", new Sequential(
-                        new Conv2d(in, out, 1, 1, Conv2dParams.of(stride, 0), false, rng), new BatchNorm2d(out)))
+                        new Conv2d(in, out, 1, 1, Conv2dParams.of(stride, 0), false, init), new BatchNorm2d(out, init)))
                 : null;
     }
 

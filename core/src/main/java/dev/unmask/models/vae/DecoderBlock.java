@@ -4,10 +4,9 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.BatchNorm2d;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
 import dev.unmask.ops.Conv2dParams;
-
-import java.util.SplittableRandom;
 
 /**
  * The mirror of a {@link BasicBlock}: relu(bn1(conv1(relu(bn2(conv2(x))))) + shortcut(x)). {@code conv2} keeps
@@ -22,18 +21,18 @@ final class DecoderBlock extends Layer {
     private final BatchNorm2d bn1;
     private final Sequential shortcut;
 
-    DecoderBlock(int in, int stride, SplittableRandom rng) {
+    DecoderBlock(int in, int stride, ParameterInit init) {
         int out = in / stride;
-        conv2 = registerModule("conv2", new Conv2d(in, in, 3, 3, Conv2dParams.of(1, 1), false, rng));
-        bn2 = registerModule("bn2", new BatchNorm2d(in));
+        conv2 = registerModule("conv2", new Conv2d(in, in, 3, 3, Conv2dParams.of(1, 1), false, init));
+        bn2 = registerModule("bn2", new BatchNorm2d(in, init));
         if (stride == 1) {
-            conv1 = registerModule("conv1", new Conv2d(in, out, 3, 3, Conv2dParams.of(1, 1), false, rng));
-            bn1 = registerModule("bn1", new BatchNorm2d(out));
+            conv1 = registerModule("conv1", new Conv2d(in, out, 3, 3, Conv2dParams.of(1, 1), false, init));
+            bn1 = registerModule("bn1", new BatchNorm2d(out, init));
             shortcut = null;
         } else {
-            conv1 = registerModule("conv1", new ResizeConv2d(in, out, 3, stride, rng));
-            bn1 = registerModule("bn1", new BatchNorm2d(out));
-            shortcut = registerModule("shortcut", new Sequential(new ResizeConv2d(in, out, 3, stride, rng), new BatchNorm2d(out)));
+            conv1 = registerModule("conv1", new ResizeConv2d(in, out, 3, stride, init));
+            bn1 = registerModule("bn1", new BatchNorm2d(out, init));
+            shortcut = registerModule("shortcut", new Sequential(new ResizeConv2d(in, out, 3, stride, init), new BatchNorm2d(out, init)));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.ConvTranspose2d;
 import dev.unmask.nn.Layer;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
 import dev.unmask.nn.Sigmoid;
@@ -16,7 +17,6 @@ import dev.unmask.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * OC-FakeDect (Khalid and Woo, CVPR workshops 2020): a convolutional VAE trained on real faces only.
@@ -62,38 +62,38 @@ public final class OcFakeDect extends Module implements ReconstructionVae {
     private final Sequential encoder2;
     private final Conv2d mu2;
 
-    /** A model with PyTorch's default initialisation drawn from {@code rng}, on the default backend. */
-    public OcFakeDect(OcFakeDectConfig config, SplittableRandom rng) {
+    /** A model on {@code init}'s backend with PyTorch's default initialisation drawn from its stream. */
+    public OcFakeDect(OcFakeDectConfig config, ParameterInit init) {
         this.config = config;
         int latent = config.latentChannels();
-        encoder = registerModule("encoder", encoder(config, rng));
-        mu = registerModule("mu", new Conv2d(latent, latent, 1, 1, 0, rng));
-        logVar = registerModule("log_var", new Conv2d(latent, latent, 1, 1, 0, rng));
-        decoder = registerModule("decoder", decoder(config, rng));
-        encoder2 = config.secondEncoder() ? registerModule("encoder2", encoder(config, rng)) : null;
-        mu2 = config.secondEncoder() ? registerModule("mu2", new Conv2d(latent, latent, 1, 1, 0, rng)) : null;
+        encoder = registerModule("encoder", encoder(config, init));
+        mu = registerModule("mu", new Conv2d(latent, latent, 1, 1, 0, init));
+        logVar = registerModule("log_var", new Conv2d(latent, latent, 1, 1, 0, init));
+        decoder = registerModule("decoder", decoder(config, init));
+        encoder2 = config.secondEncoder() ? registerModule("encoder2", encoder(config, init)) : null;
+        mu2 = config.secondEncoder() ? registerModule("mu2", new Conv2d(latent, latent, 1, 1, 0, init)) : null;
     }
 
-    private static Sequential encoder(OcFakeDectConfig c, SplittableRandom rng) {
+    private static Sequential encoder(OcFakeDectConfig c, ParameterInit init) {
         int[] widths = {c.inChannels(), c.channels1(), c.channels2(), c.channels3(), c.latentChannels()};
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            layers.add(new Conv2d(widths[i], widths[i + 1], 3, 3, i % 2 == 0 ? SAME : HALVE, true, rng));
-            layers.add(new BatchNorm2d(widths[i + 1]));
+            layers.add(new Conv2d(widths[i], widths[i + 1], 3, 3, i % 2 == 0 ? SAME : HALVE, true, init));
+            layers.add(new BatchNorm2d(widths[i + 1], init));
             layers.add(new ReLU());
         }
         return new Sequential(layers.toArray(Layer[]::new));
     }
 
-    private static Sequential decoder(OcFakeDectConfig c, SplittableRandom rng) {
+    private static Sequential decoder(OcFakeDectConfig c, ParameterInit init) {
         int[] widths = {c.latentChannels(), c.latentChannels(), c.channels3(), c.channels2(), c.channels1()};
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            layers.add(new ConvTranspose2d(widths[i], widths[i + 1], 3, 3, i % 2 == 0 ? SAME : DOUBLE, true, rng));
-            layers.add(new BatchNorm2d(widths[i + 1]));
+            layers.add(new ConvTranspose2d(widths[i], widths[i + 1], 3, 3, i % 2 == 0 ? SAME : DOUBLE, true, init));
+            layers.add(new BatchNorm2d(widths[i + 1], init));
             layers.add(new ReLU());
         }
-        layers.add(new ConvTranspose2d(c.channels1(), c.inChannels(), 3, 3, SAME, true, rng));
+        layers.add(new ConvTranspose2d(c.channels1(), c.inChannels(), 3, 3, SAME, true, init));
         if (c.output() == OutputActivation.SIGMOID) {
             layers.add(new Sigmoid());
         }

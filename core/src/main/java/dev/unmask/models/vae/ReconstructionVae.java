@@ -1,5 +1,6 @@
 package dev.unmask.models.vae;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -37,7 +38,7 @@ public interface ReconstructionVae {
         for (int i = 0; i < epsilon.length; i++) {
             epsilon[i] = (float) noise.nextGaussian();
         }
-        return forward(images, images.backend().fromFloats(epsilon, shape));
+        return forward(images, Backend.of(images).fromFloats(epsilon, shape));
     }
 
     /** x' = decode(mu(x)) of F32 images [B, C, H, W], without a graph; needs evaluation mode. */

@@ -4,6 +4,7 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.BatchNorm2d;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.Pool2dParams;
@@ -11,7 +12,6 @@ import dev.unmask.tensor.Tensor;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The ResNet-18 feature extractor in torchvision's {@code resnet18} layout and parameter names, without its
@@ -34,7 +34,7 @@ public final class ResNet18Encoder extends Module {
     private final Sequential[] layers = new Sequential[4];
 
     /** An encoder of {@code inChannels}-channel images with widths {@code baseWidth} .. 8 x {@code baseWidth}. */
-    public ResNet18Encoder(int inChannels, int baseWidth, ResNetStem stem, SplittableRandom rng) {
+    public ResNet18Encoder(int inChannels, int baseWidth, ResNetStem stem, ParameterInit init) {
         if (inChannels < 1 || baseWidth < 1 || stem == null) {
             throw new IllegalArgumentException("ResNet18Encoder: invalid channels " + inChannels + ", width " + baseWidth
                     + " or stem " + stem);
@@ -42,15 +42,15 @@ public final class ResNet18Encoder extends Module {
         this.stem = stem;
         this.baseWidth = baseWidth;
         conv1 = registerModule("conv1", stem == ResNetStem.IMAGENET
-                ? new Conv2d(inChannels, baseWidth, 7, 7, Conv2dParams.of(2, 3), false, rng)
-                : new Conv2d(inChannels, baseWidth, 3, 3, Conv2dParams.of(1, 1), false, rng));
-        bn1 = registerModule("bn1", new BatchNorm2d(baseWidth));
+                ? new Conv2d(inChannels, baseWidth, 7, 7, Conv2dParams.of(2, 3), false, init)
+                : new Conv2d(inChannels, baseWidth, 3, 3, Conv2dParams.of(1, 1), false, init));
+        bn1 = registerModule("bn1", new BatchNorm2d(baseWidth, init));
         int in = baseWidth;
         for (int i = 0; i < 4; i++) {
             int out = baseWidth << i;
             int stride = i == 0 ? 1 : 2;
             layers[i] = registerModule("layer" + (i + 1),
-                    new Sequential(new BasicBlock(in, out, stride, rng), new BasicBlock(out, out, 1, rng)));
+                    new Sequential(new BasicBlock(in, out, stride, init), new BasicBlock(out, out, 1, init)));
             in = out;
         }
     }

@@ -3,8 +3,7 @@ package dev.unmask.models.vae;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
-
-import java.util.SplittableRandom;
+import dev.unmask.nn.ParameterInit;
 
 /**
  * Nearest-neighbour upsampling by {@code scale} then a stride-1 "same" convolution with bias (child
@@ -15,8 +14,8 @@ final class ResizeConv2d extends Layer {
     private final Conv2d conv;
     private final int scale;
 
-    ResizeConv2d(int in, int out, int kernel, int scale, SplittableRandom rng) {
-        this.conv = registerModule("conv", new Conv2d(in, out, kernel, 1, kernel / 2, rng));
+    ResizeConv2d(int in, int out, int kernel, int scale, ParameterInit init) {
+        this.conv = registerModule("conv", new Conv2d(in, out, kernel, 1, kernel / 2, init));
         this.scale = scale;
     }
 

@@ -5,9 +5,8 @@ import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
 import dev.unmask.nn.Linear;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
-
-import java.util.SplittableRandom;
 
 /**
  * The decoder of a {@link SymmetricResNetVae}, in the layout and names of julianstastny's ResNet18Dec
@@ -24,18 +23,18 @@ final class SymmetricResNetDecoder extends Module {
     private final Sequential[] layers = new Sequential[4];
     private final Layer conv1;
 
-    SymmetricResNetDecoder(ResNetVaeConfig config, SplittableRandom rng) {
+    SymmetricResNetDecoder(ResNetVaeConfig config, ParameterInit init) {
         this.config = config;
         int w = config.baseWidth();
-        linear = registerModule("linear", new Linear(config.latentDim(), 8 * w, true, rng));
+        linear = registerModule("linear", new Linear(config.latentDim(), 8 * w, true, init));
         for (int i = 3; i >= 0; i--) {
             int in = w << i;
             layers[i] = registerModule("layer" + (i + 1),
-                    new Sequential(new DecoderBlock(in, 1, rng), new DecoderBlock(in, i == 0 ? 1 : 2, rng)));
+                    new Sequential(new DecoderBlock(in, 1, init), new DecoderBlock(in, i == 0 ? 1 : 2, init)));
         }
         conv1 = registerModule("conv1", config.stem() == ResNetStem.IMAGENET
-                ? new ResizeConv2d(w, config.inChannels(), 3, 2, rng)
-                : new Conv2d(w, config.inChannels(), 3, 1, 1, rng));
+                ? new ResizeConv2d(w, config.inChannels(), 3, 2, init)
+                : new Conv2d(w, config.inChannels(), 3, 1, 1, init));
     }
 
     /** Latent vectors [B, latent] to the decoder's output before the output activation, [B, C, H, W]. */

@@ -4,10 +4,9 @@ import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Linear;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * The symmetric ResNet-18 VAE: a {@link ResNet18Encoder} (torchvision's layout, BasicBlocks [2, 2, 2, 2],
@@ -30,13 +29,13 @@ public final class SymmetricResNetVae extends Module implements ReconstructionVa
     private final Linear fcLogVar;
     private final SymmetricResNetDecoder decoder;
 
-    /** A model with PyTorch's default initialisation drawn from {@code rng}, on the default backend. */
-    public SymmetricResNetVae(ResNetVaeConfig config, SplittableRandom rng) {
+    /** A model on {@code init}'s backend with PyTorch's default initialisation drawn from its stream. */
+    public SymmetricResNetVae(ResNetVaeConfig config, ParameterInit init) {
         this.config = config;
-        encoder = registerModule("encoder", new ResNet18Encoder(config.inChannels(), config.baseWidth(), config.stem(), rng));
-        fcMu = registerModule("fc_mu", new Linear(encoder.features(), config.latentDim(), true, rng));
-        fcLogVar = registerModule("fc_log_var", new Linear(encoder.features(), config.latentDim(), true, rng));
-        decoder = registerModule("decoder", new SymmetricResNetDecoder(config, rng));
+        encoder = registerModule("encoder", new ResNet18Encoder(config.inChannels(), config.baseWidth(), config.stem(), init));
+        fcMu = registerModule("fc_mu", new Linear(encoder.features(), config.latentDim(), true, init));
+        fcLogVar = registerModule("fc_log_var", new Linear(encoder.features(), config.latentDim(), true, init));
+        decoder = registerModule("decoder", new SymmetricResNetDecoder(config, init));
     }
 
     public ResNetVaeConfig config() {

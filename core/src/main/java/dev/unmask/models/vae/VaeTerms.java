@@ -2,6 +2,7 @@ package dev.unmask.models.vae;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.nn.Module;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
@@ -42,7 +43,7 @@ final class VaeTerms {
     static VaeOutput output(Variable images, Variable reconstruction, Variable mean, Variable logVariance) {
         Variable kl = klDivergence(mean, logVariance);
         Variable residual = sumOfSquares(images, reconstruction);
-        Variable zeros = Variable.constant(images.value().backend().full(Shape.of(images.dim(0)), DType.F32, 0f));
+        Variable zeros = Variable.constant(Backend.of(images.value()).full(Shape.of(images.dim(0)), DType.F32, 0f));
         return new VaeOutput(reconstruction, mean, logVariance, kl, residual, zeros, kl.add(residual).mean());
     }
 

@@ -1,6 +1,7 @@
 package dev.unmask.models.autoencoder;
 
 import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -18,8 +19,8 @@ class AutoencoderBehaviourTest {
     private static final double PENALTY_TOLERANCE = 1e-6;
 
     private final AutoencoderConfig config = new AutoencoderConfig(3, 32, 32, 6, 5, 4);
-    private final ConvAutoencoder autoencoder = new ConvAutoencoder(config, new SplittableRandom(1));
-    private final AutoencoderClassifier classifier = new AutoencoderClassifier(autoencoder, new SplittableRandom(2));
+    private final ConvAutoencoder autoencoder = new ConvAutoencoder(config, new ParameterInit(Backends.defaultBackend(), 1));
+    private final AutoencoderClassifier classifier = new AutoencoderClassifier(autoencoder, new ParameterInit(Backends.defaultBackend(), 2));
 
     private Tensor images(int batch) {
         SplittableRandom rnd = new SplittableRandom(batch);
@@ -64,7 +65,7 @@ class AutoencoderBehaviourTest {
         assertThrows(IllegalArgumentException.class, () -> classifier.forward(x, floats));
         e = assertThrows(IllegalArgumentException.class, () -> autoencoder.forward(images(2).reshape(2, 3, 16, 64)));
         assertTrue(e.getMessage().contains("ConvAutoencoder"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new AutoencoderClassifier(autoencoder, -1f, 0.1f, new SplittableRandom(1)));
+        assertThrows(IllegalArgumentException.class, () -> new AutoencoderClassifier(autoencoder, -1f, 0.1f, new ParameterInit(Backends.defaultBackend(), 1)));
         assertThrows(IllegalArgumentException.class, () -> AutoencoderConfig.study().withSize(250, 256));
     }
 }

@@ -1,15 +1,16 @@
 package dev.unmask.models.autoencoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.unmask.backend.Backends;
 import dev.unmask.models.vae.VaeGoldens;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static dev.unmask.models.vae.VaeGoldens.assertClose;
 import static dev.unmask.models.vae.VaeGoldens.assertStateShapes;
@@ -45,14 +46,14 @@ class AutoencoderGoldenTest {
 
     @Test
     void studyModelNamesAndShapesEqualPyTorch() {
-        ConvAutoencoder study = new ConvAutoencoder(AutoencoderConfig.study(), new SplittableRandom(1));
+        ConvAutoencoder study = new ConvAutoencoder(AutoencoderConfig.study(), new ParameterInit(Backends.defaultBackend(), 1));
         assertStateShapes(golden.stateShapes("preset_state"), study);
-        assertStateShapes(golden.stateShapes("preset_head_state"), new AutoencoderClassifier(study, new SplittableRandom(2)));
+        assertStateShapes(golden.stateShapes("preset_head_state"), new AutoencoderClassifier(study, new ParameterInit(Backends.defaultBackend(), 2)));
     }
 
     @Test
     void autoencoderTrainingStepMatchesPyTorch() {
-        ConvAutoencoder model = new ConvAutoencoder(config, new SplittableRandom(1));
+        ConvAutoencoder model = new ConvAutoencoder(config, new ParameterInit(Backends.defaultBackend(), 1));
         model.loadStateDict(state("encoder.", "decoder."));
         AutoencoderOutput out = model.forward(golden.tensor("input"));
         assertClose("reconstruction", golden.tensor("ae.reconstruction"), out.reconstruction().value(), FORWARD_TOLERANCE);
@@ -65,9 +66,9 @@ class AutoencoderGoldenTest {
 
     @Test
     void classifierLossAndGradientsMatchPyTorch() {
-        ConvAutoencoder autoencoder = new ConvAutoencoder(config, new SplittableRandom(1));
+        ConvAutoencoder autoencoder = new ConvAutoencoder(config, new ParameterInit(Backends.defaultBackend(), 1));
         AutoencoderClassifier classifier = new AutoencoderClassifier(autoencoder, (float) c.get("l1").asDouble(),
-                (float) c.get("l2").asDouble(), new SplittableRandom(2));
+                (float) c.get("l2").asDouble(), new ParameterInit(Backends.defaultBackend(), 2));
         classifier.loadStateDict(state("encoder.", "head."));
         ClassifierOutput out = classifier.forward(golden.tensor("input"), golden.tensor("labels"));
         assertClose("logits", golden.tensor("cls.logits"), out.logits().value(), FORWARD_TOLERANCE);

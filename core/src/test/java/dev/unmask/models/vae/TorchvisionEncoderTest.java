@@ -1,13 +1,14 @@
 package dev.unmask.models.vae;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static dev.unmask.models.vae.VaeGoldens.assertClose;
 import static dev.unmask.models.vae.VaeGoldens.assertStateShapes;
@@ -34,7 +35,7 @@ class TorchvisionEncoderTest {
     @Test
     void torchvisionWeightsLoadByNameAndGiveTheSameFeatures() {
         VaeGoldens golden = VaeGoldens.load("vae", "torchvision_resnet18");
-        ResNet18Encoder encoder = new ResNet18Encoder(3, GOLDEN_WIDTH, ResNetStem.IMAGENET, new SplittableRandom(3));
+        ResNet18Encoder encoder = new ResNet18Encoder(3, GOLDEN_WIDTH, ResNetStem.IMAGENET, new ParameterInit(Backends.defaultBackend(), 3));
         Map<String, Tensor> state = torchvisionState(golden);
         assertTrue(state.containsKey("fc.weight"), "the golden holds torchvision's classifier too");
         encoder.loadTorchvisionStateDict(state);
@@ -47,13 +48,13 @@ class TorchvisionEncoderTest {
     void fullWidthEncoderIsTorchvisionsResnet18WithoutItsClassifier() {
         Map<String, Shape> torchvision = VaeGoldens.load("vae", "torchvision_resnet18").stateShapes("preset_state");
         torchvision.keySet().removeIf(name -> name.startsWith("fc."));
-        assertStateShapes(torchvision, new ResNet18Encoder(3, 64, ResNetStem.IMAGENET, new SplittableRandom(3)));
+        assertStateShapes(torchvision, new ResNet18Encoder(3, 64, ResNetStem.IMAGENET, new ParameterInit(Backends.defaultBackend(), 3)));
     }
 
     @Test
     void missingOrUnexpectedEntriesAreNamed() {
         Map<String, Tensor> state = torchvisionState(VaeGoldens.load("vae", "torchvision_resnet18"));
-        ResNet18Encoder encoder = new ResNet18Encoder(3, GOLDEN_WIDTH, ResNetStem.IMAGENET, new SplittableRandom(3));
+        ResNet18Encoder encoder = new ResNet18Encoder(3, GOLDEN_WIDTH, ResNetStem.IMAGENET, new ParameterInit(Backends.defaultBackend(), 3));
         Map<String, Tensor> missing = new LinkedHashMap<>(state);
         missing.remove("layer4.1.bn2.weight");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> encoder.loadTorchvisionStateDict(missing));
@@ -62,7 +63,7 @@ class TorchvisionEncoderTest {
         extra.put("layer5.0.conv1.weight", state.get("conv1.weight"));
         e = assertThrows(IllegalArgumentException.class, () -> encoder.loadTorchvisionStateDict(extra));
         assertTrue(e.getMessage().contains("unexpected 'layer5.0.conv1.weight'"), e.getMessage());
-        ResNet18Encoder wider = new ResNet18Encoder(3, 2 * GOLDEN_WIDTH, ResNetStem.IMAGENET, new SplittableRandom(3));
+        ResNet18Encoder wider = new ResNet18Encoder(3, 2 * GOLDEN_WIDTH, ResNetStem.IMAGENET, new ParameterInit(Backends.defaultBackend(), 3));
         e = assertThrows(IllegalArgumentException.class, () -> wider.loadTorchvisionStateDict(state));
         assertTrue(e.getMessage().contains("'conv1.weight' is F32"), e.getMessage());
     }

@@ -1,15 +1,16 @@
 package dev.unmask.models.vae;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.unmask.backend.Backends;
 import dev.unmask.nn.Module;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static dev.unmask.models.vae.VaeGoldens.assertClose;
 import static dev.unmask.models.vae.VaeGoldens.assertStateShapes;
@@ -46,7 +47,7 @@ class VaeGoldenTest {
     }
 
     private static Models build(String name, JsonNode c) {
-        SplittableRandom rng = new SplittableRandom(1);
+        ParameterInit init = new ParameterInit(Backends.defaultBackend(), 1);
         OutputActivation output = OutputActivation.valueOf(c.get("output").asText().toUpperCase());
         int in = c.get("in_channels").asInt();
         int h = c.get("height").asInt();
@@ -55,22 +56,22 @@ class VaeGoldenTest {
             case "ocfakedect1", "ocfakedect2" -> {
                 boolean second = c.get("second_encoder").asBoolean();
                 OcFakeDect model = new OcFakeDect(new OcFakeDectConfig(in, h, w, c.get("c1").asInt(), c.get("c2").asInt(),
-                        c.get("c3").asInt(), c.get("latent").asInt(), second, output), rng);
+                        c.get("c3").asInt(), c.get("latent").asInt(), second, output), init);
                 OcFakeDectConfig preset = second ? OcFakeDectConfig.ocFakeDect2(output) : OcFakeDectConfig.ocFakeDect1(output);
-                return new Models(model, model, new OcFakeDect(preset, rng));
+                return new Models(model, model, new OcFakeDect(preset, init));
             }
             case "resnet_symmetric_small", "resnet_symmetric_imagenet" -> {
                 ResNetStem stem = ResNetStem.valueOf(c.get("stem").asText().toUpperCase());
                 SymmetricResNetVae model = new SymmetricResNetVae(new ResNetVaeConfig(in, h, w, c.get("base_width").asInt(),
-                        c.get("latent").asInt(), stem, output), rng);
+                        c.get("latent").asInt(), stem, output), init);
                 ResNetVaeConfig preset = stem == ResNetStem.SMALL ? ResNetVaeConfig.small(32, output) : ResNetVaeConfig.imagenet224();
-                return new Models(model, model, new SymmetricResNetVae(preset, rng));
+                return new Models(model, model, new SymmetricResNetVae(preset, init));
             }
             case "resnet_asymmetric" -> {
                 AsymmetricResNetVae model = new AsymmetricResNetVae(new AsymmetricResNetVaeConfig(in, h, w,
                         c.get("base_width").asInt(), c.get("hidden1").asInt(), c.get("hidden2").asInt(), c.get("latent").asInt(),
-                        c.get("map").asInt(), c.get("up1").asInt(), c.get("up2").asInt(), output), rng);
-                return new Models(model, model, new AsymmetricResNetVae(AsymmetricResNetVaeConfig.imagenet224(), rng));
+                        c.get("map").asInt(), c.get("up1").asInt(), c.get("up2").asInt(), output), init);
+                return new Models(model, model, new AsymmetricResNetVae(AsymmetricResNetVaeConfig.imagenet224(), init));
             }
             default -> throw new IllegalArgumentException(name);
         }

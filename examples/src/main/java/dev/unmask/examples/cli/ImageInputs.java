@@ -17,6 +17,24 @@ final class ImageInputs {
     private ImageInputs() {
     }
 
+    /** An image file and its path relative to the folder it was found in (its file name when named directly). */
+    record Input(Path file, Path relative) {
+    }
+
+    /**
+     * {@link #collect} with each file's relative path, so that outputs derived from inputs keep the inputs' folder
+     * structure ({@code a/x.png} and {@code b/x.png} stay apart).
+     */
+    static List<Input> collectWithRelativePaths(List<Path> paths) {
+        List<Input> out = new ArrayList<>();
+        for (Path p : paths) {
+            for (Path file : collect(List.of(p))) {
+                out.add(new Input(file, Files.isDirectory(p) ? p.relativize(file) : file.getFileName()));
+            }
+        }
+        return out;
+    }
+
     /**
      * @throws IllegalArgumentException when a path does not exist or nothing is found
      */
