@@ -390,6 +390,21 @@ public class Variable {
         return ProcessingFunctions.avgPool2d(this, params);
     }
 
+    /**
+     * Batch normalisation of this NCHW variable, {@code (x - mean[c]) / sqrt(variance[c] + eps) * weight[c] + bias[c]},
+     * with weight and bias [C] in the graph. With {@code batchStatistics}, mean and variance (F32 [C]) must be this
+     * batch's own ({@link dev.unmask.ops.Op#batchNormStatistics}), and the gradient includes their dependence on
+     * x (training mode); otherwise they are constants, such as running statistics (evaluation mode).
+     */
+    public Variable batchNorm2d(Variable weight, Variable bias, Tensor mean, Tensor variance, float eps, boolean batchStatistics) {
+        return ProcessingFunctions.batchNorm2d(this, weight, bias, mean, variance, eps, batchStatistics);
+    }
+
+    /** Nearest-neighbour upsampling of this NCHW variable by integer factors: [N, C, H * scaleH, W * scaleW]. */
+    public Variable upsampleNearest2d(int scaleH, int scaleW) {
+        return ProcessingFunctions.upsampleNearest2d(this, scaleH, scaleW);
+    }
+
     public Variable softmax(int axis) {
         return ProcessingFunctions.softmax(this, axis, false);
     }

@@ -2,6 +2,7 @@ package dev.unmask.nn;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -11,12 +12,10 @@ import dev.unmask.tensor.Tensor;
  * {@code y = (x - mean) / sqrt(var + eps) * weight + bias} per channel. In training mode the batch's
  * mean and biased variance are used, and the buffers {@code running_mean} and {@code running_var} move
  * towards the batch mean and the unbiased variance by {@code momentum}; {@code num_batches_tracked}
- * counts the updates. In evaluation mode the running statistics are used, as
- * {@code y = x * s + (bias - running_mean * s)} with {@code s = weight / sqrt(running_var + eps)}.
+ * counts the updates. In evaluation mode the running statistics are used. Both run as the backend's fused
+ * batch-norm ops ({@link dev.unmask.ops.Op#batchNorm2d} and its backward).
  */
 public final class BatchNorm2d extends Layer {
-    private static final int[] STAT_AXES = {0, 2, 3};
-
     private final int channels;
     private final float eps;
     private final float momentum;
@@ -54,22 +53,12 @@ public final class BatchNorm2d extends Layer {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expected NCHW input with "
                     + channels + " channels, got " + x.shape());
         }
-        Shape perChannel = Shape.of(1, channels, 1, 1);
-        if (!isTraining()) {
-            // folded into one scale and shift per channel, two passes over x instead of four (as
-            // tf.nn.batch_normalization and PyTorch's inference kernels fold it)
-            Variable scale = weight.reshape(perChannel)
-                    .div(Variable.constant(buffer("running_var").reshape(perChannel)).add(eps).sqrt());
-            Variable shift = bias.reshape(perChannel)
-                    .sub(Variable.constant(buffer("running_mean").reshape(perChannel)).mul(scale));
-            return x.mul(scale).add(shift);
+        if (isTraining()) {
+            BatchStatistics batch = Backend.of(x.value()).batchNormStatistics(x.value());
+            updateRunningStatistics(batch.mean(), batch.variance(), x.value().numel() / channels);
+            return x.batchNorm2d(weight, bias, batch.mean(), batch.variance(), eps, true);
         }
-        Variable mean = x.mean(STAT_AXES, true);
-        Variable centred = x.sub(mean);
-        Variable variance = centred.square().mean(STAT_AXES, true);
-        updateRunningStatistics(mean.value(), variance.value(), x.value().numel() / channels);
-        Variable normalised = centred.div(variance.add(eps).sqrt());
-        return normalised.mul(weight.reshape(perChannel)).add(bias.reshape(perChannel));
+        return x.batchNorm2d(weight, bias, buffer("running_mean"), buffer("running_var"), eps, false);
     }
 
     private void updateRunningStatistics(Tensor mean, Tensor biasedVariance, int count) {
