@@ -9,7 +9,7 @@ NAME heads the peer's column (PyTorch unless given; OpenCV for the faces workloa
 Both inputs count ops/s (JMH times per op are inverted). The ratio is ours / PyTorch in ops/s, so above 1
 means Unmask is faster; for a workload shown as time per unit it is PyTorch's time / ours. Workloads shown
 in other units than ops/s: sample_score in images/s (one op = 16 images), pixel_score in s/image (one op =
-one image).
+one image), the MesoNet workloads (meso4_*, mesoinception4_*) in images/s (one op = 32 images).
 """
 import json
 import sys
@@ -17,7 +17,9 @@ import sys
 TO_SECONDS = {"s/op": 1.0, "ms/op": 1e-3, "us/op": 1e-6, "ns/op": 1e-9}
 PER_SECOND = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
 # workload -> (unit shown, ops/s -> that unit)
-SHOWN = {"sample_score": ("images/s", lambda ops: ops * 16), "pixel_score": ("s/image", lambda ops: 1.0 / ops)}
+SHOWN = {"sample_score": ("images/s", lambda ops: ops * 16), "pixel_score": ("s/image", lambda ops: 1.0 / ops),
+         **{w: ("images/s", lambda ops: ops * 32)
+            for w in ["meso4_fwd", "meso4_train", "mesoinception4_fwd", "mesoinception4_train"]}}
 
 
 def shown(workload, ops):

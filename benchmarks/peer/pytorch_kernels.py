@@ -77,12 +77,13 @@ def cpu_time(fn, warmup=2, calls=4):
     return best
 
 
-def measure(fn, min_seconds):
+def measure(fn, min_seconds, warmup=3, rounds=5):
+    """Ops/s of `fn` under no_grad: the best of `rounds` rounds of at least `min_seconds`, after `warmup` calls."""
     with torch.no_grad():
-        for _ in range(3):
+        for _ in range(warmup):
             fn()
         best = 0.0
-        for _ in range(5):
+        for _ in range(rounds):
             n, start = 0, time.perf_counter()
             while True:
                 fn()

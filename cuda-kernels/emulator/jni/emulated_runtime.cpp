@@ -22,6 +22,7 @@
 #include "cuda_emu.h"
 
 #include "attention.cu"
+#include "batchnorm.cu"
 #include "elementwise.cu"
 #include "gather.cu"
 #include "gemm.cu"
@@ -107,6 +108,12 @@ const std::map<std::string, Kernel>& registry() {
             KERNEL(max_pool2d_backward),
             KERNEL(avg_pool2d),
             KERNEL(avg_pool2d_backward),
+            KERNEL(upsample_nearest2d),
+            KERNEL(upsample_nearest2d_backward),
+            KERNEL(batch_norm_statistics),
+            KERNEL(batch_norm_forward),
+            KERNEL(batch_norm_backward_reduce),
+            KERNEL(batch_norm_backward_input),
             KERNEL(unary_f32),
             KERNEL(binary_f32),
             KERNEL(where_f32),

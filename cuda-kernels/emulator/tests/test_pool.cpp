@@ -1,5 +1,5 @@
-// min_avg_pool and plain max/min/avg pooling (forward and backward) under the emulator against
-// direct CPU loops written from the op contract.
+// min_avg_pool, plain max/min/avg pooling and nearest upsampling (forward and backward) under the emulator
+// against direct CPU loops written from the op contract.
 #include "cuda_emu.h"
 #include "test_support.h"
 #include "pool.cu"
@@ -138,6 +138,33 @@ static void check_pools(Failures& f, Random& rng, int planes, int h, int w, int 
     }
 }
 
+// Upsampling copies values, so the forward is exact; the backward sums scaleH * scaleW values in float.
+static void check_upsample(Failures& f, Random& rng, int planes, int h, int w, int scaleH, int scaleW) {
+    int outH = h * scaleH, outW = w * scaleW;
+    std::vector<float> x = rng.floats((size_t) planes * h * w, -1.0f, 1.0f);
+    std::vector<float> gradOut = rng.floats((size_t) planes * outH * outW, -1.0f, 1.0f);
+    std::vector<float> up(gradOut.size(), NAN), refUp(gradOut.size()), grad(x.size(), NAN), refGrad(x.size(), 0.0f);
+    for (int p = 0; p < planes; p++) {
+        for (int i = 0; i < outH; i++) {
+            for (int j = 0; j < outW; j++) {
+                size_t o = ((size_t) p * outH + i) * outW + j;
+                size_t source = ((size_t) p * h + i / scaleH) * w + j / scaleW;
+                refUp[o] = x[source];
+                refGrad[source] += gradOut[o];
+            }
+        }
+    }
+    emu_launch(upsample_nearest2d, dim3(blocks_for(up.size(), 64)), dim3(64), 0, x.data(), planes, h, w, scaleH, scaleW,
+               up.data());
+    emu_launch(upsample_nearest2d_backward, dim3(blocks_for(x.size(), 64)), dim3(64), 0, gradOut.data(), planes, h, w,
+               scaleH, scaleW, grad.data());
+    char what[96];
+    std::snprintf(what, sizeof what, "upsample %dx%dx%d by %dx%d", planes, h, w, scaleH, scaleW);
+    f.close(what, up, refUp, 0.0f, 0.0f);
+    std::snprintf(what, sizeof what, "upsample backward %dx%dx%d by %dx%d", planes, h, w, scaleH, scaleW);
+    f.close(what, grad, refGrad, kPoolAtol, kPoolRtol);
+}
+
 int main() {
     Failures f("pool");
     Random rng(41);
@@ -152,5 +179,9 @@ int main() {
     check_pools(f, rng, 3, 7, 9, 3, 1, 1, false);
     check_pools(f, rng, 1, 1, 1, 1, 1, 0, true);
     check_pools(f, rng, 2, 10, 11, 5, 3, 2, true);
+    check_upsample(f, rng, 3, 13, 31, 2, 2);
+    check_upsample(f, rng, 1, 1, 1, 7, 7);
+    check_upsample(f, rng, 2, 33, 1, 1, 3);
+    check_upsample(f, rng, 1, 5, 9, 4, 1);
     return f.finish();
 }

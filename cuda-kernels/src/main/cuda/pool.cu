@@ -169,3 +169,41 @@ extern "C" __global__ void avg_pool2d_backward(const float* __restrict__ gradOut
     }
     gradX[p] = s;
 }
+
+// Nearest-neighbour upsampling by integer factors: out[p, i, j] = x[p, i / scaleH, j / scaleW] for x
+// [planes, h, w] and out [planes, h * scaleH, w * scaleW]. Launch: one thread per output element.
+extern "C" __global__ void upsample_nearest2d(const float* __restrict__ x, int planes, int h, int w, int scaleH, int scaleW,
+                                              float* __restrict__ out) {
+    int outH = h * scaleH;
+    int outW = w * scaleW;
+    size_t o = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (o >= (size_t) planes * outH * outW) {
+        return;
+    }
+    int j = (int) (o % outW);
+    size_t row = o / outW;
+    int i = (int) (row % outH);
+    size_t plane = row / outH;
+    out[o] = x[(plane * h + i / scaleH) * w + j / scaleW];
+}
+
+// The gradient of upsample_nearest2d: gradX[p, i, j] = sum of gradOut over its scaleH x scaleW block, rows
+// then columns. Launch: one thread per input element of [planes, h, w], gathering, so no atomics.
+extern "C" __global__ void upsample_nearest2d_backward(const float* __restrict__ gradOut, int planes, int h, int w, int scaleH,
+                                                       int scaleW, float* __restrict__ gradX) {
+    size_t p = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (p >= (size_t) planes * h * w) {
+        return;
+    }
+    int j = (int) (p % w);
+    size_t row = p / w;
+    size_t gradW = (size_t) w * scaleW;
+    const float* block = gradOut + row * scaleH * gradW + (size_t) j * scaleW;
+    float s = 0.0f;
+    for (int di = 0; di < scaleH; di++) {
+        for (int dj = 0; dj < scaleW; dj++) {
+            s += block[di * gradW + dj];
+        }
+    }
+    gradX[p] = s;
+}

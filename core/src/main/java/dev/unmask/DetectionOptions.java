@@ -1,38 +1,34 @@
 package dev.unmask;
 
-/**
- * Per-call choices of a {@link Detector}. {@link #DEFAULTS}: no heat-map, the bundle's calibrated lambdas,
- * restoration seed 0.
- *
- * @param heatMap whether to run restoration and return the pixel score map (about {@code h * w} prior passes
- *                over 15 copies per image: far more expensive than the score alone)
- * @param lambdaS sample-score NLL threshold, or null for the calibrated one; the normalised score and verdict
- *                still use the calibrated decision threshold, which was fitted to scores at the calibrated lambdaS
- * @param lambdaP restoration NLL threshold, or null for the calibrated one
- * @param seed    base of the restoration's random stream
- */
-public record DetectionOptions(boolean heatMap, Double lambdaS, Double lambdaP, long seed) {
-    public static final DetectionOptions DEFAULTS = new DetectionOptions(false, null, null, 0);
+import dev.unmask.detectors.FamilyOptions;
+import dev.unmask.detectors.ScoringRequest;
 
-    public DetectionOptions {
-        if ((lambdaS != null && lambdaS.isNaN()) || (lambdaP != null && lambdaP.isNaN())) {
-            throw new IllegalArgumentException("lambdaS and lambdaP must not be NaN");
-        }
-    }
+/**
+ * Per-call choices of a {@link Detector}. {@link #DEFAULTS}: no heat-map, seed 0, no family options.
+ *
+ * @param heatMap       whether to compute the family's heat-map where it has one (latent restoration runs
+ *                      restoration: about {@code h * w} prior passes over 15 copies per image, far more expensive
+ *                      than the score alone)
+ * @param seed          base of the family's random stream (latent restoration's resampling)
+ * @param familyOptions options of one family, e.g. {@link dev.unmask.detectors.latent.LatentOptions}, or null;
+ *                      other families ignore them
+ */
+public record DetectionOptions(boolean heatMap, long seed, FamilyOptions familyOptions) {
+    public static final DetectionOptions DEFAULTS = new DetectionOptions(false, 0, null);
 
     public DetectionOptions withHeatMap(boolean value) {
-        return new DetectionOptions(value, lambdaS, lambdaP, seed);
-    }
-
-    public DetectionOptions withLambdaS(Double value) {
-        return new DetectionOptions(heatMap, value, lambdaP, seed);
-    }
-
-    public DetectionOptions withLambdaP(Double value) {
-        return new DetectionOptions(heatMap, lambdaS, value, seed);
+        return new DetectionOptions(value, seed, familyOptions);
     }
 
     public DetectionOptions withSeed(long value) {
-        return new DetectionOptions(heatMap, lambdaS, lambdaP, value);
+        return new DetectionOptions(heatMap, value, familyOptions);
+    }
+
+    public DetectionOptions with(FamilyOptions value) {
+        return new DetectionOptions(heatMap, seed, value);
+    }
+
+    ScoringRequest request() {
+        return new ScoringRequest(heatMap, seed, familyOptions);
     }
 }

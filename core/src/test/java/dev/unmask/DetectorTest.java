@@ -1,6 +1,8 @@
 package dev.unmask;
 
 import dev.unmask.data.FloatImage;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.TinyLatentModels;
 import dev.unmask.data.ImageFileException;
 import dev.unmask.data.ImageOps;
 import dev.unmask.data.SynthFaces;
@@ -106,13 +108,13 @@ class DetectorTest {
         for (FloatImage image : images) {
             Detection d = detectOne(detector, image, DetectionOptions.DEFAULTS);
             assertNull(d.heatMap());
-            assertEquals(detector.calibration().normalise(d.score()), d.normalisedScore());
+            assertEquals(detector.decision().normalise(d.rawScore()), d.normalisedScore());
             assertEquals(d.normalisedScore() >= 0.5, d.fake());
-            assertEquals(detector.calibration().isFake(d.score()), d.fake());
+            assertEquals(detector.decision().isFake(d.rawScore()), d.fake());
             Detection m = detectOne(detector, image, DetectionOptions.DEFAULTS.withHeatMap(true));
             assertNotNull(m.heatMap());
             assertEquals(TinyLatentModels.SIZE, m.heatMap().height());
-            assertEquals(d.score(), m.score());
+            assertEquals(d.rawScore(), m.rawScore());
         }
     }
 
@@ -204,7 +206,7 @@ class DetectorTest {
             for (FloatImage image : images) {
                 Detection fast = detectOne(detector, image, DetectionOptions.DEFAULTS);
                 Detection slow = detectOne(reference, image, DetectionOptions.DEFAULTS);
-                assertEquals(fast.score(), slow.score(), BACKEND_TOLERANCE * Math.max(1, Math.abs(fast.score())));
+                assertEquals(fast.rawScore(), slow.rawScore(), BACKEND_TOLERANCE * Math.max(1, Math.abs(fast.rawScore())));
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.unmask.models.pixelsnail.PixelSnailConfig;
 import dev.unmask.models.vqvae.VqVae;
 import dev.unmask.models.vqvae.VqVaeConfig;
 import dev.unmask.models.vqvae.VqVaeOutput;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.optim.Adam;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -66,10 +67,10 @@ public class ModelBenchmarks {
 
         @Setup
         public void setup() {
-            Backend b = useBackend(backend);
+            Backend b = Backends.create(backend);
             SplittableRandom rnd = new SplittableRandom(SEED);
             VqVaeConfig config = VqVaeConfig.faces128();
-            model = new VqVae(config, rnd);
+            model = new VqVae(config, new ParameterInit(b, rnd));
             optimizer = new Adam(model.parameters(), LEARNING_RATE);
             int side = 128;
             float[] x = new float[BATCH * config.inChannel() * side * side];
@@ -93,10 +94,10 @@ public class ModelBenchmarks {
 
         @Setup
         public void setup() {
-            Backend b = useBackend(backend);
+            Backend b = Backends.create(backend);
             SplittableRandom rnd = new SplittableRandom(SEED);
             PixelSnailConfig config = PixelSnailConfig.faces128();
-            model = new PixelSnail(config, rnd);
+            model = new PixelSnail(config, new ParameterInit(b, rnd));
             optimizer = new Adam(model.parameters(), LEARNING_RATE);
             int positions = BATCH * config.height() * config.width();
             int[] c = new int[positions];
@@ -106,13 +107,6 @@ public class ModelBenchmarks {
             codes = b.fromInts(c, Shape.of(BATCH, config.height(), config.width()));
             targets = codes.reshape(positions);
         }
-    }
-
-    /** Models are built on the default backend, so the chosen one becomes the default first. */
-    private static Backend useBackend(String name) {
-        Backend b = Backends.create(name);
-        Backends.setDefaultBackend(b);
-        return b;
     }
 
     @Benchmark

@@ -1,7 +1,7 @@
 package dev.unmask.benchmarks;
 
-import dev.unmask.anomaly.Restoration;
-import dev.unmask.anomaly.RestorationSchedule;
+import dev.unmask.detectors.latent.Restoration;
+import dev.unmask.detectors.latent.RestorationSchedule;
 import dev.unmask.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,12 +1,12 @@
 package dev.unmask.benchmarks;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.anomaly.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
-import dev.unmask.anomaly.LatentThresholds;
-import dev.unmask.anomaly.RestorationScorer;
-import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.detectors.latent.LatentThresholds;
+import dev.unmask.detectors.latent.RestorationScorer;
+import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.data.FloatImage;
@@ -59,9 +59,7 @@ final class ScoringWorkload {
 
     ScoringWorkload(String backendName) {
         backend = Backends.create(backendName);
-        // models are built on the default backend
-        Backends.setDefaultBackend(backend);
-        model = LatentRestorationModel.create(VqVaeConfig.faces128(), PixelSnailConfig.faces128(), SEED);
+        model = LatentRestorationModel.create(VqVaeConfig.faces128(), PixelSnailConfig.faces128(), SEED, backend);
         if (model.imageSize() != SynthFaces.DEFAULT_SIZE) {
             throw new IllegalStateException("faces-128 takes " + model.imageSize() + " pixel images");
         }

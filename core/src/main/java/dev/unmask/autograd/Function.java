@@ -1,5 +1,6 @@
 package dev.unmask.autograd;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.ops.Op;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.tensor.DType;
@@ -66,17 +67,18 @@ public abstract class Function {
                 axes[count++] = i;
             }
         }
-        Tensor summed = grad.backend().reduce(ReduceOp.SUM, grad, Arrays.copyOf(axes, count), true);
-        return grad.backend().reshape(summed, shape);
+        Backend backend = Backend.of(grad);
+        Tensor summed = backend.reduce(ReduceOp.SUM, grad, Arrays.copyOf(axes, count), true);
+        return backend.reshape(summed, shape);
     }
 
     /** An F32 scalar on the backend of {@code like}, for broadcasting constants into expressions. */
     static Tensor scalar(Tensor like, float value) {
-        return like.backend().full(Shape.scalar(), DType.F32, value);
+        return Backend.of(like).full(Shape.scalar(), DType.F32, value);
     }
 
     /** The backend's ops for {@code x}. */
     static Op ops(Tensor x) {
-        return x.backend();
+        return Backend.of(x);
     }
 }

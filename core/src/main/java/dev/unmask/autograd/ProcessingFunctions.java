@@ -1,5 +1,6 @@
 package dev.unmask.autograd;
 
+import dev.unmask.ops.BatchNormGradients;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.Op;
@@ -152,6 +153,59 @@ final class ProcessingFunctions {
         @Override
         protected Tensor[] backward(Tensor g) {
             return new Tensor[] {ops(g).avgPool2dBackward(g, inShape, params)};
+        }
+    }
+
+    static Variable batchNorm2d(Variable x, Variable weight, Variable bias, Tensor mean, Tensor variance, float eps,
+                                boolean batchStatistics) {
+        Tensor in = x.value();
+        Tensor out = ops(in).batchNorm2d(in, mean, variance, weight.value(), bias.value(), eps);
+        return Function.record(out, new BatchNorm(in, mean, variance, weight.value(), eps, batchStatistics), x, weight, bias);
+    }
+
+    /** The backend's fused gradient; with batch statistics it includes the statistics' dependence on x. */
+    private static final class BatchNorm extends Function {
+        private final Tensor x;
+        private final Tensor mean;
+        private final Tensor variance;
+        private final Tensor weight;
+        private final float eps;
+        private final boolean batchStatistics;
+
+        BatchNorm(Tensor x, Tensor mean, Tensor variance, Tensor weight, float eps, boolean batchStatistics) {
+            this.x = x;
+            this.mean = mean;
+            this.variance = variance;
+            this.weight = weight;
+            this.eps = eps;
+            this.batchStatistics = batchStatistics;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            BatchNormGradients grads = ops(g).batchNorm2dBackward(g, x, mean, variance, weight, eps, batchStatistics);
+            return new Tensor[] {grads.input(), grads.weight(), grads.bias()};
+        }
+    }
+
+    static Variable upsampleNearest2d(Variable x, int scaleH, int scaleW) {
+        Tensor in = x.value();
+        return Function.record(ops(in).upsampleNearest2d(in, scaleH, scaleW), new UpsampleNearest(scaleH, scaleW), x);
+    }
+
+    /** Each input element was copied into a block of the output, so its gradient is that block's sum. */
+    private static final class UpsampleNearest extends Function {
+        private final int scaleH;
+        private final int scaleW;
+
+        UpsampleNearest(int scaleH, int scaleW) {
+            this.scaleH = scaleH;
+            this.scaleW = scaleW;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {ops(g).upsampleNearest2dBackward(g, scaleH, scaleW)};
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.unmask.autograd;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.Pool2dParams;
@@ -117,7 +118,7 @@ public class Variable {
             throw new IllegalStateException("backward() without a gradient needs a one-element variable, shape is "
                     + shape() + "; pass the gradient explicitly");
         }
-        backward(value.backend().full(value.shape(), DType.F32, 1f));
+        backward(Backend.of(value).full(value.shape(), DType.F32, 1f));
     }
 
     /**
@@ -149,7 +150,7 @@ public class Variable {
             Tensor[] grads = v.creator.backward(g);
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i].requiresGrad && grads[i] != null) {
-                    pending.merge(inputs[i], grads[i], (x, y) -> x.backend().binary(BinaryOp.ADD, x, y));
+                    pending.merge(inputs[i], grads[i], (x, y) -> Backend.of(x).binary(BinaryOp.ADD, x, y));
                 }
             }
         }
@@ -187,10 +188,11 @@ public class Variable {
     private void accumulate(Tensor g) {
         if (grad == null) {
             // a private copy: the same tensor may be handed to several inputs, and owners modify grads in place
-            grad = g.backend().full(g.shape(), DType.F32, 0f);
-            g.backend().copyInto(grad, g);
+            Backend backend = Backend.of(g);
+            grad = backend.full(g.shape(), DType.F32, 0f);
+            backend.copyInto(grad, g);
         } else {
-            grad = g.backend().binary(BinaryOp.ADD, grad, g);
+            grad = Backend.of(g).binary(BinaryOp.ADD, grad, g);
         }
     }
 
@@ -388,6 +390,21 @@ public class Variable {
         return ProcessingFunctions.avgPool2d(this, params);
     }
 
+    /**
+     * Batch normalisation of this NCHW variable, {@code (x - mean[c]) / sqrt(variance[c] + eps) * weight[c] + bias[c]},
+     * with weight and bias [C] in the graph. With {@code batchStatistics}, mean and variance (F32 [C]) must be this
+     * batch's own ({@link dev.unmask.ops.Op#batchNormStatistics}), and the gradient includes their dependence on
+     * x (training mode); otherwise they are constants, such as running statistics (evaluation mode).
+     */
+    public Variable batchNorm2d(Variable weight, Variable bias, Tensor mean, Tensor variance, float eps, boolean batchStatistics) {
+        return ProcessingFunctions.batchNorm2d(this, weight, bias, mean, variance, eps, batchStatistics);
+    }
+
+    /** Nearest-neighbour upsampling of this NCHW variable by integer factors: [N, C, H * scaleH, W * scaleW]. */
+    public Variable upsampleNearest2d(int scaleH, int scaleW) {
+        return ProcessingFunctions.upsampleNearest2d(this, scaleH, scaleW);
+    }
+
     public Variable softmax(int axis) {
         return ProcessingFunctions.softmax(this, axis, false);
     }
@@ -425,7 +442,7 @@ public class Variable {
     }
 
     private Variable scalarLike(float c) {
-        return constant(value.backend().full(Shape.scalar(), DType.F32, c));
+        return constant(Backend.of(value).full(Shape.scalar(), DType.F32, c));
     }
 
     @Override

@@ -13,21 +13,15 @@ import java.util.Locale;
  */
 public final class Backends {
     private static volatile Backend defaultBackend;
-    /** A default for the current thread only, set by {@link #withDefault} while it builds something. */
-    private static final ThreadLocal<Backend> THREAD_DEFAULT = new ThreadLocal<>();
 
     private Backends() {
     }
 
     /**
-     * The default backend: the one {@link #withDefault} set on this thread, else the process-wide default,
-     * created on first use.
+     * The process-wide default backend, created on first use. Only the layers that choose where work runs
+     * (the api, detectors, training) ask for it; modules are built on the backend they are given.
      */
     public static Backend defaultBackend() {
-        Backend scoped = THREAD_DEFAULT.get();
-        if (scoped != null) {
-            return scoped;
-        }
         Backend b = defaultBackend;
         if (b == null) {
             synchronized (Backends.class) {
@@ -46,27 +40,27 @@ public final class Backends {
     }
 
     /**
-     * Runs {@code action} with {@code backend} as this thread's default, so that modules and tensors it
-     * creates live there; other threads keep seeing their own default meanwhile. Calls nest.
+     * The backend of that name, refusing to fall back: {@code cpu}, {@code cpu-reference}, {@code cuda}, or
+     * {@code auto} ({@link #create}{@code ("cuda")}: CUDA where it starts, else the CPU backend with a logged
+     * reason).
+     *
+     * @throws IllegalStateException when {@code cuda} cannot start (the message says why)
+     * @throws IllegalArgumentException for an unknown name
      */
-    public static <T, E extends Exception> T withDefault(Backend backend, Action<T, E> action) throws E {
-        Backend previous = THREAD_DEFAULT.get();
-        THREAD_DEFAULT.set(backend);
-        try {
-            return action.get();
-        } finally {
-            if (previous == null) {
-                THREAD_DEFAULT.remove();
-            } else {
-                THREAD_DEFAULT.set(previous);
-            }
+    public static Backend require(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (key.equals("auto")) {
+            return create("cuda");
         }
-    }
-
-    /** What {@link #withDefault} runs: a supplier that may throw a checked exception. */
-    @FunctionalInterface
-    public interface Action<T, E extends Exception> {
-        T get() throws E;
+        if (key.equals("cuda")) {
+            Backend cuda = CudaProbe.tryCreate();
+            if (cuda == null) {
+                throw new IllegalStateException("the CUDA backend cannot start: " + CudaProbe.result().reason()
+                        + " (use --backend auto to fall back to the CPU)");
+            }
+            return cuda;
+        }
+        return create(key);
     }
 
     /**
@@ -81,7 +75,7 @@ public final class Backends {
                 Backend cuda = CudaProbe.tryCreate();  // logs the reason once when CUDA cannot start
                 yield cuda != null ? cuda : new CpuBackend();
             }
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (known: cpu, cpu-reference, cuda)");
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "' (known: auto, cpu, cpu-reference, cuda)");
         };
     }
 }

@@ -1,5 +1,7 @@
 package dev.unmask.data;
 
+import dev.unmask.random.Seeds;
+
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

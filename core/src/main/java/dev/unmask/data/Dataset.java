@@ -5,6 +5,6 @@ public interface Dataset {
     /** Number of examples. */
     int size();
 
-    /** The example at {@code index} (0 <= index < size()); the same index always gives the same example. */
+    /** The example at {@code index} ({@code 0 <= index < size()}); the same index always gives the same example. */
     Example get(int index);
 }

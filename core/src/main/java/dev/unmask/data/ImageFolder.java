@@ -1,9 +1,16 @@
 package dev.unmask.data;
 
+import dev.unmask.io.MessageText;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,13 +25,16 @@ import java.util.stream.Stream;
  * Images under a root folder as a {@link Dataset}. Files are listed recursively (extensions in
  * {@link ImageFiles#EXTENSIONS}) and ordered by their relative path (with '/' separators), so the order
  * does not depend on the file system. Each file is decoded on {@link #get} through
- * {@link ImageFiles#read}, which checks the declared size against a pixel limit before decoding.
+ * {@link ImageFiles#read}, which checks the declared size against a pixel limit before decoding; an image
+ * of more than {@link ImageFiles#DEFAULT_MAX_DECODED_PIXELS} pixels is subsampled while it is decoded
+ * ({@link DecodeSize#atMost}), its mask by the same step.
  *
  * <p>Labels come from one of: the nearest enclosing folder whose name is in a map (default {@code real}
- * and {@code normal} 0, {@code fake} and {@code anomalous} 1, case-insensitive); a CSV file of
- * {@code relative/path,label} lines (an optional header line whose label is not a number is skipped; the
- * CSV then defines which files belong to the set, in its order); or any function of the relative path
- * (e.g. {@link RealAndFakeFaceName#label}).
+ * and {@code normal} 0, {@code fake} and {@code anomalous} 1, case-insensitive); a CSV file (RFC 4180: a
+ * path holding a comma, a quote or a line break is quoted, its quotes doubled) of {@code path,label}
+ * records (an optional header record whose label is not a number is skipped; the CSV then defines which
+ * files belong to the set, in its order); or any function of the relative path (e.g.
+ * {@link RealAndFakeFaceName#label}).
  *
  * <p>Masks, when a mask root is given, are looked up at the same relative path under it with any image
  * extension (e.g. {@code fake/a/12.jpg} matches {@code masks/fake/a/12.png}), read as grey and made
@@ -35,6 +45,12 @@ public final class ImageFolder implements Dataset {
     /** The folder-name labels used unless others are given. */
     public static final Map<String, Integer> DEFAULT_FOLDER_LABELS =
             Map.of("real", 0, "normal", 0, "fake", 1, "anomalous", 1);
+
+    /** Images and masks alike: the step depends on the declared size only, so a mask matches its image. */
+    private static final DecodeSize DECODE_SIZE = DecodeSize.atMost(ImageFiles.DEFAULT_MAX_DECODED_PIXELS);
+
+    /** Largest CSV label file read, in bytes: millions of records, and bounded memory for a wrong file. */
+    static final long MAX_CSV_BYTES = 64L << 20;
 
     private final Path root;
     private final List<Path> files;
@@ -79,7 +95,7 @@ public final class ImageFolder implements Dataset {
     public Example get(int index) {
         Path relative = files.get(index);
         Path file = root.resolve(relative);
-        FloatImage image = ImageFiles.read(file, channels, maxPixels);
+        FloatImage image = ImageFiles.read(file, channels, DECODE_SIZE, maxPixels);
         if (maskRoot == null) {
             return new Example(image, labels[index], null);
         }
@@ -91,7 +107,7 @@ public final class ImageFolder implements Dataset {
             }
             return new Example(image, labels[index], FloatImage.zeros(1, image.height(), image.width()));
         }
-        FloatImage grey = ImageFiles.read(maskFile, 1, maxPixels);
+        FloatImage grey = ImageFiles.read(maskFile, 1, DECODE_SIZE, maxPixels);
         if (grey.height() != image.height() || grey.width() != image.width()) {
             throw new ImageFileException(maskFile, "mask is " + grey.width() + "x" + grey.height()
                     + " but its image " + file + " is " + image.width() + "x" + image.height());
@@ -229,55 +245,76 @@ public final class ImageFolder implements Dataset {
         }
 
         private ImageFolder fromCsv() {
-            List<String> lines;
+            String text;
             try {
-                lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+                if (Files.size(csv) > MAX_CSV_BYTES) {
+                    throw new IllegalArgumentException(MessageText.refusal(csv, "label file of " + Files.size(csv)
+                            + " bytes, over the limit of " + MAX_CSV_BYTES));
+                }
+                text = Files.readString(csv, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException("reading label file " + csv + " failed", e);
             }
+            CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).setIgnoreSurroundingSpaces(true)
+                    .get();
             List<Path> files = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
-            for (int n = 0; n < lines.size(); n++) {
-                String line = lines.get(n).strip();
-                if (line.isEmpty()) {
-                    continue;
-                }
-                int comma = line.lastIndexOf(',');
-                if (comma < 0) {
-                    throw new IllegalArgumentException(csv + " line " + (n + 1) + ": expected 'path,label', got '"
-                            + line + "'");
-                }
-                String path = line.substring(0, comma).strip();
-                String label = line.substring(comma + 1).strip();
-                int value;
-                try {
-                    value = Integer.parseInt(label);
-                } catch (NumberFormatException e) {
-                    if (n == firstNonEmpty(lines)) {
-                        // a header line
+            try (CSVParser parser = format.parse(new StringReader(text))) {
+                boolean first = true;
+                for (CSVRecord record : parser) {
+                    if (record.size() == 1 && record.get(0).isBlank()) {
                         continue;
                     }
-                    throw new IllegalArgumentException(csv + " line " + (n + 1) + ": label '" + label
-                            + "' is not an integer", e);
+                    boolean mayBeHeader = first;
+                    first = false;
+                    String where = "line " + line(text, record.getCharacterPosition());
+                    if (record.size() != 2) {
+                        throw csvError(where, "expected 2 fields 'path,label', got " + record.size()
+                                + " fields (quote a path that holds a comma)");
+                    }
+                    String path = record.get(0);
+                    String label = record.get(1);
+                    int value;
+                    try {
+                        value = Integer.parseInt(label);
+                    } catch (NumberFormatException e) {
+                        if (mayBeHeader) {
+                            continue;
+                        }
+                        throw csvError(where, "label " + MessageText.quote(label) + " is not an integer");
+                    }
+                    Path relative;
+                    try {
+                        relative = Path.of(path);
+                    } catch (InvalidPathException e) {
+                        throw csvError(where, MessageText.quote(path) + " is not a valid path");
+                    }
+                    if (relative.isAbsolute() || !Files.isRegularFile(root.resolve(relative))) {
+                        throw csvError(where, MessageText.quote(path) + " is not a file under " + root);
+                    }
+                    files.add(relative);
+                    labels.add(value);
                 }
-                Path relative = Path.of(path);
-                if (relative.isAbsolute() || !Files.isRegularFile(root.resolve(relative))) {
-                    throw new IllegalArgumentException(csv + " line " + (n + 1) + ": " + path
-                            + " is not a file under " + root);
-                }
-                files.add(relative);
-                labels.add(value);
+            } catch (IOException | UncheckedIOException e) {
+                // commons-csv reports malformed quoting (a quote never closed) as an I/O failure
+                throw new IllegalArgumentException(MessageText.refusal(csv, "malformed CSV: " + e.getMessage()), e);
             }
             return new ImageFolder(this, files, labels.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        private static int firstNonEmpty(List<String> lines) {
-            for (int i = 0; i < lines.size(); i++) {
-                if (!lines.get(i).isBlank()) {
-                    return i;
+        private IllegalArgumentException csvError(String where, String problem) {
+            return new IllegalArgumentException(MessageText.refusal(csv, where + ": " + problem));
+        }
+
+        /** The 1-based line of {@code text} holding character {@code position}. */
+        private static long line(String text, long position) {
+            long line = 1;
+            for (int i = 0; i < position && i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
                 }
             }
-            return -1;
+            return line;
         }
 
         private static String portable(Path relative) {

@@ -1,6 +1,9 @@
 package dev.unmask.data;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
@@ -49,38 +52,80 @@ public final class ImageOps {
 
     /**
      * Converts to a float image with {@code channels} 1 (grey) or 3 (RGB), values {@code level / 127.5 - 1}.
-     * Single-band 8-bit images are read sample by sample (no colour-space conversion); a colour image read
-     * as grey uses the ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B}; alpha is ignored.
+     * Single-band 8-bit grey images are read sample by sample (no colour-space conversion); any other image
+     * (colour, palette, 16-bit) goes through its colour model to 8-bit sRGB, and read as grey uses the
+     * ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B}; alpha is ignored.
+     *
+     * @throws ImageFileException when the float image would need more than {@link ImageFiles#MAX_DECODE_BYTES}
+     *     (convert it subsampled with {@link #fromBufferedImage(BufferedImage, int, DecodeSize)})
      */
     public static FloatImage fromBufferedImage(BufferedImage image, int channels) {
+        return fromBufferedImage(image, channels, DecodeSize.whole());
+    }
+
+    /**
+     * As {@link #fromBufferedImage(BufferedImage, int)}, keeping the pixels {@code size} asks for: every
+     * {@code step}-th pixel of every {@code step}-th row from the top-left one, as a subsampled decode of the
+     * same image would.
+     *
+     * @throws ImageFileException when the float image would need more than {@link ImageFiles#MAX_DECODE_BYTES}
+     */
+    public static FloatImage fromBufferedImage(BufferedImage image, int channels, DecodeSize size) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        int w = image.getWidth();
-        int h = image.getHeight();
+        int step = size.step(image.getWidth(), image.getHeight());
+        long pixels = DecodeSize.subsampled(image.getWidth(), step) * DecodeSize.subsampled(image.getHeight(), step);
+        long needed = pixels * Float.BYTES * channels;
+        if (needed > ImageFiles.MAX_DECODE_BYTES) {
+            throw new ImageFileException("picture", "a " + image.getWidth() + "x" + image.getHeight() + " picture "
+                    + (step == 1 ? "whole" : "subsampled by " + step) + " needs " + (needed >> 20)
+                    + " MB as floats, over the " + (ImageFiles.MAX_DECODE_BYTES >> 20) + " MB a conversion may use");
+        }
+        return toFloatImage(image, channels, step);
+    }
+
+    /**
+     * The conversion of {@link #fromBufferedImage(BufferedImage, int, DecodeSize)} at {@code step}, one row at
+     * a time (no whole-image int buffer); the caller has checked the memory.
+     */
+    static FloatImage toFloatImage(BufferedImage image, int channels, int step) {
+        int width = image.getWidth();
+        int w = (int) DecodeSize.subsampled(width, step);
+        int h = (int) DecodeSize.subsampled(image.getHeight(), step);
         int plane = w * h;
         float[] out = new float[channels * plane];
         Raster raster = image.getRaster();
-        if (raster.getNumBands() == 1 && raster.getSampleModel().getSampleSize(0) == 8) {
-            int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-            for (int c = 0; c < channels; c++) {
-                for (int i = 0; i < plane; i++) {
-                    out[c * plane + i] = fromByte(samples[i]);
-                }
-            }
-            return new FloatImage(channels, h, w, out);
-        }
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < plane; i++) {
-            int r = (rgb[i] >> 16) & 0xFF;
-            int g = (rgb[i] >> 8) & 0xFF;
-            int b = rgb[i] & 0xFF;
-            if (channels == 3) {
-                out[i] = fromByte(r);
-                out[plane + i] = fromByte(g);
-                out[2 * plane + i] = fromByte(b);
+        ColorModel colours = image.getColorModel();
+        boolean grey = raster.getNumBands() == 1 && raster.getSampleModel().getSampleSize(0) == 8
+                && !(colours instanceof IndexColorModel)
+                && colours.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+        int[] row = new int[width];
+        for (int y = 0; y < h; y++) {
+            if (grey) {
+                raster.getSamples(0, y * step, width, 1, 0, row);
             } else {
-                out[i] = fromByte(Math.round(0.299f * r + 0.587f * g + 0.114f * b));
+                image.getRGB(0, y * step, width, 1, row, 0, width);
+            }
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                int v = row[x * step];
+                if (grey) {
+                    for (int c = 0; c < channels; c++) {
+                        out[c * plane + i] = fromByte(v);
+                    }
+                    continue;
+                }
+                int r = (v >> 16) & 0xFF;
+                int g = (v >> 8) & 0xFF;
+                int b = v & 0xFF;
+                if (channels == 3) {
+                    out[i] = fromByte(r);
+                    out[plane + i] = fromByte(g);
+                    out[2 * plane + i] = fromByte(b);
+                } else {
+                    out[i] = fromByte(Math.round(0.299f * r + 0.587f * g + 0.114f * b));
+                }
             }
         }
         return new FloatImage(channels, h, w, out);
@@ -148,6 +193,36 @@ public final class ImageOps {
                 for (int x = 0; x < outWidth; x++) {
                     float fx = (x + 0.5f) * sx - 0.5f;
                     out[(ch * outHeight + y) * outWidth + x] = sampleBilinear(image, ch, fy, fx);
+                }
+            }
+        }
+        return new FloatImage(c, outHeight, outWidth, out);
+    }
+
+    /**
+     * Nearest-neighbour resize as Pillow's {@code Image.resize(..., NEAREST)} (what Keras' image loading does):
+     * output pixel {@code x} takes input pixel {@code floor((x + 0.5) * inWidth / outWidth)}, likewise for rows.
+     */
+    public static FloatImage resizeNearest(FloatImage image, int outHeight, int outWidth) {
+        if (outHeight <= 0 || outWidth <= 0) {
+            throw new IllegalArgumentException("resize target must be positive, got " + outHeight + "x" + outWidth);
+        }
+        int c = image.channels();
+        int inH = image.height();
+        int inW = image.width();
+        int[] columns = new int[outWidth];
+        for (int x = 0; x < outWidth; x++) {
+            columns[x] = (int) Math.min(inW - 1, Math.floor((x + 0.5) * inW / outWidth));
+        }
+        float[] in = image.data();
+        float[] out = new float[c * outHeight * outWidth];
+        for (int y = 0; y < outHeight; y++) {
+            int sy = (int) Math.min(inH - 1, Math.floor((y + 0.5) * inH / outHeight));
+            for (int ch = 0; ch < c; ch++) {
+                int from = (ch * inH + sy) * inW;
+                int to = (ch * outHeight + y) * outWidth;
+                for (int x = 0; x < outWidth; x++) {
+                    out[to + x] = in[from + columns[x]];
                 }
             }
         }

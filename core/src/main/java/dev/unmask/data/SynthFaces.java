@@ -1,5 +1,7 @@
 package dev.unmask.data;
 
+import dev.unmask.random.Seeds;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -68,7 +70,12 @@ public final class SynthFaces {
 
     /** The unmanipulated face number {@code index}: 3 x size x size, values in [-1, 1]. */
     public FloatImage face(long index) {
-        return render(Face.random(new SplittableRandom(Seeds.derive(seed, FACE_KEY, index))));
+        return renderFace(Seeds.derive(seed, FACE_KEY, index));
+    }
+
+    /** The unmanipulated face whose parameters are drawn from a stream seeded by {@code faceSeed}. */
+    FloatImage renderFace(long faceSeed) {
+        return render(Face.random(new SplittableRandom(faceSeed)));
     }
 
     /**

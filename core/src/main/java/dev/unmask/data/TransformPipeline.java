@@ -1,5 +1,7 @@
 package dev.unmask.data;
 
+import dev.unmask.random.Seeds;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,6 +1,7 @@
 package dev.unmask.faces;
 
 import dev.unmask.data.ImageFileException;
+import dev.unmask.data.DecodeSize;
 import dev.unmask.data.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -41,14 +42,15 @@ public final class ExifOrientation {
     }
 
     /**
-     * Decodes {@code file} with {@link ImageFiles#decode} (the default pixel limit) and turns it upright by
-     * its EXIF orientation: the image faces are to be found on.
+     * Decodes {@code file} with {@link ImageFiles#decodePicture} (subsampled to at most
+     * {@link ImageFiles#DEFAULT_MAX_DECODED_PIXELS} pixels) and turns it upright by its EXIF orientation: the image
+     * faces are to be found on.
      *
      * @throws ImageFileException naming the file when it cannot be decoded or its EXIF block is damaged
      */
     public static BufferedImage readUpright(Path file) {
         int orientation = read(file);
-        return apply(ImageFiles.decode(file, ImageFiles.DEFAULT_MAX_PIXELS), orientation);
+        return apply(ImageFiles.decodePicture(file, DecodeSize.atMost(ImageFiles.DEFAULT_MAX_DECODED_PIXELS)), orientation);
     }
 
     /**

@@ -29,6 +29,15 @@ public final class SafetensorsContent {
         return List.copyOf(tensors.values());
     }
 
+    /** Elements of every tensor together (the sum of {@link TensorEntry#numel()}). */
+    public long elementCount() {
+        long n = 0;
+        for (TensorEntry e : tensors.values()) {
+            n += e.numel();
+        }
+        return n;
+    }
+
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }

@@ -18,14 +18,19 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+
+import static dev.unmask.io.MessageText.quote;
 
 /**
  * Reads the safetensors format and treats its input as hostile. Layout: an unsigned 64-bit
@@ -38,12 +43,25 @@ import java.util.Map;
  * {@link #MAX_HEADER_BYTES} and the input's size (before anything is allocated); strict UTF-8 and strict
  * JSON (no duplicate keys, nothing after the object); each entry's dtype, shape and offsets, with
  * overflow-checked sizes; and the tensors must tile the data section exactly, without holes, overlaps or
- * trailing bytes. Any violation is a {@link SafetensorsFormatException} whose message names the problem.
- * Nothing is allocated beyond what the input actually holds.
+ * trailing bytes. Any violation is a {@link SafetensorsFormatException} whose message is one line naming
+ * the source and the problem ({@link MessageText#refusal}).
+ *
+ * <p>Memory stays proportional to what the input really holds: the header is read in chunks and its
+ * space padding is counted, not kept, so a header padded to the format's 100 MB limit costs no more than
+ * its JSON; that JSON may hold at most {@value #MAX_HEADER_JSON_BYTES} bytes and
+ * {@value #MAX_TENSORS} tensors (a parsed entry takes several times its text), far above any model's
+ * header; and a tensor's bytes are only allocated when the input has been checked to hold them (a file or
+ * byte array) or as they arrive (a stream).
  */
 public final class SafetensorsReader {
     /** Largest accepted header, in bytes; the same limit as the safetensors reference implementation. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** Largest header JSON this reader parses, in bytes, not counting the trailing space padding. */
+    public static final int MAX_HEADER_JSON_BYTES = 16 << 20;
+
+    /** Most tensors one header may declare. */
+    public static final int MAX_TENSORS = 1 << 16;
 
     /** Largest tensor this reader holds, in bytes: one Java array (VMs reserve a few header words). */
     public static final int MAX_TENSOR_BYTES = Integer.MAX_VALUE - 8;
@@ -54,8 +72,8 @@ public final class SafetensorsReader {
     /** The header key holding the string-to-string metadata rather than a tensor. */
     public static final String METADATA_KEY = "__metadata__";
 
-    /** How much of a string from the header an error message quotes. */
-    private static final int MESSAGE_STRING_CHARS = 80;
+    /** How much of the header is read at once. */
+    private static final int HEADER_CHUNK_BYTES = 1 << 16;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -74,17 +92,26 @@ public final class SafetensorsReader {
     /**
      * Reads a file. Tensor bytes are copied onto the heap rather than memory-mapped, so the file can be
      * replaced or deleted right after (a mapping would pin it on Windows until garbage collection).
+     *
+     * @throws SafetensorsFormatException when {@code file} is not a regular file (a folder, a FIFO, a
+     *     device: opening a FIFO would wait for a writer forever) or breaks the format
      */
     public static SafetensorsContent read(Path file) throws IOException {
+        requireRegularFile(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(Channels.newInputStream(channel), channel.size(), file.toString());
+            return read(Channels.newInputStream(channel), channel.size(), file.toString(), Long.MAX_VALUE);
         }
     }
 
     /** Reads a whole safetensors image held in memory (a bundle entry, a download). */
     public static SafetensorsContent read(byte[] bytes) throws SafetensorsFormatException {
+        return read(bytes, "safetensors bytes");
+    }
+
+    /** As {@link #read(byte[])}, naming the bytes {@code source} in messages. */
+    public static SafetensorsContent read(byte[] bytes, String source) throws SafetensorsFormatException {
         try {
-            return read(new ByteArrayInputStream(bytes), bytes.length, "safetensors bytes");
+            return read(new ByteArrayInputStream(bytes), bytes.length, source, Long.MAX_VALUE);
         } catch (SafetensorsFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -97,11 +124,41 @@ public final class SafetensorsReader {
      * closed. Memory grows only with the bytes the stream actually delivers.
      */
     public static SafetensorsContent read(InputStream in) throws IOException {
-        return read(in, -1, "safetensors stream");
+        return read(in, -1, "safetensors stream", Long.MAX_VALUE);
     }
 
-    /** {@code length} is the input's size in bytes, or -1 when unknown (a stream). */
-    private static SafetensorsContent read(InputStream in, long length, String source) throws IOException {
+    /**
+     * As {@link #read(InputStream)} for a stream that may hold at most {@code maxBytes} bytes (a class-path
+     * resource, an upload): a header declaring more is refused before the tensors are read, and no more
+     * than {@code maxBytes} are ever read. Messages name the stream {@code source}.
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} is not positive
+     */
+    public static SafetensorsContent read(InputStream in, String source, long maxBytes) throws IOException {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+        }
+        return read(in, -1, source, maxBytes);
+    }
+
+    /**
+     * Refuses anything but a regular file (symbolic links are followed); a missing file is the JDK's
+     * {@link java.nio.file.NoSuchFileException}.
+     */
+    static void requireRegularFile(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw error(file, "not a regular file (" + (attributes.isDirectory() ? "a folder"
+                    : "a FIFO, socket or device") + "); only regular files are read");
+        }
+    }
+
+    /**
+     * {@code length} is the input's size in bytes, or -1 when unknown (a stream); a stream may declare at
+     * most {@code maxBytes} in all.
+     */
+    private static SafetensorsContent read(InputStream in, long length, String source, long maxBytes)
+            throws IOException {
         if (length >= 0 && length < PREFIX_BYTES) {
             throw error(source, "the input is " + length + " bytes, shorter than the 8-byte header length");
         }
@@ -119,14 +176,19 @@ public final class SafetensorsReader {
             throw error(source, "header length " + headerLength + " (bytes 0-7) is larger than the "
                     + (length - PREFIX_BYTES) + " bytes that follow it");
         }
-        byte[] header = readUpTo(in, (int) headerLength, length >= 0);
-        if (header.length < headerLength) {
-            throw error(source, "the input ended after " + header.length + " of the header's "
-                    + headerLength + " bytes");
+        if (PREFIX_BYTES + headerLength > maxBytes) {
+            throw error(source, "header length " + headerLength + " (bytes 0-7) exceeds the " + maxBytes
+                    + "-byte limit of this input");
         }
+        HeaderJson header = readHeader(in, (int) headerLength, source);
         long dataLength = length < 0 ? -1 : length - PREFIX_BYTES - headerLength;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<TensorInfo> infos = parseHeader(header, dataLength, metadata, source);
+        long declared = PREFIX_BYTES + headerLength + (infos.isEmpty() ? 0 : infos.get(infos.size() - 1).end());
+        if (declared > maxBytes) {
+            throw error(source, "the header declares " + declared + " bytes in all, over the " + maxBytes
+                    + "-byte limit of this input");
+        }
 
         Map<String, TensorEntry> entries = new LinkedHashMap<>();
         for (TensorInfo t : infos) {
@@ -143,6 +205,48 @@ public final class SafetensorsReader {
                     + " where the last tensor ends");
         }
         return new SafetensorsContent(metadata, entries);
+    }
+
+    /** The header's bytes up to its last non-space byte; {@code length} of them are valid. */
+    private record HeaderJson(byte[] bytes, int length) {
+    }
+
+    /**
+     * Reads the {@code headerLength} header bytes in chunks, keeping the JSON and counting, not keeping,
+     * the trailing spaces: spaces are only stored once a later byte shows they were inside the JSON.
+     */
+    private static HeaderJson readHeader(InputStream in, int headerLength, String source) throws IOException {
+        byte[] chunk = new byte[Math.min(headerLength, HEADER_CHUNK_BYTES)];
+        byte[] json = new byte[chunk.length];
+        int kept = 0;
+        long pendingSpaces = 0;
+        long read = 0;
+        while (read < headerLength) {
+            int n = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, headerLength - read));
+            if (n == 0) {
+                throw error(source, "the input ended after " + read + " of the header's " + headerLength + " bytes");
+            }
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] == ' ') {
+                    pendingSpaces++;
+                    continue;
+                }
+                long needed = kept + pendingSpaces + 1;
+                if (needed > MAX_HEADER_JSON_BYTES) {
+                    throw error(source, "the header's JSON is larger than this reader's limit of "
+                            + MAX_HEADER_JSON_BYTES + " bytes (not counting trailing space padding)");
+                }
+                if (needed > json.length) {
+                    json = Arrays.copyOf(json, (int) Math.min(MAX_HEADER_JSON_BYTES, Math.max(needed, 2L * json.length)));
+                }
+                Arrays.fill(json, kept, kept + (int) pendingSpaces, (byte) ' ');
+                kept += (int) pendingSpaces;
+                pendingSpaces = 0;
+                json[kept++] = chunk[i];
+            }
+            read += n;
+        }
+        return new HeaderJson(json, kept);
     }
 
     /**
@@ -162,23 +266,21 @@ public final class SafetensorsReader {
      * Parses and checks the header; fills {@code metadata} and returns the tensors in data order.
      * {@code dataLength} is the data section's size, or -1 when unknown.
      */
-    private static List<TensorInfo> parseHeader(byte[] header, long dataLength, Map<String, String> metadata,
+    private static List<TensorInfo> parseHeader(HeaderJson header, long dataLength, Map<String, String> metadata,
                                                 String source) throws SafetensorsFormatException {
-        String text = decodeUtf8(header, source);
-        int end = text.length();
-        while (end > 0 && text.charAt(end - 1) == ' ') {
-            end--;
-        }
-        if (end == 0 || text.charAt(0) != '{') {
+        requireUtf8(header, source);
+        byte[] json = header.bytes();
+        int end = header.length();
+        if (end == 0 || json[0] != '{') {
             throw error(source, "the header must be a JSON object starting with '{' at file offset 8"
-                    + (end == 0 ? ", it is empty" : ", found " + describeChar(text.charAt(0))));
+                    + (end == 0 ? ", it is empty" : ", found " + describeByte(json[0])));
         }
-        if (text.charAt(end - 1) != '}') {
+        if (json[end - 1] != '}') {
             throw error(source, "the header must end with '}' padded only with spaces (0x20), found "
-                    + describeChar(text.charAt(end - 1)) + " at header character " + (end - 1));
+                    + describeByte(json[end - 1]) + " at header byte " + (end - 1));
         }
         List<TensorInfo> infos = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(text.substring(0, end))) {
+        try (JsonParser p = JSON.createParser(json, 0, end)) {
             p.nextToken();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
@@ -186,21 +288,24 @@ public final class SafetensorsReader {
                 p.nextToken();
                 if (METADATA_KEY.equals(key)) {
                     parseMetadata(p, metadata, source);
+                } else if (infos.size() == MAX_TENSORS) {
+                    throw error(source, "the header declares more than this reader's limit of " + MAX_TENSORS
+                            + " tensors");
                 } else {
                     infos.add(parseEntry(p, key, dataLength, source));
                 }
             }
             if (p.nextToken() != null) {
-                throw error(source, "unexpected JSON after the header object at header character "
-                        + p.currentTokenLocation().getCharOffset());
+                throw error(source, "unexpected JSON after the header object at header byte "
+                        + p.currentTokenLocation().getByteOffset());
             }
         } catch (SafetensorsFormatException e) {
             throw e;
         } catch (JsonProcessingException e) {
-            throw error(source, "the header is not valid JSON: " + e.getOriginalMessage() + " (at header character "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getCharOffset()) + ")", e);
+            throw error(source, "the header is not valid JSON: " + MessageText.excerpt(e.getOriginalMessage())
+                    + " (at header byte " + (e.getLocation() == null ? "?" : e.getLocation().getByteOffset()) + ")", e);
         } catch (IOException e) {
-            throw error(source, "cannot parse the header: " + e.getMessage(), e);
+            throw error(source, "cannot parse the header: " + MessageText.excerpt(e.getMessage()), e);
         }
         infos.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
         checkLayout(infos, dataLength, source);
@@ -241,8 +346,8 @@ public final class SafetensorsReader {
                 case "dtype" -> dtype = parseDtype(p, where, source);
                 case "shape" -> shape = parseShape(p, where, source);
                 case "data_offsets" -> offsets = parseOffsets(p, where, source);
-                default -> throw error(source, where + ": unexpected field '" + field
-                        + "' (an entry has exactly dtype, shape and data_offsets)");
+                default -> throw error(source, where + ": unexpected field " + quote(field)
+                        + " (an entry has exactly dtype, shape and data_offsets)");
             }
         }
         if (dtype == null || shape == null || offsets == null) {
@@ -290,7 +395,8 @@ public final class SafetensorsReader {
         }
         List<Integer> dims = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            dims.add((int) nonNegative(p, Integer.MAX_VALUE, where + ": shape entry " + dims.size(), source));
+            int index = dims.size();
+            dims.add((int) nonNegative(p, Integer.MAX_VALUE, () -> where + ": shape entry " + index, source));
         }
         return dims.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -305,7 +411,8 @@ public final class SafetensorsReader {
             if (n == 2) {
                 throw error(source, where + ": data_offsets must hold exactly two integers [begin, end], found more");
             }
-            offsets[n] = nonNegative(p, Long.MAX_VALUE, where + ": data_offsets entry " + n, source);
+            int index = n;
+            offsets[n] = nonNegative(p, Long.MAX_VALUE, () -> where + ": data_offsets entry " + index, source);
             n++;
         }
         if (n != 2) {
@@ -314,10 +421,10 @@ public final class SafetensorsReader {
         return offsets;
     }
 
-    /** The current token as an integer in [0, max]. */
-    private static long nonNegative(JsonParser p, long max, String what, String source) throws IOException {
+    /** The current token as an integer in [0, max]; {@code what} names it in a message. */
+    private static long nonNegative(JsonParser p, long max, Supplier<String> what, String source) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            throw error(source, what + " must be a non-negative integer, found " + describe(p));
+            throw error(source, what.get() + " must be a non-negative integer, found " + describe(p));
         }
         if (p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
             long v = p.getLongValue();
@@ -325,7 +432,7 @@ public final class SafetensorsReader {
                 return v;
             }
         }
-        throw error(source, what + " is " + p.getText() + ", outside [0, " + max + "]");
+        throw error(source, what.get() + " is " + MessageText.excerpt(p.getText()) + ", outside [0, " + max + "]");
     }
 
     /** The tensors, sorted by offsets, must cover [0, dataLength) exactly, one after another. */
@@ -351,25 +458,35 @@ public final class SafetensorsReader {
         }
     }
 
-    private static String decodeUtf8(byte[] header, String source) throws SafetensorsFormatException {
+    /** Strict UTF-8 over the header's JSON, decoded through a small buffer so nothing header-sized is allocated. */
+    private static void requireUtf8(HeaderJson header, String source) throws SafetensorsFormatException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(header);
-        CharBuffer out = CharBuffer.allocate(header.length);
-        CoderResult result = decoder.decode(in, out, true);
+        ByteBuffer in = ByteBuffer.wrap(header.bytes(), 0, header.length());
+        CharBuffer out = CharBuffer.allocate(HEADER_CHUNK_BYTES);
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+        } while (result.isOverflow());
         if (result.isError()) {
             throw error(source, "the header is not valid UTF-8: malformed bytes at header byte " + in.position()
                     + " (file offset " + (PREFIX_BYTES + in.position()) + ")");
         }
+        out.clear();
         decoder.flush(out);
-        return out.flip().toString();
     }
 
     /** JSON escapes can spell unpaired UTF-16 surrogates, which no UTF-8 writer can store again. */
     private static void requireWellFormed(String s, String what, String source) throws SafetensorsFormatException {
-        if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
-            throw error(source, what + " contains an unpaired UTF-16 surrogate escape");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error(source, what + " contains an unpaired UTF-16 surrogate escape");
+            }
         }
     }
 
@@ -379,27 +496,22 @@ public final class SafetensorsReader {
             case START_OBJECT -> "an object";
             case START_ARRAY -> "an array";
             case VALUE_STRING -> "the string " + quote(p.getText());
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + p.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + MessageText.excerpt(p.getText());
             case VALUE_TRUE, VALUE_FALSE -> p.getText();
             case VALUE_NULL -> "null";
             default -> t.asString() == null ? t.name() : t.asString();
         };
     }
 
-    /** A name or value for a message, cut short: a hostile header can hold megabyte-long strings. */
-    private static String quote(String s) {
-        return "'" + (s.length() <= MESSAGE_STRING_CHARS ? s : s.substring(0, MESSAGE_STRING_CHARS) + "...") + "'";
+    private static String describeByte(byte b) {
+        return b >= 0x20 && b < 0x7f ? "'" + (char) b + "'" : String.format("byte 0x%02X", b & 0xff);
     }
 
-    private static String describeChar(char c) {
-        return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+    private static SafetensorsFormatException error(Object source, String problem) {
+        return new SafetensorsFormatException(MessageText.refusal(source, problem));
     }
 
-    private static SafetensorsFormatException error(String source, String problem) {
-        return new SafetensorsFormatException(source + ": " + problem);
-    }
-
-    private static SafetensorsFormatException error(String source, String problem, Throwable cause) {
-        return new SafetensorsFormatException(source + ": " + problem, cause);
+    private static SafetensorsFormatException error(Object source, String problem, Throwable cause) {
+        return new SafetensorsFormatException(MessageText.refusal(source, problem), cause);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One named tensor as a safetensors file stores it: a dtype, a shape and the raw little-endian bytes of
@@ -65,12 +66,12 @@ public final class TensorEntry {
         return new TensorEntry(name, SafetensorsDType.I32, shape.clone(), b.array());
     }
 
-    /** An F32 or I32 entry holding a copy of the tensor's values, fetched with the tensor's backend. */
+    /** An F32 or I32 entry holding a copy of the tensor's values, fetched from the tensor's device. */
     public static TensorEntry of(String name, Tensor tensor) {
         int[] dims = tensor.shape().dims();
         return switch (tensor.dtype()) {
-            case F32 -> ofFloats(name, dims, tensor.backend().toFloats(tensor));
-            case I32 -> ofInts(name, dims, tensor.backend().toInts(tensor));
+            case F32 -> ofFloats(name, dims, tensor.toFloatArray());
+            case I32 -> ofInts(name, dims, tensor.toIntArray());
         };
     }
 
@@ -106,6 +107,41 @@ public final class TensorEntry {
         return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** A NaN or infinite element: its flat (row-major) index and its value widened to double. */
+    public record NonFinite(long element, double value) {
+    }
+
+    /**
+     * The first element that is NaN or infinite, read from the stored bits without converting the tensor;
+     * empty when every element is finite, and always for integer dtypes.
+     */
+    public Optional<NonFinite> firstNonFinite() {
+        if (!dtype.isFloatingPoint()) {
+            return Optional.empty();
+        }
+        ByteBuffer b = data();
+        int n = data.length / dtype.bytes();
+        for (int i = 0; i < n; i++) {
+            boolean nonFinite = switch (dtype) {
+                case F32 -> (b.getInt(4 * i) & 0x7f80_0000) == 0x7f80_0000;
+                case F16 -> (b.getShort(2 * i) & 0x7c00) == 0x7c00;
+                case BF16 -> (b.getShort(2 * i) & 0x7f80) == 0x7f80;
+                case F64 -> (b.getLong(8 * i) & 0x7ff0_0000_0000_0000L) == 0x7ff0_0000_0000_0000L;
+                case I32, I64 -> throw new AssertionError(dtype);
+            };
+            if (nonFinite) {
+                double value = switch (dtype) {
+                    case F32 -> b.getFloat(4 * i);
+                    case F16 -> halfToFloat(b.getShort(2 * i));
+                    case BF16 -> Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
+                    default -> b.getDouble(8 * i);
+                };
+                return Optional.of(new NonFinite(i, value));
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * The values as floats: F32 as stored, F16 and BF16 widened exactly, F64 rounded to nearest.
      *
@@ -132,13 +168,13 @@ public final class TensorEntry {
                     double v = b.getDouble(8 * i);
                     out[i] = (float) v;
                     if (Float.isInfinite(out[i]) && !Double.isInfinite(v)) {
-                        throw new SafetensorsFormatException("tensor '" + name + "': F64 value " + v
+                        throw new SafetensorsFormatException("tensor " + MessageText.quote(name) + ": F64 value " + v
                                 + " at element " + i + " is outside the F32 range");
                     }
                 }
             }
             case I32, I64 -> throw new SafetensorsFormatException(
-                    "tensor '" + name + "' holds " + dtype + " values; read it with toInts()");
+                    "tensor " + MessageText.quote(name) + " holds " + dtype + " values; read it with toInts()");
         }
         return out;
     }
@@ -157,14 +193,14 @@ public final class TensorEntry {
                 for (int i = 0; i < out.length; i++) {
                     long v = b.getLong(8 * i);
                     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                        throw new SafetensorsFormatException("tensor '" + name + "': I64 value " + v
+                        throw new SafetensorsFormatException("tensor " + MessageText.quote(name) + ": I64 value " + v
                                 + " at element " + i + " is outside the I32 range");
                     }
                     out[i] = (int) v;
                 }
             }
             case F16, BF16, F32, F64 -> throw new SafetensorsFormatException(
-                    "tensor '" + name + "' holds " + dtype + " values; read it with toFloats()");
+                    "tensor " + MessageText.quote(name) + " holds " + dtype + " values; read it with toFloats()");
         }
         return out;
     }

@@ -17,11 +17,13 @@
  *   <li>Metrics at a fixed threshold (precision, recall, accuracy, F1, Dice) use scikit-learn's
  *       {@code zero_division=0}: a ratio whose denominator is zero is reported as 0.</li>
  *   <li>Pixel-level metrics pool all pixels of all maps into one set of (score, label) pairs, as
- *       anomaly-detection benchmarks (MOOD, anomalib) do.</li>
+ *       anomaly-detection benchmarks (MOOD, anomalib) do; AUPRO ({@link dev.unmask.metrics.PerRegionOverlap})
+ *       pools the normal pixels likewise but weighs every anomalous region the same.</li>
  * </ul>
  *
  * <p>Entry points: {@link dev.unmask.metrics.BinaryMetrics} and {@link dev.unmask.metrics.PixelMetrics}
- * (one-call metrics), {@link dev.unmask.metrics.ThresholdSweep} (sort once, derive every curve metric),
+ * (one-call metrics), {@link dev.unmask.metrics.PerRegionOverlap} (PRO curve, AUPRO),
+ * {@link dev.unmask.metrics.ThresholdSweep} (sort once, derive every curve metric),
  * {@link dev.unmask.metrics.ConfusionCounts} (metrics at a threshold),
  * {@link dev.unmask.metrics.MetricsReport} (summary tables, per group), {@link dev.unmask.metrics.VideoScores}
  * (per-video aggregation), {@link dev.unmask.metrics.DecisionThreshold}, {@link dev.unmask.metrics.Percentile}

@@ -4,8 +4,6 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.tensor.Shape;
 
-import java.util.SplittableRandom;
-
 /**
  * 2-D transposed convolution over NCHW: {@code weight} [in, out, kh, kw] (PyTorch's layout), optional
  * {@code bias} [out]. PyTorch computes the initialisation's fan-in from the weight's second axis, so
@@ -16,15 +14,15 @@ public final class ConvTranspose2d extends WeightedLayer {
     private final Conv2dParams params;
 
     public ConvTranspose2d(int in, int out, int kernelH, int kernelW, Conv2dParams params, boolean bias,
-                           SplittableRandom rng) {
-        super(Init.fanInUniform(Shape.of(in, out, kernelH, kernelW), out * kernelH * kernelW, rng));
+                           ParameterInit init) {
+        super(init.fanInUniform(Shape.of(in, out, kernelH, kernelW), out * kernelH * kernelW));
         this.params = params;
-        this.bias = bias ? registerParameter("bias", new Parameter(Init.fanInUniform(Shape.of(out), out * kernelH * kernelW, rng))) : null;
+        this.bias = bias ? registerParameter("bias", new Parameter(init.fanInUniform(Shape.of(out), out * kernelH * kernelW))) : null;
     }
 
     /** A square kernel with the given stride and padding, no output padding, with bias. */
-    public ConvTranspose2d(int in, int out, int kernel, int stride, int pad, SplittableRandom rng) {
-        this(in, out, kernel, kernel, Conv2dParams.of(stride, pad), true, rng);
+    public ConvTranspose2d(int in, int out, int kernel, int stride, int pad, ParameterInit init) {
+        this(in, out, kernel, kernel, Conv2dParams.of(stride, pad), true, init);
     }
 
     public Parameter bias() {

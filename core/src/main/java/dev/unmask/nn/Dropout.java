@@ -1,7 +1,8 @@
 package dev.unmask.nn;
 
 import dev.unmask.autograd.Variable;
-import dev.unmask.data.Seeds;
+import dev.unmask.backend.Backend;
+import dev.unmask.random.Seeds;
 
 /**
  * In training mode zeroes each element with probability {@code p} and scales the rest by
@@ -50,6 +51,6 @@ public final class Dropout extends Layer {
             float u = (Seeds.mix(stream + (i + 1L) * Seeds.GOLDEN_GAMMA) >>> 40) * FLOAT_UNIT;
             mask[i] = u < p ? 0f : keep;
         }
-        return x.mul(Variable.constant(x.value().backend().fromFloats(mask, x.shape())));
+        return x.mul(Variable.constant(Backend.of(x.value()).fromFloats(mask, x.shape())));
     }
 }

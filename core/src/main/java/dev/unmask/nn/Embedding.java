@@ -4,14 +4,12 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
-import java.util.SplittableRandom;
-
 /** A lookup table {@code weight} [count, dim], initialised N(0, 1) as PyTorch does. */
 public final class Embedding extends Module {
     private final Parameter weight;
 
-    public Embedding(int count, int dim, SplittableRandom rng) {
-        this.weight = registerParameter("weight", new Parameter(Init.normal(Shape.of(count, dim), rng)));
+    public Embedding(int count, int dim, ParameterInit init) {
+        this.weight = registerParameter("weight", new Parameter(init.normal(Shape.of(count, dim))));
     }
 
     public Parameter weight() {

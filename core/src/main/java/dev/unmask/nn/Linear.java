@@ -3,8 +3,6 @@ package dev.unmask.nn;
 import dev.unmask.autograd.Variable;
 import dev.unmask.tensor.Shape;
 
-import java.util.SplittableRandom;
-
 /**
  * {@code y = x W^T + b} over the last axis: x [..., in] (rank at least 2), {@code weight} [out, in],
  * optional {@code bias} [out]; PyTorch's initialisation with fanIn = in.
@@ -12,9 +10,9 @@ import java.util.SplittableRandom;
 public final class Linear extends WeightedLayer {
     private final Parameter bias;
 
-    public Linear(int in, int out, boolean bias, SplittableRandom rng) {
-        super(Init.fanInUniform(Shape.of(out, in), in, rng));
-        this.bias = bias ? registerParameter("bias", new Parameter(Init.fanInUniform(Shape.of(out), in, rng))) : null;
+    public Linear(int in, int out, boolean bias, ParameterInit init) {
+        super(init.fanInUniform(Shape.of(out, in), in));
+        this.bias = bias ? registerParameter("bias", new Parameter(init.fanInUniform(Shape.of(out), in))) : null;
     }
 
     public Parameter bias() {

@@ -1,6 +1,7 @@
 package dev.unmask.nn;
 
-import dev.unmask.data.Seeds;
+import dev.unmask.backend.Backend;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -144,8 +145,8 @@ public abstract class Module {
     }
 
     private void loadState(String prefix, Map<String, Tensor> state) {
-        parameters.forEach((name, p) -> p.value().backend().copyInto(p.value(), state.get(prefix + name).to(p.value().backend())));
-        buffers.replaceAll((name, b) -> state.get(prefix + name).to(b.backend()));
+        parameters.forEach((name, p) -> Backend.of(p.value()).copyInto(p.value(), state.get(prefix + name).to(p.value().device())));
+        buffers.replaceAll((name, b) -> state.get(prefix + name).to(b.device()));
         children.forEach((name, m) -> m.loadState(prefix + name + ".", state));
     }
 

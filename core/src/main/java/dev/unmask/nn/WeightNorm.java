@@ -2,6 +2,7 @@ package dev.unmask.nn;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.tensor.Tensor;
 
 /**
@@ -25,8 +26,9 @@ public final class WeightNorm {
         try (NoGrad scope = NoGrad.enter()) {
             g = norm(Variable.constant(w)).value();
         }
-        Tensor v = w.backend().full(w.shape(), w.dtype(), 0f);
-        w.backend().copyInto(v, w);
+        Backend backend = Backend.of(w);
+        Tensor v = backend.full(w.shape(), w.dtype(), 0f);
+        backend.copyInto(v, w);
         layer.replaceWeightBy(new Parameter(g), new Parameter(v));
         return layer;
     }

@@ -155,6 +155,19 @@ public interface Op {
     /** Gradient of {@link #avgPool2d} with respect to an input of shape {@code inputShape}. */
     Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params);
 
+    /**
+     * Nearest-neighbour upsampling of NCHW by integer factors, {@code y[n, c, i, j] = x[n, c, i / scaleH, j / scaleW]}
+     * (PyTorch's {@code interpolate(mode='nearest')} with an integer scale factor). Result
+     * [N, C, H * scaleH, W * scaleW]; both factors at least 1.
+     */
+    Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW);
+
+    /**
+     * Gradient of {@link #upsampleNearest2d}: each input element receives the sum of its {@code scaleH x scaleW}
+     * block of {@code gradOut} [N, C, H * scaleH, W * scaleW]. Result [N, C, H, W].
+     */
+    Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW);
+
     /** Softmax along {@code axis}, computed stably (max subtracted). */
     Tensor softmax(Tensor x, int axis);
 
@@ -166,6 +179,32 @@ public interface Op {
      * I32 [N] in [0, C). Result F32 [N], unreduced.
      */
     Tensor crossEntropy(Tensor logits, Tensor targets);
+
+    // ---------------------------------------------------------------- batch normalisation
+
+    /**
+     * Per-channel mean and biased variance of NCHW {@code x} over N, H and W (at least one element per
+     * channel): the batch statistics of batch normalisation.
+     */
+    BatchStatistics batchNormStatistics(Tensor x);
+
+    /**
+     * Batch normalisation of NCHW {@code x} with the given per-channel statistics:
+     * {@code y = (x - mean[c]) / sqrt(variance[c] + eps) * weight[c] + bias[c]}; mean, variance, weight and bias
+     * are [C], eps positive.
+     */
+    Tensor batchNorm2d(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps);
+
+    /**
+     * Gradients of {@link #batchNorm2d} given the output gradient. With {@code batchStatistics} the mean and
+     * variance are {@code x}'s own ({@link #batchNormStatistics}), and the input gradient includes their
+     * dependence on x (training mode): with x^ = (x - mean) / sqrt(variance + eps) and sums over N, H, W of M
+     * elements, {@code dx = weight / sqrt(variance + eps) * (g - sum(g) / M - x^ sum(g x^) / M)}; otherwise they
+     * are constants and {@code dx = weight / sqrt(variance + eps) * g}. Always {@code dweight = sum(g x^)} and
+     * {@code dbias = sum(g)}.
+     */
+    BatchNormGradients batchNorm2dBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor variance, Tensor weight,
+                                           float eps, boolean batchStatistics);
 
     // ---------------------------------------------------------------- fused ops
 

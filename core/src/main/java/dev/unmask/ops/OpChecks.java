@@ -361,6 +361,65 @@ public final class OpChecks {
         }
     }
 
+    /**
+     * The output shape of {@link Op#upsampleNearest2d}: F32 NCHW input, factors at least 1, and an output
+     * whose element count fits an int.
+     */
+    public static Shape upsampleShape(String op, Tensor x, int scaleH, int scaleW) {
+        requireDType(op, x, DType.F32);
+        requireRank(op, x, 4);
+        if (scaleH < 1 || scaleW < 1) {
+            throw new IllegalArgumentException(op + ": scale factors must be at least 1, got " + scaleH + " x " + scaleW);
+        }
+        long h = (long) x.dim(2) * scaleH;
+        long w = (long) x.dim(3) * scaleW;
+        if ((long) x.dim(0) * x.dim(1) * h * w > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": upsampling " + x.shape() + " by " + scaleH + " x " + scaleW
+                    + " gives more than 2^31 - 1 elements");
+        }
+        return Shape.of(x.dim(0), x.dim(1), (int) h, (int) w);
+    }
+
+    /** The output shape of {@link Op#upsampleNearest2dBackward}: the gradient's height and width divisible by the factors. */
+    public static Shape upsampleBackwardShape(Tensor gradOut, int scaleH, int scaleW) {
+        String op = "upsampleNearest2dBackward";
+        requireDType(op, gradOut, DType.F32);
+        requireRank(op, gradOut, 4);
+        if (scaleH < 1 || scaleW < 1 || gradOut.dim(2) % scaleH != 0 || gradOut.dim(3) % scaleW != 0) {
+            throw new IllegalArgumentException(op + ": gradient " + gradOut.shape() + " is not an upsampling by "
+                    + scaleH + " x " + scaleW);
+        }
+        return Shape.of(gradOut.dim(0), gradOut.dim(1), gradOut.dim(2) / scaleH, gradOut.dim(3) / scaleW);
+    }
+
+    /** The input of {@link Op#batchNormStatistics}: F32 NCHW with at least one element per channel. */
+    public static void checkBatchNormInput(String op, Tensor x) {
+        requireDType(op, x, DType.F32);
+        requireRank(op, x, 4);
+        if (x.dim(1) < 1 || (long) x.dim(0) * x.dim(2) * x.dim(3) < 1) {
+            throw new IllegalArgumentException(op + ": needs at least one channel and one element per channel, got "
+                    + x.shape());
+        }
+    }
+
+    /**
+     * The operands of {@link Op#batchNorm2d} and its backward: F32 NCHW {@code x}, per-channel [C] F32 vectors
+     * and a positive eps.
+     */
+    public static void checkBatchNorm(String op, Tensor x, float eps, Tensor... perChannel) {
+        checkBatchNormInput(op, x);
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException(op + ": eps must be positive, got " + eps);
+        }
+        for (Tensor t : perChannel) {
+            requireDType(op, t, DType.F32);
+            if (t.rank() != 1 || t.dim(0) != x.dim(1)) {
+                throw new IllegalArgumentException(op + ": per-channel operand " + t.shape() + " does not match the "
+                        + x.dim(1) + " channels of " + x.shape());
+            }
+        }
+    }
+
     public static void checkCrossEntropy(Tensor logits, Tensor targets) {
         requireDType("crossEntropy", logits, DType.F32);
         requireRank("crossEntropy", logits, 2);

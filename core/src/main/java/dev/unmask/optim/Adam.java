@@ -1,6 +1,7 @@
 package dev.unmask.optim;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.tensor.Tensor;
 
@@ -42,6 +43,6 @@ public final class Adam extends Optimizer {
     @Override
     protected void update(int index, Tensor value, Tensor grad, long step) {
         AdamParams params = new AdamParams((float) learningRate(), beta1, beta2, epsilon, weightDecay, decoupled, step);
-        value.backend().adamStep(value, grad, stateTensor(index, "exp_avg"), stateTensor(index, "exp_avg_sq"), params);
+        Backend.of(value).adamStep(value, grad, stateTensor(index, "exp_avg"), stateTensor(index, "exp_avg_sq"), params);
     }
 }

@@ -26,7 +26,8 @@ public final class GradientClipping {
         for (Variable p : parameters) {
             Tensor g = p.grad();
             if (g != null) {
-                g.backend().copyInto(g, g.backend().clamp(g, -limit, limit));
+                Backend op = Backend.of(g);
+                op.copyInto(g, op.clamp(g, -limit, limit));
             }
         }
     }
@@ -43,7 +44,8 @@ public final class GradientClipping {
         for (Variable p : parameters) {
             Tensor g = p.grad();
             if (g != null) {
-                squares += g.backend().reduce(ReduceOp.SUM, g.backend().binary(BinaryOp.MUL, g, g), new int[0], false).item();
+                Backend op = Backend.of(g);
+                squares += op.reduce(ReduceOp.SUM, op.binary(BinaryOp.MUL, g, g), new int[0], false).item();
             }
         }
         double norm = Math.sqrt(squares);
@@ -52,7 +54,7 @@ public final class GradientClipping {
             for (Variable p : parameters) {
                 Tensor g = p.grad();
                 if (g != null) {
-                    Backend op = g.backend();
+                    Backend op = Backend.of(g);
                     op.copyInto(g, op.binary(BinaryOp.MUL, g, op.full(Shape.scalar(), DType.F32, (float) coefficient)));
                 }
             }

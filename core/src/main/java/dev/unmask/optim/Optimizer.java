@@ -1,6 +1,7 @@
 package dev.unmask.optim;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Tensor;
 
@@ -51,7 +52,7 @@ public abstract class Optimizer {
     protected final Tensor stateTensor(int index, String kind) {
         return state.computeIfAbsent(index + "." + kind, key -> {
             Tensor p = parameters.get(index).value();
-            return p.backend().full(p.shape(), DType.F32, 0f);
+            return Backend.of(p).full(p.shape(), DType.F32, 0f);
         });
     }
 
@@ -114,8 +115,9 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException("optimizer state '" + name + "' is " + e.getValue()
                         + ", parameter " + index + " is " + p);
             }
-            Tensor copy = p.backend().full(p.shape(), DType.F32, 0f);
-            p.backend().copyInto(copy, e.getValue().to(p.backend()));
+            Backend backend = Backend.of(p);
+            Tensor copy = backend.full(p.shape(), DType.F32, 0f);
+            backend.copyInto(copy, e.getValue().to(backend));
             restored.put(name, copy);
         }
         state.clear();

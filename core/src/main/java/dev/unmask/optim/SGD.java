@@ -34,7 +34,7 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(int index, Tensor value, Tensor grad, long step) {
-        Backend op = value.backend();
+        Backend op = Backend.of(value);
         Tensor g = grad;
         if (weightDecay != 0) {
             g = op.binary(BinaryOp.ADD, g, op.binary(BinaryOp.MUL, value, scalar(op, weightDecay)));

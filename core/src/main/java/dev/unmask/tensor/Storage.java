@@ -1,9 +1,7 @@
 package dev.unmask.tensor;
 
-import dev.unmask.backend.Backend;
-
 /**
- * A flat, contiguous block of elements owned by one backend (a Java array on the CPU, device memory on
+ * A flat, contiguous block of elements owned by one device (a Java array on the CPU, device memory on
  * a GPU). Tensors are views of a storage with a shape; reshapes share it.
  */
 public interface Storage {
@@ -12,5 +10,6 @@ public interface Storage {
     /** Number of elements. */
     int size();
 
-    Backend backend();
+    /** The device that made this storage and reads its values. */
+    Device device();
 }

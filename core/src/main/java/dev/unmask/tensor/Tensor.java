@@ -1,18 +1,17 @@
 package dev.unmask.tensor;
 
-import dev.unmask.backend.Backend;
-import dev.unmask.backend.Backends;
-
 /**
- * A contiguous, row-major block of F32 or I32 values with a shape, living on one backend. Tensors carry
- * no gradient information (that is {@link dev.unmask.autograd.Variable}); ops never modify their
- * inputs, except the explicitly in-place ones of the backend contract (the optimizer step).
+ * A contiguous, row-major block of F32 or I32 values with a shape, living on one {@link Device}. Tensors carry
+ * no gradient information (that is {@code dev.unmask.autograd.Variable}); ops never modify their
+ * inputs, except the explicitly in-place ones of the backend contract (the optimizer step). A tensor is made
+ * by a device ({@code backend.fromFloats(data, shape)}); it never picks a backend itself, and ops on it run on
+ * its own backend ({@code Backend.of(tensor)}).
  */
 public final class Tensor {
     private final Shape shape;
     private final Storage storage;
 
-    /** Wraps a storage; used by backends. The storage must hold exactly {@code shape.numel()} elements. */
+    /** Wraps a storage; used by devices. The storage must hold exactly {@code shape.numel()} elements. */
     public Tensor(Shape shape, Storage storage) {
         if (shape.numel() != storage.size()) {
             throw new IllegalArgumentException(
@@ -20,21 +19,6 @@ public final class Tensor {
         }
         this.shape = shape;
         this.storage = storage;
-    }
-
-    /** An F32 tensor on the default backend holding a copy of {@code data}. */
-    public static Tensor of(float[] data, int... dims) {
-        return Backends.defaultBackend().fromFloats(data, Shape.of(dims));
-    }
-
-    /** An I32 tensor on the default backend holding a copy of {@code data}. */
-    public static Tensor ofInts(int[] data, int... dims) {
-        return Backends.defaultBackend().fromInts(data, Shape.of(dims));
-    }
-
-    /** An F32 scalar on the default backend. */
-    public static Tensor scalar(float value) {
-        return Backends.defaultBackend().fromFloats(new float[] {value}, Shape.scalar());
     }
 
     public Shape shape() {
@@ -49,8 +33,9 @@ public final class Tensor {
         return storage;
     }
 
-    public Backend backend() {
-        return storage.backend();
+    /** The device holding this tensor's storage. */
+    public Device device() {
+        return storage.device();
     }
 
     public int rank() {
@@ -80,12 +65,12 @@ public final class Tensor {
 
     /** A copy of the values (F32 tensors only). */
     public float[] toFloatArray() {
-        return backend().toFloats(this);
+        return device().toFloats(this);
     }
 
     /** A copy of the values (I32 tensors only). */
     public int[] toIntArray() {
-        return backend().toInts(this);
+        return device().toInts(this);
     }
 
     /** The single value of a one-element F32 tensor. */
@@ -96,9 +81,9 @@ public final class Tensor {
         return dtype() == DType.F32 ? toFloatArray()[0] : toIntArray()[0];
     }
 
-    /** This tensor's values on another backend (this tensor itself when it is already there). */
-    public Tensor to(Backend target) {
-        if (target == backend()) {
+    /** This tensor's values on another device (this tensor itself when it is already there). */
+    public Tensor to(Device target) {
+        if (target == device()) {
             return this;
         }
         return dtype() == DType.F32
@@ -108,6 +93,6 @@ public final class Tensor {
 
     @Override
     public String toString() {
-        return "Tensor" + shape + " " + dtype() + " on " + backend().name();
+        return "Tensor" + shape + " " + dtype() + " on " + device().name();
     }
 }

@@ -1,7 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.backend.Backend;
-import dev.unmask.data.Seeds;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 

@@ -42,9 +42,9 @@ public final class DeterministicMode {
         }
         for (var e : model.namedParameters().entrySet()) {
             Parameter p = e.getValue();
-            if (!REFERENCE_BACKEND.equals(p.value().backend().name())) {
+            if (!REFERENCE_BACKEND.equals(p.value().device().name())) {
                 throw new IllegalStateException("deterministic training needs the " + REFERENCE_BACKEND
-                        + " backend, parameter '" + e.getKey() + "' is on " + p.value().backend().name()
+                        + " backend, parameter '" + e.getKey() + "' is on " + p.value().device().name()
                         + "; call DeterministicMode.enable() before building the model");
             }
         }

@@ -1,6 +1,6 @@
 package dev.unmask.train;
 
-import dev.unmask.data.Seeds;
+import dev.unmask.random.Seeds;
 
 /**
  * A small deterministic random generator whose whole state is one {@code long}, so a checkpoint can

@@ -1,6 +1,8 @@
 package dev.unmask.autograd;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.Pool2dParams;
 import dev.unmask.tensor.Shape;
@@ -136,6 +138,23 @@ class FunctionGradientTest {
         Variable x = leaf(rng, 2, 2, 5, 6);
         check(() -> x.avgPool2d(Pool2dParams.of(3, 1, 1)), x);
         check(() -> x.avgPool2d(new Pool2dParams(3, 2, 2, 1, 1, 0, false)), x);
+        check(() -> x.upsampleNearest2d(2, 3), x);
+        check(() -> x.upsampleNearest2d(1, 1), x);
+    }
+
+    @Test
+    void batchNormalisation() {
+        Variable x = leaf(rng, 3, 2, 3, 4);
+        Variable weight = Variable.leaf(uniform(rng, 0.5, 1.5, 2));
+        Variable bias = leaf(rng, 2);
+        Tensor mean = uniform(rng, -0.2, 0.2, 2);
+        Tensor variance = uniform(rng, 0.5, 1.5, 2);
+        check(() -> x.batchNorm2d(weight, bias, mean, variance, 1e-5f, false), x, weight, bias);
+        // training mode: the statistics are recomputed from the perturbed x at every probe
+        check(() -> {
+            BatchStatistics batch = Backend.of(x.value()).batchNormStatistics(x.value());
+            return x.batchNorm2d(weight, bias, batch.mean(), batch.variance(), 1e-3f, true);
+        }, x, weight, bias);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.unmask.autograd;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -78,7 +79,8 @@ public final class GradCheck {
 
     private static void set(Variable leaf, float[] values) {
         Tensor v = leaf.value();
-        v.backend().copyInto(v, v.backend().fromFloats(values, v.shape()));
+        Backend backend = Backend.of(v);
+        backend.copyInto(v, backend.fromFloats(values, v.shape()));
     }
 
     /** Values uniform in [lo, hi). */

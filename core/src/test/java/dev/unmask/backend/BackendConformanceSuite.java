@@ -288,6 +288,10 @@ public abstract class BackendConformanceSuite {
             new ConvCase(2, 4, 13, 11, 3, 4, Conv2dParams.of(2, 1)),
             new ConvCase(1, 33, 9, 9, 31, 1, Conv2dParams.of(1, 0)),
             new ConvCase(3, 2, 12, 14, 4, 3, new Conv2dParams(2, 1, 2, 1, 2, 1, 0, 0)),
+            // a decoder's last layer: many channels to 3, stride 1, with and without padding
+            new ConvCase(2, 32, 13, 11, 3, 3, Conv2dParams.of(1, 1)),
+            new ConvCase(1, 17, 6, 9, 2, 3, Conv2dParams.of(1, 0)),
+            new ConvCase(1, 4, 7, 6, 2, 3, Conv2dParams.of(1, 3)),
     };
 
     @Test
@@ -336,6 +340,70 @@ public abstract class BackendConformanceSuite {
                 compare("avgPool2d " + q, sums(q.kernelH() * q.kernelW()), b -> b.avgPool2d(smooth.on(b), q));
                 compare("avgPool2dBackward " + q, sums(q.kernelH() * q.kernelW()),
                         b -> b.avgPool2dBackward(g.on(b), smooth.shape(), q));
+            }
+        }
+    }
+
+    /**
+     * Per-channel sums of up to {@code elements} values of size ~1 in another order (blocked, threaded, double or
+     * float partial sums); the variance and the input gradient subtract nearly equal terms, so the absolute part
+     * is judged on the values' scale.
+     */
+    private static Tolerance batchNormSums(int elements) {
+        return new Tolerance(2e-7 * elements + 1e-6, 1e-5);
+    }
+
+    @Test
+    void batchNormalisation() {
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 13, 31}, {33, 13, 1, 1}, {3, 5, 33, 1}, {2, 16, 32, 32}};
+        for (int[] dims : shapes) {
+            String what = " " + Shape.of(dims);
+            int elements = dims[0] * dims[2] * dims[3];
+            F x = uniform(dims);
+            for (int i = 0; i < x.data().length; i += 3) {
+                x.data()[i] = 3 * x.data()[i] + 2;  // channels with an offset larger than their spread
+            }
+            F g = uniform(dims);
+            F weight = uniform(dims[1]);
+            F bias = uniform(dims[1]);
+            F runningMean = uniform(dims[1]);
+            F runningVariance = levels(3, dims[1]);
+            for (int c = 0; c < dims[1]; c++) {
+                runningVariance.data()[c] += 0.5f;
+            }
+            compare("batchNormStatistics mean" + what, batchNormSums(elements), b -> b.batchNormStatistics(x.on(b)).mean());
+            compare("batchNormStatistics variance" + what, batchNormSums(elements),
+                    b -> b.batchNormStatistics(x.on(b)).variance());
+            F mean = new F(reference.batchNormStatistics(x.on(reference)).mean().toFloatArray(), Shape.of(dims[1]));
+            F variance = new F(reference.batchNormStatistics(x.on(reference)).variance().toFloatArray(), Shape.of(dims[1]));
+            compare("batchNorm2d" + what, batchNormSums(1), b -> b.batchNorm2d(x.on(b), mean.on(b), variance.on(b),
+                    weight.on(b), bias.on(b), 1e-5f));
+            for (boolean batch : new boolean[] {true, false}) {
+                F m = batch ? mean : runningMean;
+                F v = batch ? variance : runningVariance;
+                String mode = batch ? " batch statistics" : " running statistics";
+                compare("batchNorm2dBackward input" + mode + what, batchNormSums(elements), b -> b.batchNorm2dBackward(
+                        g.on(b), x.on(b), m.on(b), v.on(b), weight.on(b), 1e-5f, batch).input());
+                compare("batchNorm2dBackward weight" + mode + what, sums(elements), b -> b.batchNorm2dBackward(
+                        g.on(b), x.on(b), m.on(b), v.on(b), weight.on(b), 1e-5f, batch).weight());
+                compare("batchNorm2dBackward bias" + mode + what, sums(elements), b -> b.batchNorm2dBackward(
+                        g.on(b), x.on(b), m.on(b), v.on(b), weight.on(b), 1e-5f, batch).bias());
+            }
+        }
+    }
+
+    @Test
+    void nearestUpsampling() {
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 13, 31}, {1, 2, 33, 1}};
+        int[][] scales = {{1, 1}, {2, 2}, {3, 1}, {1, 4}, {7, 7}};
+        for (int[] dims : shapes) {
+            F x = uniform(dims);
+            for (int[] k : scales) {
+                String what = Shape.of(dims) + " by " + k[0] + "x" + k[1];
+                compare("upsampleNearest2d " + what, EXACT, b -> b.upsampleNearest2d(x.on(b), k[0], k[1]));
+                F g = uniform(dims[0], dims[1], dims[2] * k[0], dims[3] * k[1]);
+                compare("upsampleNearest2dBackward " + what, sums(k[0] * k[1]),
+                        b -> b.upsampleNearest2dBackward(g.on(b), k[0], k[1]));
             }
         }
     }

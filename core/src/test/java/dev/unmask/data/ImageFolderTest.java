@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,11 +112,57 @@ class ImageFolderTest {
         assertThrows(IllegalArgumentException.class, () -> ImageFolder.builder(root).csvLabels(csv).build());
     }
 
+    /** RFC 4180: a field holding a comma, a quote or a line break is quoted, and its quotes are doubled. */
+    @Test
+    void csvPathsWithCommasQuotesAndLineBreaksAreQuotedFields() throws IOException {
+        Path root = dir.resolve("quoted");
+        List<String> names = List.of("a,b.png", "say \"hi\".png", "two\nlines.png", "carriage\rreturn.png");
+        StringBuilder csv = new StringBuilder("path,label\r\n");
+        for (int i = 0; i < names.size(); i++) {
+            try {
+                write(faces.face(i), "png", root.resolve(names.get(i)));
+            } catch (java.nio.file.InvalidPathException | IOException notOnThisFileSystem) {
+                org.junit.jupiter.api.Assumptions.abort("the file system refuses the name " + names.get(i));
+            }
+            csv.append('"').append(names.get(i).replace("\"", "\"\"")).append("\",").append(i % 2).append("\r\n");
+        }
+        Path labels = dir.resolve("quoted.csv");
+        Files.writeString(labels, csv, StandardCharsets.UTF_8);
+        ImageFolder folder = ImageFolder.builder(root).csvLabels(labels).build();
+        assertEquals(names.size(), folder.size());
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals(Path.of(names.get(i)), folder.relativePath(i));
+            assertEquals(i % 2, folder.label(i));
+        }
+        Files.writeString(labels, "a,b.png,1\n", StandardCharsets.UTF_8);
+        IllegalArgumentException unquoted = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.builder(root).csvLabels(labels).build());
+        assertTrue(unquoted.getMessage().contains("line 1") && unquoted.getMessage().contains("3 fields"),
+                unquoted.getMessage());
+    }
+
+    /** 3000 x 1500 is over the decoded-pixel default: image and mask are both subsampled by 2, so they still match. */
+    @Test
+    void largeImagesAndTheirMasksAreSubsampledByTheSameStep() throws IOException {
+        Path root = dir.resolve("large");
+        Path masks = dir.resolve("large-masks");
+        Files.createDirectories(root.resolve("fake"));
+        Files.createDirectories(masks.resolve("fake"));
+        TestPngs.writeSolid(root.resolve("fake/a.png"), 3000, 1500, 0x808080);
+        TestPngs.writeSolid(masks.resolve("fake/a.png"), 3000, 1500, 0xFFFFFF);
+        Example e = ImageFolder.builder(root).masks(masks).build().get(0);
+        assertEquals(1500, e.image().width());
+        assertEquals(750, e.image().height());
+        assertEquals(1500, e.mask().width());
+        assertEquals(750, e.mask().height());
+        assertEquals(1f, e.mask().data()[e.mask().data().length - 1]);
+    }
+
     @Test
     void decompressionBombIsRefusedBeforeDecoding() throws IOException {
         Path bomb = dir.resolve("real/bomb.png");
         Files.createDirectories(bomb.getParent());
-        Files.write(bomb, pngDeclaring(100_000, 100_000));
+        Files.write(bomb, TestPngs.declaring(100_000, 100_000));
         assertTrue(Files.size(bomb) < 200, "the bomb file itself is tiny");
         ImageFolder folder = ImageFolder.builder(dir).build();
         ImageFileException e = assertThrows(ImageFileException.class, () -> folder.get(0));
@@ -129,7 +170,7 @@ class ImageFolderTest {
         assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("100000x100000")
                 && e.getMessage().contains("refused before decoding"), e.getMessage());
         // a size under the limit passes the check and then fails to decode the tiny data: a different error
-        Files.write(bomb, pngDeclaring(64, 64));
+        Files.write(bomb, TestPngs.declaring(64, 64));
         ImageFileException small = assertThrows(ImageFileException.class, () -> folder.get(0));
         assertFalse(small.getMessage().contains("refused before decoding"), small.getMessage());
     }
@@ -180,33 +221,6 @@ class ImageFolderTest {
     }
 
     /** A PNG whose IHDR declares width x height RGB but whose IDAT holds only 1000 zero bytes. */
-    private static byte[] pngDeclaring(int width, int height) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        ByteBuffer header = ByteBuffer.allocate(13);
-        header.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(out, "IHDR", header.array());
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
-        try (DeflaterOutputStream deflater = new DeflaterOutputStream(compressed)) {
-            deflater.write(new byte[1000]);
-        }
-        chunk(out, "IDAT", compressed.toByteArray());
-        chunk(out, "IEND", new byte[0]);
-        return bytes.toByteArray();
-    }
-
-    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
-        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(data.length);
-        out.write(name);
-        out.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(name);
-        crc.update(data);
-        out.writeInt((int) crc.getValue());
-    }
-
     private static float[] toSigned(float[] zeroOne) {
         float[] out = new float[zeroOne.length];
         for (int i = 0; i < out.length; i++) {

@@ -140,4 +140,30 @@ class TensorEntryTest {
         assertTrue(e.data().isReadOnly());
         assertEquals(ByteOrder.LITTLE_ENDIAN, e.data().order());
     }
+
+    @Test
+    void firstNonFiniteFindsNaNAndInfinitiesInEveryFloatingDtypeFromTheirBits() {
+        // binary16 0x3C00 = 1, 0x7C00 = +inf, 0xFE00 = a negative NaN; bfloat16 0x3F80 = 1, 0x7FC0 = NaN, 0xFF80 = -inf
+        TensorEntry.NonFinite f16 = TensorEntry.of("h", SafetensorsDType.F16, new int[] {3}, shorts(0x3C00, 0x3C00, 0x7C00))
+                .firstNonFinite().orElseThrow();
+        assertEquals(2, f16.element());
+        assertEquals(Double.POSITIVE_INFINITY, f16.value());
+        assertTrue(Double.isNaN(TensorEntry.of("h", SafetensorsDType.F16, new int[] {1}, shorts(0xFE00))
+                .firstNonFinite().orElseThrow().value()));
+        TensorEntry.NonFinite bf16 = TensorEntry.of("b", SafetensorsDType.BF16, new int[] {3}, shorts(0x3F80, 0x7FC0, 0xFF80))
+                .firstNonFinite().orElseThrow();
+        assertEquals(1, bf16.element());
+        assertTrue(Double.isNaN(bf16.value()));
+        TensorEntry.NonFinite f32 = TensorEntry.ofFloats("f", new int[] {2, 2},
+                new float[] {0, Float.MAX_VALUE, Float.MIN_VALUE, Float.NEGATIVE_INFINITY}).firstNonFinite().orElseThrow();
+        assertEquals(3, f32.element());
+        assertEquals(Double.NEGATIVE_INFINITY, f32.value());
+        TensorEntry.NonFinite f64 = TensorEntry.of("d", SafetensorsDType.F64, new int[] {2}, doubles(Double.MAX_VALUE, Double.NaN))
+                .firstNonFinite().orElseThrow();
+        assertEquals(1, f64.element());
+        assertTrue(TensorEntry.ofFloats("ok", new int[] {3}, new float[] {-0f, 1e-45f, -3.4e38f}).firstNonFinite().isEmpty());
+        // an I32 whose bits spell a float NaN is an integer, never non-finite
+        assertTrue(TensorEntry.ofInts("i", new int[] {1}, new int[] {0x7FC00000}).firstNonFinite().isEmpty());
+        assertTrue(TensorEntry.ofFloats("empty", new int[] {0}, new float[0]).firstNonFinite().isEmpty());
+    }
 }

@@ -28,11 +28,13 @@ class LayerTest {
     private static final double EVAL_TOLERANCE = 1e-5;
 
     private final SplittableRandom rng = new SplittableRandom(11);
+    /** Parameters drawn from the same stream as the inputs, in the order the tests ask for them. */
+    private final ParameterInit init = new ParameterInit(Backends.defaultBackend(), rng);
 
     @Test
     void batchNormTrainingMatchesPyTorch() {
         PyTorchGoldens g = PyTorchGoldens.load("batchnorm");
-        BatchNorm2d bn = new BatchNorm2d(4, 1e-3f, 0.1f);
+        BatchNorm2d bn = new BatchNorm2d(4, 1e-3f, 0.1f, init);
         Map<String, Tensor> state = bn.stateDict();
         state.put("weight", g.tensor("bn.weight"));
         state.put("bias", g.tensor("bn.bias"));
@@ -51,7 +53,7 @@ class LayerTest {
 
     @Test
     void batchNormEvaluationUsesRunningStatistics() {
-        BatchNorm2d bn = new BatchNorm2d(2, 1e-3f, 0.1f);
+        BatchNorm2d bn = new BatchNorm2d(2, 1e-3f, 0.1f, init);
         Map<String, Tensor> state = bn.stateDict();
         float[] mean = {0.5f, -1f};
         float[] var = {2f, 0.25f};
@@ -77,7 +79,7 @@ class LayerTest {
     @Test
     void weightNormalisedConvolutionMatchesPyTorch() {
         PyTorchGoldens g = PyTorchGoldens.load("conv");
-        Conv2d conv = WeightNorm.apply(new Conv2d(3, 4, 3, 1, 1, rng));
+        Conv2d conv = WeightNorm.apply(new Conv2d(3, 4, 3, 1, 1, init));
         conv.loadStateDict(Map.of("weight_g", g.tensor("wn.weight_g"), "weight_v", g.tensor("wn.weight_v"),
                 "bias", g.tensor("wn.bias")));
         Variable x = Variable.leaf(g.tensor("wn.x"));
@@ -93,7 +95,7 @@ class LayerTest {
 
     @Test
     void weightNormKeepsTheLayersFunction() {
-        Conv2d conv = new Conv2d(2, 3, 3, 1, 1, rng);
+        Conv2d conv = new Conv2d(2, 3, 3, 1, 1, init);
         Variable x = Variable.constant(GradCheck.uniform(rng, -1, 1, 1, 2, 4, 4));
         float[] before = conv.forward(x).value().toFloatArray();
         WeightNorm.apply(conv);
@@ -108,20 +110,22 @@ class LayerTest {
     @Test
     void layerGradientsMatchFiniteDifferences() {
         Variable x2 = GradCheck.leaf(rng, 3, 4);
-        Linear linear = new Linear(4, 2, true, rng);
+        Linear linear = new Linear(4, 2, true, init);
         check(() -> linear.forward(x2), params(linear, x2));
 
         Variable x4 = GradCheck.leaf(rng, 2, 2, 5, 5);
-        Conv2d conv = new Conv2d(2, 3, 3, 2, new Conv2dParams(1, 2, 1, 0, 1, 1, 0, 0), true, rng);
+        Conv2d conv = new Conv2d(2, 3, 3, 2, new Conv2dParams(1, 2, 1, 0, 1, 1, 0, 0), true, init);
         check(() -> conv.forward(x4), params(conv, x4));
 
-        ConvTranspose2d convT = new ConvTranspose2d(2, 3, 3, 3, new Conv2dParams(2, 2, 1, 1, 1, 1, 1, 1), true, rng);
+        ConvTranspose2d convT = new ConvTranspose2d(2, 3, 3, 3, new Conv2dParams(2, 2, 1, 1, 1, 1, 1, 1), true, init);
         check(() -> convT.forward(x4), params(convT, x4));
 
-        Conv2d normalised = WeightNorm.apply(new Conv2d(2, 3, 3, 1, 1, rng));
+        Conv2d normalised = WeightNorm.apply(new Conv2d(2, 3, 3, 1, 1, init));
         check(() -> normalised.forward(x4), params(normalised, x4));
 
-        BatchNorm2d bn = new BatchNorm2d(2, 1e-3f, 0.1f);
+        BatchNorm2d bn = new BatchNorm2d(2, 1e-3f, 0.1f, init);
+        check(() -> bn.forward(x4).mul(x4), params(bn, x4));
+        bn.eval();  // the folded scale and shift of evaluation mode carry the gradients of weight, bias and x
         check(() -> bn.forward(x4).mul(x4), params(bn, x4));
     }
 
@@ -135,7 +139,7 @@ class LayerTest {
 
     @Test
     void embeddingLooksUpRows() {
-        Embedding embedding = new Embedding(5, 3, rng);
+        Embedding embedding = new Embedding(5, 3, init);
         Tensor indices = Backends.defaultBackend().fromInts(new int[] {3, 3, 0}, Shape.of(3));
         Variable out = embedding.forward(indices);
         float[] table = embedding.weight().value().toFloatArray();

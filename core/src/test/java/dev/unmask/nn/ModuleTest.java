@@ -4,6 +4,7 @@ import dev.unmask.autograd.GradCheck;
 import dev.unmask.autograd.PyTorchGoldens;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -25,10 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Parameter naming, state dicts and modes, with names checked against what PyTorch prints. */
 class ModuleTest {
+    private static ParameterInit init(long seed) {
+        return new ParameterInit(Backends.defaultBackend(), seed);
+    }
 
     private static Sequential convReluConv(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        return new Sequential(new Conv2d(3, 4, 3, 1, 0, rng), new ReLU(), new Conv2d(4, 2, 1, 1, 0, rng));
+        ParameterInit init = init(seed);
+        return new Sequential(new Conv2d(3, 4, 3, 1, 0, init), new ReLU(), new Conv2d(4, 2, 1, 1, 0, init));
     }
 
     @Test
@@ -40,17 +44,17 @@ class ModuleTest {
 
     @Test
     void weightNormAndBatchNormNamesMatchPyTorch() {
-        Conv2d conv = WeightNorm.apply(new Conv2d(3, 4, 3, 1, 1, new SplittableRandom(1)));
+        Conv2d conv = WeightNorm.apply(new Conv2d(3, 4, 3, 1, 1, init(1)));
         assertEquals(PyTorchGoldens.load("conv").names("wn.names"), new ArrayList<>(conv.stateDict().keySet()));
         assertEquals(PyTorchGoldens.load("batchnorm").names("bn.names"),
-                new ArrayList<>(new BatchNorm2d(4).stateDict().keySet()));
+                new ArrayList<>(new BatchNorm2d(4, init(0)).stateDict().keySet()));
     }
 
     @Test
     void nestedModulesUseDottedNames() {
         class Block extends Layer {
             final Sequential body = registerModule("body", convReluConv(3));
-            final BatchNorm2d norm = registerModule("norm", new BatchNorm2d(2));
+            final BatchNorm2d norm = registerModule("norm", new BatchNorm2d(2, init(0)));
 
             @Override
             public Variable forward(Variable x) {
@@ -76,8 +80,8 @@ class ModuleTest {
 
     @Test
     void initialisationIsSeededAndWithinPyTorchsBound() {
-        float[] a = new Conv2d(3, 8, 3, 1, 1, new SplittableRandom(7)).weight().value().toFloatArray();
-        float[] b = new Conv2d(3, 8, 3, 1, 1, new SplittableRandom(7)).weight().value().toFloatArray();
+        float[] a = new Conv2d(3, 8, 3, 1, 1, init(7)).weight().value().toFloatArray();
+        float[] b = new Conv2d(3, 8, 3, 1, 1, init(7)).weight().value().toFloatArray();
         assertArrayEquals(a, b);
         double bound = 1 / Math.sqrt(3 * 3 * 3);
         double max = 0;
@@ -104,7 +108,7 @@ class ModuleTest {
 
     @Test
     void trainAndEvalReachEveryDescendant() {
-        Sequential model = new Sequential(new Sequential(new Dropout(0.5f, 1)), new BatchNorm2d(2));
+        Sequential model = new Sequential(new Sequential(new Dropout(0.5f, 1)), new BatchNorm2d(2, init(0)));
         model.eval();
         assertFalse(((Sequential) model.get(0)).get(0).isTraining());
         assertFalse(model.get(1).isTraining());

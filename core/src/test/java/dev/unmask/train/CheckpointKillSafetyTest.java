@@ -1,6 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.backend.cpu.ReferenceBackend;
+import dev.unmask.testing.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class CheckpointKillSafetyTest {
         long previousStep = -1;
         for (int kill = 0; kill < KILLS; kill++) {
             Path log = dir.resolve("child" + kill + ".log");
-            Process child = ForkedJvm.start(log, "write-forever", folder.toString());
+            Process child = ForkedJvm.start(log, List.of(), TrainingChild.class, "write-forever", folder.toString());
             awaitFirstSave(log, child);
             Thread.sleep(delays.nextInt(MAX_DELAY_MS));
             child.destroyForcibly();

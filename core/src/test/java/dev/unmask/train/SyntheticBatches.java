@@ -1,8 +1,8 @@
 package dev.unmask.train;
 
-import dev.unmask.data.Seeds;
 
 import dev.unmask.backend.Backends;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 

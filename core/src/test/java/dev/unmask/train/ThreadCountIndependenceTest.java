@@ -1,6 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.backend.cpu.ReferenceBackend;
+import dev.unmask.testing.ForkedJvm;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,9 +25,9 @@ class ThreadCountIndependenceTest {
     void oneAndThreeThreadsTrainToTheSameBits(String model, @TempDir Path dir) throws Exception {
         Path one = dir.resolve("one");
         Path three = dir.resolve("three");
-        ForkedJvm.run(dir.resolve("one.log"), List.of("-Dunmask.threads=1"), "train-fast", one.toString(),
+        ForkedJvm.run(dir.resolve("one.log"), List.of("-Dunmask.threads=1"), TrainingChild.class, "train-fast", one.toString(),
                 Long.toString(STEPS), model);
-        ForkedJvm.run(dir.resolve("three.log"), List.of("-Dunmask.threads=3"), "train-fast", three.toString(),
+        ForkedJvm.run(dir.resolve("three.log"), List.of("-Dunmask.threads=3"), TrainingChild.class, "train-fast", three.toString(),
                 Long.toString(STEPS), model);
         ReferenceBackend ref = new ReferenceBackend();
         Checkpoint a = Checkpoint.read(CheckpointStore.open(one, 10).fileFor(STEPS), ref);

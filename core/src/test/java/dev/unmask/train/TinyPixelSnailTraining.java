@@ -3,6 +3,7 @@ package dev.unmask.train;
 import dev.unmask.backend.Backends;
 import dev.unmask.models.pixelsnail.PixelSnail;
 import dev.unmask.models.pixelsnail.PixelSnailConfig;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.optim.Adam;
 import dev.unmask.optim.LearningRateSchedule;
 import dev.unmask.tensor.Tensor;
@@ -23,7 +24,7 @@ final class TinyPixelSnailTraining {
     final Trainer.Builder<Tensor> builder;
 
     TinyPixelSnailTraining(long seed) {
-        model = new PixelSnail(CONFIG, new SplittableRandom(seed));
+        model = new PixelSnail(CONFIG, new ParameterInit(Backends.defaultBackend(), seed));
         SplitMix64 data = SplitMix64.seeded(seed + 1);
         int[] codes = new int[GRIDS * CONFIG.height() * CONFIG.width()];
         for (int i = 0; i < codes.length; i++) {

@@ -1,7 +1,10 @@
 package dev.unmask.train;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
+import dev.unmask.backend.Backends;
 import dev.unmask.nn.Conv2d;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
 import dev.unmask.optim.Adam;
@@ -9,7 +12,6 @@ import dev.unmask.optim.LearningRateSchedule;
 import dev.unmask.tensor.Tensor;
 
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The small denoising task the trainer tests share: a two-layer conv net learns to remove Gaussian noise
@@ -29,7 +31,7 @@ final class TinyTraining {
     final Trainer.Builder<Tensor> builder;
 
     TinyTraining(long seed) {
-        SplittableRandom init = new SplittableRandom(seed);
+        ParameterInit init = new ParameterInit(Backends.defaultBackend(), seed);
         model = new Sequential(new Conv2d(1, 4, 3, 1, 1, init), new ReLU(), new Conv2d(4, 1, 3, 1, 1, init));
         optimizer = new Adam(model.parameters(), 1e-2);
         source = new SyntheticBatches(IMAGES, SIZE, BATCH, seed + 1, seed + 2);
@@ -54,7 +56,7 @@ final class TinyTraining {
             }
             noisy[i] += (float) (NOISE * z);
         }
-        Variable input = Variable.constant(clean.backend().fromFloats(noisy, clean.shape()));
+        Variable input = Variable.constant(Backend.of(clean).fromFloats(noisy, clean.shape()));
         Variable loss = model.forward(input).sub(Variable.constant(clean)).square().mean();
         return new Trainer.StepLoss(loss, Map.of("rmse", Math.sqrt(loss.value().item())));
     }

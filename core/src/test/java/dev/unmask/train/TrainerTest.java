@@ -1,6 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.optim.GradientClipping;
 import dev.unmask.optim.LearningRateSchedule;
 import dev.unmask.tensor.Tensor;
@@ -99,7 +100,7 @@ class TrainerTest {
         trainer.run(10);
         assertEquals(List.of(3L, 6L, 9L), recorder.checkpoints);
         assertEquals(List.of(store.fileFor(9), store.fileFor(6)), store.files());
-        Checkpoint nine = store.latest(t.model.parameters().get(0).value().backend()).orElseThrow().checkpoint();
+        Checkpoint nine = store.latest(Backend.of(t.model.parameters().get(0).value())).orElseThrow().checkpoint();
         assertEquals(9, nine.optimizerSteps());
         assertEquals("{\"run\":\"test\"}", nine.metadataJson());
 
@@ -130,7 +131,7 @@ class TrainerTest {
     @Test
     void refusesWhatItCannotDo(@TempDir Path dir) {
         TinyTraining t = new TinyTraining(SEED);
-        assumeFalse(DeterministicMode.REFERENCE_BACKEND.equals(t.model.parameters().get(0).value().backend().name())
+        assumeFalse(DeterministicMode.REFERENCE_BACKEND.equals(t.model.parameters().get(0).value().device().name())
                 && "1".equals(System.getProperty(DeterministicMode.THREADS_PROPERTY)), "this JVM is already deterministic");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.builder.deterministic(true).build());
         assertTrue(e.getMessage().contains("deterministic training needs"), e.getMessage());

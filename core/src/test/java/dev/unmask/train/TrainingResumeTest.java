@@ -2,6 +2,7 @@ package dev.unmask.train;
 
 import dev.unmask.backend.cpu.ReferenceBackend;
 import dev.unmask.tensor.Tensor;
+import dev.unmask.testing.ForkedJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -60,10 +62,10 @@ class TrainingResumeTest {
         Path straight = dir.resolve("straight");
         Path split = dir.resolve("split");
 
-        ForkedJvm.run(dir.resolve("straight.log"), "train", straight.toString(), Long.toString(n), Long.toString(n), model);
-        ForkedJvm.run(dir.resolve("first.log"), "train", split.toString(), Long.toString(n / 2), Long.toString(n / 2), model);
+        ForkedJvm.run(dir.resolve("straight.log"), List.of(), TrainingChild.class, "train", straight.toString(), Long.toString(n), Long.toString(n), model);
+        ForkedJvm.run(dir.resolve("first.log"), List.of(), TrainingChild.class, "train", split.toString(), Long.toString(n / 2), Long.toString(n / 2), model);
         Checkpoint half = read(CheckpointStore.open(split, 10).fileFor(n / 2));
-        ForkedJvm.run(dir.resolve("second.log"), "train", split.toString(), Long.toString(n), Long.toString(n / 2), model);
+        ForkedJvm.run(dir.resolve("second.log"), List.of(), TrainingChild.class, "train", split.toString(), Long.toString(n), Long.toString(n / 2), model);
 
         Checkpoint expected = read(CheckpointStore.open(straight, 10).fileFor(n));
         Checkpoint actual = read(CheckpointStore.open(split, 10).fileFor(n));

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Checks the nvcc build: the fatbin is packaged as a resource, every kernel was compiled for every
- * architecture, and no fused kernel (vq_nearest, causal_attention*, min_avg_pool) uses local memory:
+ * architecture, and no fused kernel (vq_nearest, causal_attention*, min_avg_pool, batch_norm*) uses local memory:
  * no register spills and no stack frame (a register array indexed at run time lands there too),
  * according to {@code target/ptxas-report.txt} written by {@code build-fatbin.sh}.
  */
@@ -53,7 +53,8 @@ class PtxasReportTest {
     }
 
     static boolean isFused(String kernel) {
-        return kernel.equals("vq_nearest") || kernel.startsWith("causal_attention") || kernel.equals("min_avg_pool");
+        return kernel.equals("vq_nearest") || kernel.startsWith("causal_attention") || kernel.equals("min_avg_pool")
+                || kernel.startsWith("batch_norm");
     }
 
     @Test
@@ -66,7 +67,8 @@ class PtxasReportTest {
         }
         assertTrue(Files.exists(Path.of("target/classes/dev/unmask/cuda/unmask_kernels.fatbin")), "fatbin missing from target/classes");
         Map<String, Integer> spills = spillsByKernel(Files.readAllLines(REPORT));
-        List<String> fusedKernels = new ArrayList<>(List.of("vq_nearest", "min_avg_pool"));
+        List<String> fusedKernels = new ArrayList<>(List.of("vq_nearest", "min_avg_pool", "batch_norm_statistics",
+                "batch_norm_forward", "batch_norm_backward_reduce", "batch_norm_backward_input"));
         for (String width : List.of("d8", "d16", "d32")) {
             for (String kernel : List.of("causal_attention_forward_", "causal_attention_backward_query_",
                     "causal_attention_backward_key_value_")) {
@@ -117,6 +119,7 @@ class PtxasReportTest {
         Map<String, Integer> spills = spillsByKernel(report);
         assertEquals(Map.of("vq_nearest@sm_80", 0, "min_avg_pool@sm_75", 36), spills);
         assertTrue(isFused("causal_attention_backward_query"));
+        assertTrue(isFused("batch_norm_backward_reduce"));
         assertFalse(isFused("unary_f32"));
     }
 }

@@ -1,22 +1,28 @@
 package dev.unmask.backend.cpu;
 
+import dev.unmask.backend.cpu.kernels.BatchNorm;
 import dev.unmask.backend.cpu.kernels.CausalAttention;
 import dev.unmask.backend.cpu.kernels.Convolution;
 import dev.unmask.backend.cpu.kernels.Elementwise;
+import dev.unmask.backend.cpu.kernels.ExtremePool;
 import dev.unmask.backend.cpu.kernels.FloatKernels;
 import dev.unmask.backend.cpu.kernels.Gemm;
 import dev.unmask.backend.cpu.kernels.KernelProvider;
 import dev.unmask.backend.cpu.kernels.MinAvgPool;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
 import dev.unmask.backend.cpu.kernels.Reductions;
+import dev.unmask.backend.cpu.kernels.Upsampling;
 import dev.unmask.backend.cpu.kernels.VqNearest;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
 import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BatchNormGradients;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.Conv2dParams;
 import dev.unmask.ops.OpChecks;
+import dev.unmask.ops.Pool2dParams;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.UnaryOp;
 import dev.unmask.tensor.DType;
@@ -423,12 +429,93 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Tensor maxPool2d(Tensor x, Pool2dParams params) {
+        return extremePool("maxPool2d", x, params, true);
+    }
+
+    @Override
+    public Tensor minPool2d(Tensor x, Pool2dParams params) {
+        return extremePool("minPool2d", x, params, false);
+    }
+
+    private Tensor extremePool(String op, Tensor x, Pool2dParams params, boolean max) {
+        OpChecks.requireDType(op, x, DType.F32);
+        Shape shape = OpChecks.pool2dShape(op, x.shape(), params);
+        float[] out = new float[shape.numel()];
+        ExtremePool.forward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, shape.dim(2), shape.dim(3), max,
+                CpuStorage.floats(x), out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor x, Tensor gradOut, Pool2dParams params) {
+        OpChecks.requireDType("maxPool2dBackward", x, DType.F32);
+        OpChecks.checkPool2dBackward("maxPool2dBackward", gradOut, x.shape(), params);
+        float[] gradX = new float[x.numel()];
+        ExtremePool.maxBackward(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), params, gradOut.dim(2), gradOut.dim(3),
+                CpuStorage.floats(x), CpuStorage.floats(gradOut), gradX);
+        return wrap(gradX, x.shape());
+    }
+
+    @Override
     public Tensor minAvgPool(Tensor x, int minKernel, int avgKernel) {
         OpChecks.checkMinAvgPool(x, minKernel, avgKernel);
         OpChecks.requireDType("minAvgPool", x, DType.F32);
         float[] out = new float[x.numel()];
         MinAvgPool.apply(x.dim(0) * x.dim(1), x.dim(2), x.dim(3), minKernel, avgKernel, CpuStorage.floats(x), out);
         return wrap(out, x.shape());
+    }
+
+    @Override
+    public BatchStatistics batchNormStatistics(Tensor x) {
+        OpChecks.checkBatchNormInput("batchNormStatistics", x);
+        float[] mean = new float[x.dim(1)];
+        float[] variance = new float[x.dim(1)];
+        BatchNorm.statistics(CpuStorage.floats(x), x.dim(0), x.dim(1), x.dim(2) * x.dim(3), mean, variance);
+        return new BatchStatistics(wrap(mean, Shape.of(mean.length)), wrap(variance, Shape.of(variance.length)));
+    }
+
+    @Override
+    public Tensor batchNorm2d(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps) {
+        OpChecks.checkBatchNorm("batchNorm2d", x, eps, mean, variance, weight, bias);
+        float[] out = new float[x.numel()];
+        BatchNorm.forward(CpuStorage.floats(x), x.dim(0), x.dim(1), x.dim(2) * x.dim(3), CpuStorage.floats(mean),
+                CpuStorage.floats(variance), CpuStorage.floats(weight), CpuStorage.floats(bias), eps, out);
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public BatchNormGradients batchNorm2dBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor variance, Tensor weight,
+                                                  float eps, boolean batchStatistics) {
+        OpChecks.checkBatchNorm("batchNorm2dBackward", x, eps, mean, variance, weight);
+        OpChecks.requireSameShape("batchNorm2dBackward", gradOut, x);
+        OpChecks.requireDType("batchNorm2dBackward", gradOut, DType.F32);
+        int channels = x.dim(1);
+        float[] gradX = new float[x.numel()];
+        float[] gradWeight = new float[channels];
+        float[] gradBias = new float[channels];
+        BatchNorm.backward(CpuStorage.floats(gradOut), CpuStorage.floats(x), x.dim(0), channels, x.dim(2) * x.dim(3),
+                CpuStorage.floats(mean), CpuStorage.floats(variance), CpuStorage.floats(weight), eps, batchStatistics,
+                gradX, gradWeight, gradBias);
+        return new BatchNormGradients(wrap(gradX, x.shape()), wrap(gradWeight, Shape.of(channels)),
+                wrap(gradBias, Shape.of(channels)));
+    }
+
+    @Override
+    public Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleShape("upsampleNearest2d", x, scaleH, scaleW);
+        float[] out = new float[shape.numel()];
+        Upsampling.forward(CpuStorage.floats(x), x.dim(0) * x.dim(1), x.dim(2), x.dim(3), scaleH, scaleW, out);
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleBackwardShape(gradOut, scaleH, scaleW);
+        float[] out = new float[shape.numel()];
+        Upsampling.backward(CpuStorage.floats(gradOut), shape.dim(0) * shape.dim(1), shape.dim(2), shape.dim(3),
+                scaleH, scaleW, out);
+        return wrap(out, shape);
     }
 
     private static Convolution.Geometry geometry(Shape x, Shape w, Shape out, Conv2dParams p) {

@@ -2,6 +2,7 @@ package dev.unmask.backend.cpu;
 
 import dev.unmask.backend.Backend;
 import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Device;
 import dev.unmask.tensor.Storage;
 import dev.unmask.tensor.Tensor;
 
@@ -36,7 +37,7 @@ public final class CpuStorage implements Storage {
     }
 
     @Override
-    public Backend backend() {
+    public Device device() {
         return backend;
     }
 
@@ -60,7 +61,7 @@ public final class CpuStorage implements Storage {
 
     private static CpuStorage of(Tensor x) {
         if (!(x.storage() instanceof CpuStorage s)) {
-            throw new IllegalArgumentException("tensor lives on " + x.backend().name() + ", not on a CPU backend");
+            throw new IllegalArgumentException("tensor lives on " + x.device().name() + ", not on a CPU backend");
         }
         return s;
     }

@@ -4,6 +4,8 @@ import dev.unmask.backend.Backend;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
 import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BatchNormGradients;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.Conv2dParams;
@@ -723,6 +725,51 @@ public class ReferenceBackend implements Backend {
         return wrap(toFloats(acc), inputShape);
     }
 
+    @Override
+    public Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleShape("upsampleNearest2d", x, scaleH, scaleW);
+        float[] in = CpuStorage.floats(x);
+        int planes = x.dim(0) * x.dim(1);
+        int h = x.dim(2);
+        int w = x.dim(3);
+        int outH = shape.dim(2);
+        int outW = shape.dim(3);
+        float[] out = new float[shape.numel()];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < outH; i++) {
+                for (int j = 0; j < outW; j++) {
+                    out[(p * outH + i) * outW + j] = in[(p * h + i / scaleH) * w + j / scaleW];
+                }
+            }
+        }
+        return wrap(out, shape);
+    }
+
+    @Override
+    public Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleBackwardShape(gradOut, scaleH, scaleW);
+        float[] g = CpuStorage.floats(gradOut);
+        int planes = shape.dim(0) * shape.dim(1);
+        int h = shape.dim(2);
+        int w = shape.dim(3);
+        int outW = gradOut.dim(3);
+        float[] out = new float[shape.numel()];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < h; i++) {
+                for (int j = 0; j < w; j++) {
+                    double sum = 0;
+                    for (int di = 0; di < scaleH; di++) {
+                        for (int dj = 0; dj < scaleW; dj++) {
+                            sum += g[((p * h + i) * scaleH + di) * outW + j * scaleW + dj];
+                        }
+                    }
+                    out[(p * h + i) * w + j] = (float) sum;
+                }
+            }
+        }
+        return wrap(out, shape);
+    }
+
     private static double averageDivisor(int[] window, Pool2dParams params) {
         return params.countPadding() ? params.kernelH() * params.kernelW() : window.length;
     }
@@ -758,6 +805,97 @@ public class ReferenceBackend implements Backend {
             }
         }
         return windows;
+    }
+
+    // ---------------------------------------------------------------- batch normalisation
+
+    /** Two passes per channel in double: the mean, then the mean squared deviation from it. */
+    @Override
+    public BatchStatistics batchNormStatistics(Tensor x) {
+        OpChecks.checkBatchNormInput("batchNormStatistics", x);
+        float[] in = CpuStorage.floats(x);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        double count = (double) x.dim(0) * plane;
+        float[] mean = new float[channels];
+        float[] variance = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    sum += in[i];
+                }
+            }
+            double m = sum / count;
+            double squares = 0;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    squares += (in[i] - m) * (in[i] - m);
+                }
+            }
+            mean[c] = (float) m;
+            variance[c] = (float) (squares / count);
+        }
+        return new BatchStatistics(wrap(mean, Shape.of(channels)), wrap(variance, Shape.of(channels)));
+    }
+
+    @Override
+    public Tensor batchNorm2d(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps) {
+        OpChecks.checkBatchNorm("batchNorm2d", x, eps, mean, variance, weight, bias);
+        float[] in = CpuStorage.floats(x);
+        float[] m = CpuStorage.floats(mean);
+        float[] v = CpuStorage.floats(variance);
+        float[] w = CpuStorage.floats(weight);
+        float[] b = CpuStorage.floats(bias);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            int c = i / plane % channels;
+            out[i] = (float) (((double) in[i] - m[c]) / Math.sqrt((double) v[c] + eps) * w[c] + b[c]);
+        }
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public BatchNormGradients batchNorm2dBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor variance, Tensor weight,
+                                                  float eps, boolean batchStatistics) {
+        OpChecks.checkBatchNorm("batchNorm2dBackward", x, eps, mean, variance, weight);
+        OpChecks.requireSameShape("batchNorm2dBackward", gradOut, x);
+        OpChecks.requireDType("batchNorm2dBackward", gradOut, DType.F32);
+        float[] g = CpuStorage.floats(gradOut);
+        float[] in = CpuStorage.floats(x);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        double count = (double) x.dim(0) * plane;
+        float[] gradX = new float[in.length];
+        float[] gradWeight = new float[channels];
+        float[] gradBias = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double m = CpuStorage.floats(mean)[c];
+            double inverseStd = 1 / Math.sqrt((double) CpuStorage.floats(variance)[c] + eps);
+            double sum = 0;
+            double sumCentred = 0;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    sum += g[i];
+                    sumCentred += g[i] * ((in[i] - m) * inverseStd);
+                }
+            }
+            double scale = CpuStorage.floats(weight)[c] * inverseStd;
+            for (int n = 0; n < x.dim(0); n++) {
+                for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
+                    double centred = (in[i] - m) * inverseStd;
+                    gradX[i] = (float) (batchStatistics
+                            ? scale * (g[i] - sum / count - centred * sumCentred / count)
+                            : scale * g[i]);
+                }
+            }
+            gradWeight[c] = (float) sumCentred;
+            gradBias[c] = (float) sum;
+        }
+        return new BatchNormGradients(wrap(gradX, x.shape()), wrap(gradWeight, Shape.of(channels)),
+                wrap(gradBias, Shape.of(channels)));
     }
 
     @Override

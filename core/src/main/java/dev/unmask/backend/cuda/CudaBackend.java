@@ -5,6 +5,8 @@ import dev.unmask.backend.cpu.CpuBackend;
 import dev.unmask.ops.AdamParams;
 import dev.unmask.ops.AttentionGradients;
 import dev.unmask.ops.AttentionResult;
+import dev.unmask.ops.BatchNormGradients;
+import dev.unmask.ops.BatchStatistics;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
 import dev.unmask.ops.Conv2dParams;
@@ -46,6 +48,7 @@ public final class CudaBackend implements Backend {
     private static final int ATT_TILE = 64;        // attention.cu's ATT_TILE
     private static final int[] ATT_WIDTHS = {8, 16, 32};  // attention.cu's register widths (_d8, _d16, _d32)
     private static final int POOL_TILE = 16;       // pool.cu's POOL_TILE
+    private static final int BN_THREADS = 256;     // batchnorm.cu's BN_THREADS
     private static final int GEMM_TILE = 64;       // gemm.cu's GEMM_BM and GEMM_BN
     private static final int GEMM_THREADS = 256;   // gemm.cu's GEMM_THREADS
     private static final int MAX_RANK = 8;         // elementwise.cu's MAX_RANK and movement.cu's MOVE_MAX_RANK
@@ -144,8 +147,8 @@ public final class CudaBackend implements Backend {
     }
 
     private long handle(Tensor x) {
-        if (!(x.storage() instanceof CudaStorage s) || s.backend() != this) {
-            throw new IllegalArgumentException("tensor lives on " + x.backend().name() + ", not on this CUDA backend");
+        if (!(x.storage() instanceof CudaStorage s) || s.device() != this) {
+            throw new IllegalArgumentException("tensor lives on " + x.device().name() + ", not on this CUDA backend");
         }
         return s.buffer().handle();
     }
@@ -793,6 +796,67 @@ public final class CudaBackend implements Backend {
         Tensor gradX = allocate(inputShape, DType.F32);
         launchElementwise("avg_pool2d_backward", inputShape.numel(), new KernelArgs().pointer(handle(gradOut))
                 .intStruct(poolGeometry(inputShape, params)).pointer(handle(gradX)));
+        return gradX;
+    }
+
+    @Override
+    public BatchStatistics batchNormStatistics(Tensor x) {
+        OpChecks.checkBatchNormInput("batchNormStatistics", x);
+        int channels = x.dim(1);
+        Tensor mean = allocate(Shape.of(channels), DType.F32);
+        Tensor variance = allocate(Shape.of(channels), DType.F32);
+        launch("batch_norm_statistics", Dim3.of(channels), Dim3.of(BN_THREADS), 0, new KernelArgs().pointer(handle(x))
+                .i32(x.dim(0)).i32(channels).i32(x.dim(2) * x.dim(3)).pointer(handle(mean)).pointer(handle(variance)));
+        return new BatchStatistics(mean, variance);
+    }
+
+    @Override
+    public Tensor batchNorm2d(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps) {
+        OpChecks.checkBatchNorm("batchNorm2d", x, eps, mean, variance, weight, bias);
+        Tensor y = allocate(x.shape(), DType.F32);
+        launchElementwise("batch_norm_forward", x.numel(), new KernelArgs().pointer(handle(x)).i64(x.numel()).i32(x.dim(1))
+                .i32(x.dim(2) * x.dim(3)).pointer(handle(mean)).pointer(handle(variance)).pointer(handle(weight))
+                .pointer(handle(bias)).f32(eps).pointer(handle(y)));
+        return y;
+    }
+
+    @Override
+    public BatchNormGradients batchNorm2dBackward(Tensor gradOut, Tensor x, Tensor mean, Tensor variance, Tensor weight,
+                                                  float eps, boolean batchStatistics) {
+        OpChecks.checkBatchNorm("batchNorm2dBackward", x, eps, mean, variance, weight);
+        OpChecks.requireSameShape("batchNorm2dBackward", gradOut, x);
+        OpChecks.requireDType("batchNorm2dBackward", gradOut, DType.F32);
+        int channels = x.dim(1);
+        int plane = x.dim(2) * x.dim(3);
+        Tensor gradWeight = allocate(Shape.of(channels), DType.F32);
+        Tensor gradBias = allocate(Shape.of(channels), DType.F32);
+        launch("batch_norm_backward_reduce", Dim3.of(channels), Dim3.of(BN_THREADS), 0, new KernelArgs()
+                .pointer(handle(gradOut)).pointer(handle(x)).i32(x.dim(0)).i32(channels).i32(plane).pointer(handle(mean))
+                .pointer(handle(variance)).f32(eps).pointer(handle(gradWeight)).pointer(handle(gradBias)));
+        Tensor gradX = allocate(x.shape(), DType.F32);
+        launchElementwise("batch_norm_backward_input", x.numel(), new KernelArgs().pointer(handle(gradOut))
+                .pointer(handle(x)).i64(x.numel()).i32(channels).i32(plane).pointer(handle(mean)).pointer(handle(variance))
+                .pointer(handle(weight)).pointer(handle(gradWeight)).pointer(handle(gradBias)).f32(eps)
+                .i32(batchStatistics ? 1 : 0).pointer(handle(gradX)));
+        return new BatchNormGradients(gradX, gradWeight, gradBias);
+    }
+
+    @Override
+    public Tensor upsampleNearest2d(Tensor x, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleShape("upsampleNearest2d", x, scaleH, scaleW);
+        Tensor y = allocate(shape, DType.F32);
+        launchElementwise("upsample_nearest2d", shape.numel(), new KernelArgs().pointer(handle(x)).i32(x.dim(0) * x.dim(1))
+                .i32(x.dim(2)).i32(x.dim(3)).i32(scaleH).i32(scaleW).pointer(handle(y)));
+        return y;
+    }
+
+    @Override
+    public Tensor upsampleNearest2dBackward(Tensor gradOut, int scaleH, int scaleW) {
+        Shape shape = OpChecks.upsampleBackwardShape(gradOut, scaleH, scaleW);
+        Tensor gradX = allocate(shape, DType.F32);
+        launchElementwise("upsample_nearest2d_backward", shape.numel(), new KernelArgs().pointer(handle(gradOut))
+                .i32(shape.dim(0) * shape.dim(1)).i32(shape.dim(2)).i32(shape.dim(3)).i32(scaleH).i32(scaleW)
+                .pointer(handle(gradX)));
         return gradX;
     }
 

@@ -2,6 +2,7 @@ package dev.unmask.backend.cuda;
 
 import dev.unmask.backend.Backend;
 import dev.unmask.tensor.DType;
+import dev.unmask.tensor.Device;
 import dev.unmask.tensor.Storage;
 
 /** Storage in device memory: one {@link DeviceBuffer} of {@code size} F32 or I32 elements. */
@@ -29,7 +30,7 @@ final class CudaStorage implements Storage {
     }
 
     @Override
-    public Backend backend() {
+    public Device device() {
         return backend;
     }
 

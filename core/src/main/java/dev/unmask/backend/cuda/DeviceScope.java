@@ -1,5 +1,7 @@
 package dev.unmask.backend.cuda;
 
+import dev.unmask.backend.BackendScope;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -10,7 +12,7 @@ import java.util.Set;
  * Owns device buffers and frees, on {@link #close()}, every one still open (try-with-resources gives
  * deterministic release). Closing twice is safe; allocating from a closed scope is an error.
  */
-public class DeviceScope implements AutoCloseable {
+public class DeviceScope implements BackendScope {
     /** System property that makes every buffer record its allocation site. */
     public static final String TRACK_ALLOCATIONS = "unmask.cuda.trackAllocations";
 

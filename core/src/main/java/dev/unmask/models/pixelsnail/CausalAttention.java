@@ -3,9 +3,8 @@ package dev.unmask.models.pixelsnail;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Linear;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.WeightNorm;
-
-import java.util.SplittableRandom;
 
 /**
  * rosinality's {@code CausalAttention} over the raster order of an H x W grid (L = H W positions):
@@ -27,7 +26,7 @@ public final class CausalAttention extends Module {
     private final Linear key;
     private final Linear value;
 
-    public CausalAttention(int queryChannels, int keyChannels, int channel, int heads, SplittableRandom rng) {
+    public CausalAttention(int queryChannels, int keyChannels, int channel, int heads, ParameterInit init) {
         if (channel % heads != 0) {
             throw new IllegalArgumentException("CausalAttention: " + channel + " channels do not split into "
                     + heads + " heads");
@@ -36,9 +35,9 @@ public final class CausalAttention extends Module {
         this.keyChannels = keyChannels;
         this.channel = channel;
         this.heads = heads;
-        this.query = registerModule("query", WeightNorm.apply(new Linear(queryChannels, channel, true, rng)));
-        this.key = registerModule("key", WeightNorm.apply(new Linear(keyChannels, channel, true, rng)));
-        this.value = registerModule("value", WeightNorm.apply(new Linear(keyChannels, channel, true, rng)));
+        this.query = registerModule("query", WeightNorm.apply(new Linear(queryChannels, channel, true, init)));
+        this.key = registerModule("key", WeightNorm.apply(new Linear(keyChannels, channel, true, init)));
+        this.value = registerModule("value", WeightNorm.apply(new Linear(keyChannels, channel, true, init)));
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -9,7 +11,6 @@ import dev.unmask.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -42,7 +43,7 @@ public final class CausalConv2d extends Layer {
     private Tensor causalMask;
     private Tensor zero;
 
-    public CausalConv2d(int in, int out, int kernelH, int kernelW, Padding padding, SplittableRandom rng) {
+    public CausalConv2d(int in, int out, int kernelH, int kernelW, Padding padding, ParameterInit init) {
         if (in < 1 || out < 1 || kernelH < 1 || kernelW < 1) {
             throw new IllegalArgumentException("CausalConv2d: invalid channels " + in + " -> " + out
                     + " or kernel " + kernelH + "x" + kernelW);
@@ -58,7 +59,7 @@ public final class CausalConv2d extends Layer {
         this.top = kernelH - 1;
         this.left = padding == Padding.DOWN_RIGHT ? kernelW - 1 : kernelW / 2;
         this.right = padding == Padding.DOWN_RIGHT ? 0 : kernelW / 2;
-        this.conv = registerModule("conv", new WeightNormConv2d(in, out, kernelH, kernelW, 0, 0, true, rng));
+        this.conv = registerModule("conv", new WeightNormConv2d(in, out, kernelH, kernelW, 0, 0, true, init));
         zeroCausalTaps();
     }
 
@@ -133,7 +134,7 @@ public final class CausalConv2d extends Layer {
             }
         }
         int out = table.dim(1);
-        Tensor indices = table.value().backend().fromInts(rows, Shape.of(batch, rowCount, width, taps));
+        Tensor indices = Backend.of(table.value()).fromInts(rows, Shape.of(batch, rowCount, width, taps));
         Variable summed = table.gather(indices).sum(3).permute(0, 3, 1, 2);
         return summed.add(conv.bias().reshape(1, out, 1, 1));
     }
@@ -210,17 +211,18 @@ public final class CausalConv2d extends Layer {
             return;
         }
         Tensor v = conv.weightV().value();
-        if (causalMask == null || causalMask.backend() != v.backend()) {
+        Backend backend = Backend.of(v);
+        if (causalMask == null || causalMask.device() != backend) {
             float[] mask = new float[kernelH * kernelW];
             Arrays.fill(mask, 1f);
             for (int j = kernelW / 2; j < kernelW; j++) {
                 mask[(kernelH - 1) * kernelW + j] = 0f;
             }
-            causalMask = v.backend().fromFloats(mask, Shape.of(kernelH, kernelW));
-            zero = v.backend().full(Shape.scalar(), DType.F32, 0f);
+            causalMask = backend.fromFloats(mask, Shape.of(kernelH, kernelW));
+            zero = backend.full(Shape.scalar(), DType.F32, 0f);
         }
         // where() writes +0 (as PyTorch's zero_()), where a product with the mask would give -0 or NaN
-        v.backend().copyInto(v, v.backend().where(causalMask, v, zero));
+        backend.copyInto(v, backend.where(causalMask, v, zero));
     }
 
     /** The values of {@code codes}; fails unless it is I32 [B, H, W] with every value in [0, classes). */

@@ -4,8 +4,7 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Dropout;
 import dev.unmask.nn.GLU;
 import dev.unmask.nn.Layer;
-
-import java.util.SplittableRandom;
+import dev.unmask.nn.ParameterInit;
 
 /**
  * rosinality's {@code GatedResBlock} over [B, in, H, W]:
@@ -39,23 +38,23 @@ public final class GatedResBlock extends Layer {
      * @param conditionChannels  channels of the condition, 0 for none
      */
     public GatedResBlock(int in, int channel, int kernel, Convolution convolution, double dropout,
-                         int auxiliaryChannels, int conditionChannels, SplittableRandom rng) {
+                         int auxiliaryChannels, int conditionChannels, ParameterInit init) {
         this.in = in;
-        this.conv1 = registerModule("conv1", convolution(in, channel, kernel, convolution, rng));
+        this.conv1 = registerModule("conv1", convolution(in, channel, kernel, convolution, init));
         this.auxConv = auxiliaryChannels > 0
-                ? registerModule("aux_conv", WeightNormConv2d.same(auxiliaryChannels, channel, 1, rng)) : null;
-        this.dropout = registerModule("dropout", new Dropout((float) dropout, rng.nextLong()));
-        this.conv2 = registerModule("conv2", convolution(channel, in * 2, kernel, convolution, rng));
+                ? registerModule("aux_conv", WeightNormConv2d.same(auxiliaryChannels, channel, 1, init)) : null;
+        this.dropout = registerModule("dropout", new Dropout((float) dropout, init.nextSeed()));
+        this.conv2 = registerModule("conv2", convolution(channel, in * 2, kernel, convolution, init));
         this.condition = conditionChannels > 0
-                ? registerModule("condition", new WeightNormConv2d(conditionChannels, in * 2, 1, 1, 0, 0, false, rng))
+                ? registerModule("condition", new WeightNormConv2d(conditionChannels, in * 2, 1, 1, 0, 0, false, init))
                 : null;
         this.gate = registerModule("gate", new GLU(1));
     }
 
-    private static Layer convolution(int in, int out, int kernel, Convolution convolution, SplittableRandom rng) {
+    private static Layer convolution(int in, int out, int kernel, Convolution convolution, ParameterInit init) {
         return convolution == Convolution.SAME
-                ? WeightNormConv2d.same(in, out, kernel, rng)
-                : new CausalConv2d(in, out, kernel, kernel, CausalConv2d.Padding.CAUSAL, rng);
+                ? WeightNormConv2d.same(in, out, kernel, init)
+                : new CausalConv2d(in, out, kernel, kernel, CausalConv2d.Padding.CAUSAL, init);
     }
 
     /** The block without auxiliary input or condition. */

@@ -2,6 +2,7 @@ package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
@@ -208,7 +209,7 @@ public final class IncrementalPixelSnail {
             ConvolutionRows cache = convolutions.computeIfAbsent(conv, ConvolutionRows::new);
             store(input, cache.rows, 3);
             if (cache.zero == null) {
-                cache.zero = Variable.constant(input.value().backend().full(
+                cache.zero = Variable.constant(Backend.of(input.value()).full(
                         Shape.of(1, input.dim(1), 1, width), input.value().dtype(), 0f));
             }
             int n = ids.length;

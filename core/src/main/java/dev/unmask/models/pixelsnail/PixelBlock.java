@@ -2,9 +2,9 @@ package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * rosinality's {@code PixelBlock} over [B, channel, H, W] features and the [B, 2, H, W] coordinate
@@ -28,28 +28,28 @@ public final class PixelBlock extends Module {
     private final WeightNormConv2d out;
 
     public PixelBlock(int channel, int resChannel, int kernel, int resBlocks, boolean attention, double dropout,
-                      int heads, SplittableRandom rng) {
+                      int heads, ParameterInit init) {
         registerModule("resblocks", resblocks);
         for (int i = 0; i < resBlocks; i++) {
             resblocks.add(new GatedResBlock(channel, resChannel, kernel, GatedResBlock.Convolution.CAUSAL, dropout,
-                    0, 0, rng));
+                    0, 0, init));
         }
         if (attention) {
             keyResblock = registerModule("key_resblock", new GatedResBlock(channel * 2 + 2, channel, 1,
-                    GatedResBlock.Convolution.SAME, dropout, 0, 0, rng));
+                    GatedResBlock.Convolution.SAME, dropout, 0, 0, init));
             queryResblock = registerModule("query_resblock", new GatedResBlock(channel + 2, channel, 1,
-                    GatedResBlock.Convolution.SAME, dropout, 0, 0, rng));
+                    GatedResBlock.Convolution.SAME, dropout, 0, 0, init));
             causalAttention = registerModule("causal_attention",
-                    new CausalAttention(channel + 2, channel * 2 + 2, channel / 2, heads, rng));
+                    new CausalAttention(channel + 2, channel * 2 + 2, channel / 2, heads, init));
             outResblock = registerModule("out_resblock", new GatedResBlock(channel, channel, 1,
-                    GatedResBlock.Convolution.SAME, dropout, channel / 2, 0, rng));
+                    GatedResBlock.Convolution.SAME, dropout, channel / 2, 0, init));
             out = null;
         } else {
             keyResblock = null;
             queryResblock = null;
             causalAttention = null;
             outResblock = null;
-            out = registerModule("out", WeightNormConv2d.same(channel + 2, channel, 1, rng));
+            out = registerModule("out", WeightNormConv2d.same(channel + 2, channel, 1, init));
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
-import dev.unmask.backend.Backends;
 import dev.unmask.nn.ELU;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterBudget;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.Sequential;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * PixelSNAIL (Chen et al. 2018) as rosinality's vq-vae-2-pytorch builds it, an autoregressive prior over
@@ -37,33 +36,36 @@ public final class PixelSnail extends Module {
     private final IndexedModules<PixelBlock> blocks = new IndexedModules<>();
     private final Sequential out;
 
-    /** A model with PyTorch's default initialisation drawn from {@code rng}, in training mode. */
-    public PixelSnail(PixelSnailConfig config, SplittableRandom rng) {
+    /** A model on {@code init}'s backend with PyTorch's default initialisation drawn from it, in training mode. */
+    public PixelSnail(PixelSnailConfig config, ParameterInit init) {
         this.config = config;
         int kernel = config.kernel();
         this.horizontal = registerModule("horizontal", new CausalConv2d(config.classes(), config.channel(),
-                kernel / 2, kernel, CausalConv2d.Padding.DOWN, rng));
+                kernel / 2, kernel, CausalConv2d.Padding.DOWN, init));
         this.vertical = registerModule("vertical", new CausalConv2d(config.classes(), config.channel(),
-                (kernel + 1) / 2, kernel / 2, CausalConv2d.Padding.DOWN_RIGHT, rng));
-        registerBuffer("background", background(config.height(), config.width()));
+                (kernel + 1) / 2, kernel / 2, CausalConv2d.Padding.DOWN_RIGHT, init));
+        registerBuffer("background", background(config.height(), config.width(), init));
         registerModule("blocks", blocks);
         for (int i = 0; i < config.blocks(); i++) {
             blocks.add(new PixelBlock(config.channel(), config.resChannel(), config.kernel(), config.resBlocks(),
-                    config.attention(), config.dropout(), config.heads(), rng));
+                    config.attention(), config.dropout(), config.heads(), init));
         }
         this.out = registerModule("out", new Sequential(new ELU(), WeightNormConv2d.same(config.channel(),
-                config.classes(), 1, rng)));
+                config.classes(), 1, init)));
     }
 
-    private static Tensor background(int height, int width) {
-        float[] data = new float[2 * height * width];
+    private static Tensor background(int height, int width, ParameterInit init) {
+        // the shape checks that 2 x height x width fits an int before anything is allocated
+        Shape shape = Shape.of(1, 2, height, width);
+        ParameterBudget.charge(shape);
+        float[] data = new float[shape.numel()];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 data[y * width + x] = (y - height / 2f) / height;
                 data[height * width + y * width + x] = (x - width / 2f) / width;
             }
         }
-        return Backends.defaultBackend().fromFloats(data, Shape.of(1, 2, height, width));
+        return init.backend().fromFloats(data, shape);
     }
 
     public PixelSnailConfig config() {

@@ -4,10 +4,9 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.WeightNorm;
 import dev.unmask.ops.Conv2dParams;
-
-import java.util.SplittableRandom;
 
 /**
  * rosinality's {@code WNConv2d}: a stride-1 convolution whose weight is weight-normalised per output
@@ -19,14 +18,14 @@ public final class WeightNormConv2d extends Layer {
 
     /** A {@code kernelH x kernelW} kernel with symmetric zero padding {@code padH}, {@code padW}. */
     public WeightNormConv2d(int in, int out, int kernelH, int kernelW, int padH, int padW, boolean bias,
-                            SplittableRandom rng) {
+                            ParameterInit init) {
         Conv2dParams params = new Conv2dParams(1, 1, padH, padW, 1, 1, 0, 0);
-        this.conv = registerModule("conv", WeightNorm.apply(new Conv2d(in, out, kernelH, kernelW, params, bias, rng)));
+        this.conv = registerModule("conv", WeightNorm.apply(new Conv2d(in, out, kernelH, kernelW, params, bias, init)));
     }
 
     /** A square kernel with padding {@code kernel / 2} (same-size output for odd kernels), with bias. */
-    public static WeightNormConv2d same(int in, int out, int kernel, SplittableRandom rng) {
-        return new WeightNormConv2d(in, out, kernel, kernel, kernel / 2, kernel / 2, true, rng);
+    public static WeightNormConv2d same(int in, int out, int kernel, ParameterInit init) {
+        return new WeightNormConv2d(in, out, kernel, kernel, kernel / 2, kernel / 2, true, init);
     }
 
     /** The effective weight {@code g v / ||v||} [out, in, kh, kw], differentiable in g and v. */

@@ -4,12 +4,12 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.ConvTranspose2d;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Quantised latents [B, embedDim, h, w] to an image [B, in, h * stride, w * stride], as child
@@ -19,21 +19,21 @@ import java.util.SplittableRandom;
 final class Decoder extends Layer {
     private final Sequential blocks;
 
-    Decoder(VqVaeConfig config, SplittableRandom rng) {
+    Decoder(VqVaeConfig config, ParameterInit init) {
         int ch = config.channel();
         List<Layer> layers = new ArrayList<>();
-        layers.add(new Conv2d(config.embedDim(), ch, 3, 1, 1, rng));
+        layers.add(new Conv2d(config.embedDim(), ch, 3, 1, 1, init));
         for (int i = 0; i < config.resBlocks(); i++) {
-            layers.add(new ResBlock(ch, config.resChannel(), rng));
+            layers.add(new ResBlock(ch, config.resChannel(), init));
         }
         layers.add(new ReLU());
         if (config.stride() == 8) {
-            layers.add(new ConvTranspose2d(ch, ch, 4, 2, 1, rng));
+            layers.add(new ConvTranspose2d(ch, ch, 4, 2, 1, init));
             layers.add(new ReLU());
         }
-        layers.add(new ConvTranspose2d(ch, ch / 2, 4, 2, 1, rng));
+        layers.add(new ConvTranspose2d(ch, ch / 2, 4, 2, 1, init));
         layers.add(new ReLU());
-        layers.add(new ConvTranspose2d(ch / 2, config.inChannel(), 4, 2, 1, rng));
+        layers.add(new ConvTranspose2d(ch / 2, config.inChannel(), 4, 2, 1, init));
         blocks = registerModule("blocks", new Sequential(layers.toArray(Layer[]::new)));
     }
 

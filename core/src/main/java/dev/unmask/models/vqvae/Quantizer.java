@@ -2,20 +2,19 @@ package dev.unmask.models.vqvae;
 
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
-import dev.unmask.data.Seeds;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
-import dev.unmask.nn.Embedding;
 import dev.unmask.nn.Module;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.VqStatistics;
+import dev.unmask.random.Seeds;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Vector quantiser with a codebook {@code embed} [D, K] (column k is code k), rosinality's layout.
@@ -51,11 +50,11 @@ public final class Quantizer extends Module {
     private long restartCalls;
 
     /** A codebook drawn N(0, 1) (as PyTorch's randn), cluster sizes 1, embed_avg a copy of the codebook. */
-    Quantizer(VqVaeConfig config, SplittableRandom rng) {
+    Quantizer(VqVaeConfig config, ParameterInit init) {
         this.config = config;
-        // an embedding table is initialised N(0, 1), the distribution of rosinality's randn codebook
-        Tensor rows = new Embedding(config.codes(), config.embedDim(), rng).weight().value();
-        Backend b = rows.backend();
+        // rows [K, D] drawn N(0, 1) as an embedding table is, the distribution of rosinality's randn codebook
+        Tensor rows = init.normal(Shape.of(config.codes(), config.embedDim()));
+        Backend b = init.backend();
         Tensor initial = b.permute(rows, 1, 0);
         if (config.codebook() == CodebookMode.EMA) {
             embedParameter = null;
@@ -97,12 +96,12 @@ public final class Quantizer extends Module {
     /** The codebook as rows [K, D], a copy. */
     public Tensor codebookRows() {
         Tensor e = embed();
-        return e.backend().permute(e, 1, 0);
+        return Backend.of(e).permute(e, 1, 0);
     }
 
     /** Index of the nearest code of each row of {@code vectors} [N, D] (ties to the lowest): I32 [N]. */
     public Tensor nearest(Tensor vectors) {
-        return vectors.backend().vqNearest(vectors, codebookRows());
+        return Backend.of(vectors).vqNearest(vectors, codebookRows());
     }
 
     /**
@@ -114,7 +113,7 @@ public final class Quantizer extends Module {
         if (z.rank() < 2 || z.dim(z.rank() - 1) != d) {
             throw new IllegalArgumentException("quantize: expected vectors [..., " + d + "], got " + z.shape());
         }
-        Backend b = z.value().backend();
+        Backend b = Backend.of(z.value());
         int[] dims = z.shape().dims();
         Shape gridShape = Shape.of(Arrays.copyOf(dims, dims.length - 1));
         Tensor flat = z.value().reshape(gridShape.numel(), d);
@@ -134,7 +133,7 @@ public final class Quantizer extends Module {
     }
 
     private void updateEma(VqStatistics statistics, Tensor vectors) {
-        Backend b = statistics.counts().backend();
+        Backend b = Backend.of(statistics.counts());
         float decay = config.decay();
         float eps = config.epsilon();
         Tensor clusterSize = movingAverage(b, buffer(CLUSTER_SIZE), statistics.counts(), decay);

@@ -3,10 +3,9 @@ package dev.unmask.models.vqvae;
 import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Layer;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.nn.ReLU;
 import dev.unmask.nn.Sequential;
-
-import java.util.SplittableRandom;
 
 /**
  * {@code x + Conv1x1(ReLU(Conv3x3(ReLU(x))))}, channel -> resChannel -> channel. The body is child
@@ -15,12 +14,12 @@ import java.util.SplittableRandom;
 final class ResBlock extends Layer {
     private final Sequential conv;
 
-    ResBlock(int channel, int resChannel, SplittableRandom rng) {
+    ResBlock(int channel, int resChannel, ParameterInit init) {
         conv = registerModule("conv", new Sequential(
                 new ReLU(),
-                new Conv2d(channel, resChannel, 3, 1, 1, rng),
+                new Conv2d(channel, resChannel, 3, 1, 1, init),
                 new ReLU(),
-                new Conv2d(resChannel, channel, 1, 1, 0, rng)));
+                new Conv2d(resChannel, channel, 1, 1, 0, init)));
     }
 
     @Override

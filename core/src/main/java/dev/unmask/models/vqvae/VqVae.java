@@ -2,13 +2,13 @@ package dev.unmask.models.vqvae;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
 import dev.unmask.nn.Conv2d;
 import dev.unmask.nn.Module;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * One-level VQ-VAE (van den Oord et al. 2017) with the structure and parameter names of rosinality's
@@ -30,13 +30,13 @@ public final class VqVae extends Module {
     private final Quantizer quantize;
     private final Decoder dec;
 
-    /** A model with PyTorch's default initialisation drawn from {@code rng}. */
-    public VqVae(VqVaeConfig config, SplittableRandom rng) {
+    /** A model on {@code init}'s backend with PyTorch's default initialisation drawn from it. */
+    public VqVae(VqVaeConfig config, ParameterInit init) {
         this.config = config;
-        enc = registerModule("enc", new Encoder(config, rng));
-        quantizeConv = registerModule("quantize_conv", new Conv2d(config.channel(), config.embedDim(), 1, 1, 0, rng));
-        quantize = registerModule("quantize", new Quantizer(config, rng));
-        dec = registerModule("dec", new Decoder(config, rng));
+        enc = registerModule("enc", new Encoder(config, init));
+        quantizeConv = registerModule("quantize_conv", new Conv2d(config.channel(), config.embedDim(), 1, 1, 0, init));
+        quantize = registerModule("quantize", new Quantizer(config, init));
+        dec = registerModule("dec", new Decoder(config, init));
     }
 
     public VqVaeConfig config() {
@@ -103,7 +103,7 @@ public final class VqVae extends Module {
             }
         }
         try (NoGrad scope = NoGrad.enter()) {
-            Tensor vectors = codes.backend().gather(quantize.codebookRows(), codes);
+            Tensor vectors = Backend.of(codes).gather(quantize.codebookRows(), codes);
             return dec.forward(Variable.constant(vectors).permute(0, 3, 1, 2)).value();
         }
     }

@@ -2,6 +2,7 @@ package dev.unmask.backend.cpu;
 
 import dev.unmask.ops.BinaryOp;
 import dev.unmask.ops.CompareOp;
+import dev.unmask.ops.Pool2dParams;
 import dev.unmask.ops.ReduceOp;
 import dev.unmask.ops.UnaryOp;
 import dev.unmask.tensor.Shape;
@@ -111,6 +112,52 @@ class CpuReferenceParityTest {
                 assertEquals(want[i], got[i], what + " at " + i);
             } else {
                 assertEquals(want[i], got[i], FLOAT_EXP_ULPS * Math.ulp(want[i]), what + " at " + i);
+            }
+        }
+    }
+
+    @Test
+    void extremePoolingIsBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        // ties, NaN and signed zeros; the last shape has 3 x 64^2 x 9 window elements, above the threading threshold
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 13, 31}, {1, 2, 33, 1}, {2, 3, 64, 64}};
+        Pool2dParams[] pools = {Pool2dParams.of(3, 2, 1), Pool2dParams.of(2, 2, 0), Pool2dParams.of(1, 1, 0),
+                new Pool2dParams(3, 1, 1, 1, 1, 0, true), new Pool2dParams(5, 3, 2, 3, 2, 1, true)};
+        for (int[] dims : shapes) {
+            Shape s = Shape.of(dims);
+            float[] x = ties(s.numel(), rnd);
+            for (Pool2dParams p : pools) {
+                if (p.outputH(dims[2]) < 1 || p.outputW(dims[3]) < 1) {
+                    continue;
+                }
+                String what = s + " " + p;
+                Tensor max = ref.maxPool2d(onRef(x, s), p);
+                assertArrayEquals(max.toFloatArray(), cpu.maxPool2d(onCpu(x, s), p).toFloatArray(), "max " + what);
+                assertArrayEquals(ref.minPool2d(onRef(x, s), p).toFloatArray(), cpu.minPool2d(onCpu(x, s), p).toFloatArray(),
+                        "min " + what);
+                float[] g = spread(max.numel(), rnd);
+                assertArrayEquals(ref.maxPool2dBackward(onRef(x, s), onRef(g, max.shape()), p).toFloatArray(),
+                        cpu.maxPool2dBackward(onCpu(x, s), onCpu(g, max.shape()), p).toFloatArray(), "max backward " + what);
+            }
+        }
+    }
+
+    @Test
+    void upsamplingIsBitIdentical() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        // the last shape gives 2^17 outputs, above the threading threshold
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 13, 31}, {1, 2, 33, 1}, {3, 5, 32, 64}};
+        int[][] scales = {{1, 1}, {2, 2}, {3, 1}, {1, 4}, {7, 7}};
+        for (int[] dims : shapes) {
+            Shape s = Shape.of(dims);
+            float[] x = spread(s.numel(), rnd);
+            for (int[] k : scales) {
+                String what = s + " by " + k[0] + "x" + k[1];
+                Tensor want = ref.upsampleNearest2d(onRef(x, s), k[0], k[1]);
+                assertArrayEquals(want.toFloatArray(), cpu.upsampleNearest2d(onCpu(x, s), k[0], k[1]).toFloatArray(), what);
+                float[] g = spread(want.numel(), rnd);
+                assertArrayEquals(ref.upsampleNearest2dBackward(onRef(g, want.shape()), k[0], k[1]).toFloatArray(),
+                        cpu.upsampleNearest2dBackward(onCpu(g, want.shape()), k[0], k[1]).toFloatArray(), "backward " + what);
             }
         }
     }

@@ -44,6 +44,69 @@ class PoolSoftmaxTest {
     };
 
     @Test
+    void batchNormalisationByHand() {
+        // channel 0 holds 1, 3, 5, 7 (mean 4, biased variance 5); channel 1 holds 2, 2, 2, 2 (variance 0)
+        Tensor x = tensor(backend, new float[] {1, 3, 2, 2, 5, 7, 2, 2}, 2, 2, 1, 2);
+        var stats = backend.batchNormStatistics(x);
+        assertArrayEquals(new float[] {4, 2}, stats.mean().toFloatArray());
+        assertArrayEquals(new float[] {5, 0}, stats.variance().toFloatArray());
+        Tensor weight = tensor(backend, new float[] {2, 1}, 2);
+        Tensor bias = tensor(backend, new float[] {1, -1}, 2);
+        float eps = 1e-5f;
+        double s = Math.sqrt(5 + (double) eps);
+        float[] y = backend.batchNorm2d(x, stats.mean(), stats.variance(), weight, bias, eps).toFloatArray();
+        float[] want = {(float) (-3 / s * 2 + 1), (float) (-1 / s * 2 + 1), -1, -1, (float) (1 / s * 2 + 1),
+                (float) (3 / s * 2 + 1), -1, -1};
+        assertClose(want, y, ROUNDED_ONCE, "batchNorm2d");
+        // with g = 1 everywhere the batch-statistics input gradient vanishes; dbias = 4 per channel, dweight = sum x^ = 0
+        Tensor ones = backend.full(x.shape(), DType.F32, 1f);
+        var grads = backend.batchNorm2dBackward(ones, x, stats.mean(), stats.variance(), weight, eps, true);
+        assertClose(new float[8], grads.input().toFloatArray(), ROUNDED_ONCE, "batch-statistics input gradient");
+        assertArrayEquals(new float[] {4, 4}, grads.bias().toFloatArray());
+        assertClose(new float[2], grads.weight().toFloatArray(), ROUNDED_ONCE, "weight gradient");
+        var fixed = backend.batchNorm2dBackward(ones, x, stats.mean(), stats.variance(), weight, eps, false);
+        assertClose(new float[] {(float) (2 / s), (float) (2 / s), (float) (1 / Math.sqrt(eps)), (float) (1 / Math.sqrt(eps)),
+                (float) (2 / s), (float) (2 / s), (float) (1 / Math.sqrt(eps)), (float) (1 / Math.sqrt(eps))},
+                fixed.input().toFloatArray(), ROUNDED_ONCE, "running-statistics input gradient");
+        assertThrowsNaming(IllegalArgumentException.class, "batchNorm2d",
+                () -> backend.batchNorm2d(x, stats.mean(), stats.variance(), weight, tensor(backend, new float[] {1}, 1), eps));
+        assertThrowsNaming(IllegalArgumentException.class, "batchNorm2d",
+                () -> backend.batchNorm2d(x, stats.mean(), stats.variance(), weight, bias, 0f));
+        assertThrowsNaming(IllegalArgumentException.class, "batchNormStatistics",
+                () -> backend.batchNormStatistics(backend.full(Shape.of(0, 2, 3, 3), DType.F32, 0f)));
+    }
+
+    @Test
+    void upsampleNearestByHandAndItsAdjoint() {
+        Tensor x = tensor(backend, new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 1, 3);
+        assertArrayEquals(new float[] {
+                1, 1, 2, 2, 3, 3,
+                1, 1, 2, 2, 3, 3,
+                4, 4, 5, 5, 6, 6,
+                4, 4, 5, 5, 6, 6}, backend.upsampleNearest2d(x, 2, 2).toFloatArray());
+        assertEquals(Shape.of(1, 2, 3, 3), backend.upsampleNearest2d(x, 3, 1).shape());
+        Tensor g = tensor(backend, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1, 1, 2, 6);
+        assertArrayEquals(new float[] {1 + 2 + 7 + 8, 3 + 4 + 9 + 10, 5 + 6 + 11 + 12},
+                backend.upsampleNearest2dBackward(g, 2, 2).toFloatArray());
+        Random rnd = new Random(5);
+        for (int[] scale : new int[][] {{1, 1}, {2, 2}, {3, 1}, {1, 4}, {7, 7}}) {
+            Tensor in = random(backend, rnd, 2, 3, 5, 4);
+            Tensor up = backend.upsampleNearest2d(in, scale[0], scale[1]);
+            Tensor grad = random(backend, rnd, up.shape().dims());
+            Tensor back = backend.upsampleNearest2dBackward(grad, scale[0], scale[1]);
+            assertAdjoint(dot(up.toFloatArray(), grad.toFloatArray()), dot(in.toFloatArray(), back.toFloatArray()),
+                    absDot(up.toFloatArray(), grad.toFloatArray()), "upsample " + scale[0] + "x" + scale[1]);
+        }
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2d", () -> backend.upsampleNearest2d(x, 0, 2));
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2d",
+                () -> backend.upsampleNearest2d(tensor(backend, new float[] {1, 2}, 2), 2, 2));
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2d",
+                () -> backend.upsampleNearest2d(tensor(backend, new float[] {1}, 1, 1, 1, 1), 1 << 16, 1 << 16));
+        assertThrowsNaming(IllegalArgumentException.class, "upsampleNearest2dBackward",
+                () -> backend.upsampleNearest2dBackward(g, 4, 2));
+    }
+
+    @Test
     void maxAndMinPoolByHandIgnorePadding() {
         Tensor x = tensor(backend, new float[] {
                 -1, -2, -3, -4,

@@ -1,8 +1,10 @@
 package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class CausalConv2dTest {
     void gatherEqualsDenseConvolutionOfOneHotInputWithGradientsForEveryPadding() {
         for (CausalConv2d.Padding padding : CausalConv2d.Padding.values()) {
             int kernelW = padding == CausalConv2d.Padding.DOWN_RIGHT ? 4 : 5;
-            CausalConv2d conv = new CausalConv2d(CLASSES, 5, 3, kernelW, padding, new SplittableRandom(3));
+            CausalConv2d conv = new CausalConv2d(CLASSES, 5, 3, kernelW, padding, new ParameterInit(Backends.defaultBackend(), 3));
             randomiseBias(conv);
             Tensor codes = randomCodes(new SplittableRandom(4), 2, 5, 6);
             Tensor projection = projection(new SplittableRandom(5), 2 * 5 * 5 * 6);
@@ -36,7 +38,7 @@ class CausalConv2dTest {
             gathered.backward(projection.reshape(gathered.shape()));
             Map<String, float[]> gatherGrads = takeGradients(conv);
 
-            Tensor oneHot = codes.backend().oneHot(codes, CLASSES);
+            Tensor oneHot = Backend.of(codes).oneHot(codes, CLASSES);
             Variable dense = conv.forward(Variable.constant(oneHot).permute(0, 3, 1, 2));
             dense.backward(projection.reshape(dense.shape()));
             Map<String, float[]> denseGrads = takeGradients(conv);
@@ -51,7 +53,7 @@ class CausalConv2dTest {
 
     @Test
     void causalPaddingZeroesTheCentreAndRightOfTheLastKernelRowInPlace() {
-        CausalConv2d conv = new CausalConv2d(2, 3, 3, 3, CausalConv2d.Padding.CAUSAL, new SplittableRandom(6));
+        CausalConv2d conv = new CausalConv2d(2, 3, 3, 3, CausalConv2d.Padding.CAUSAL, new ParameterInit(Backends.defaultBackend(), 6));
         Tensor input = projection(new SplittableRandom(7), 2 * 4 * 5).reshape(1, 2, 4, 5);
         float[] before = conv.forward(Variable.constant(input)).value().toFloatArray();
         Parameter v = conv.conv().weightV();
@@ -65,7 +67,8 @@ class CausalConv2dTest {
                 assertTrue(values[i] != 0f, "tap " + tap + " must stay");
             }
         }
-        v.value().backend().copyInto(v.value(), v.value().backend().fromFloats(values, v.shape()));
+        Backend backend = Backend.of(v.value());
+        backend.copyInto(v.value(), backend.fromFloats(values, v.shape()));
         assertArrayEquals(before, conv.forward(Variable.constant(input)).value().toFloatArray(), 0f);
         for (int i = 0; i < values.length; i++) {
             if (i % 9 >= 7) {
@@ -76,17 +79,17 @@ class CausalConv2dTest {
 
     @Test
     void rejectsCodesOfTheWrongTypeOrRange() {
-        CausalConv2d conv = new CausalConv2d(CLASSES, 2, 2, 3, CausalConv2d.Padding.DOWN, new SplittableRandom(1));
+        CausalConv2d conv = new CausalConv2d(CLASSES, 2, 2, 3, CausalConv2d.Padding.DOWN, new ParameterInit(Backends.defaultBackend(), 1));
         Tensor outOfRange = Backends.defaultBackend().fromInts(new int[] {0, CLASSES}, Shape.of(1, 1, 2));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> conv.forwardOneHot(outOfRange)).getMessage()
                 .contains("outside [0, 7)"));
-        Tensor floats = Tensor.of(new float[] {0, 1}, 1, 1, 2);
+        Tensor floats = Backends.defaultBackend().fromFloats(new float[] {0, 1}, Shape.of(1, 1, 2));
         assertThrows(IllegalArgumentException.class, () -> conv.forwardOneHot(floats));
     }
 
     private static void randomiseBias(CausalConv2d conv) {
         Parameter bias = conv.conv().bias();
-        bias.value().backend().copyInto(bias.value(), projection(new SplittableRandom(8), bias.value().numel())
+        Backend.of(bias.value()).copyInto(bias.value(), projection(new SplittableRandom(8), bias.value().numel())
                 .reshape(bias.shape()));
     }
 
@@ -110,7 +113,7 @@ class CausalConv2dTest {
         for (int i = 0; i < n; i++) {
             r[i] = (float) (2 * rng.nextDouble() - 1);
         }
-        return Tensor.of(r, n);
+        return Backends.defaultBackend().fromFloats(r, Shape.of(n));
     }
 
     private static void assertClose(String what, float[] expected, float[] actual) {

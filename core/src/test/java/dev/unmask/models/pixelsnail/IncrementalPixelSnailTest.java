@@ -2,6 +2,7 @@ package dev.unmask.models.pixelsnail;
 
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IncrementalPixelSnailTest {
     private static PixelSnail model(PixelSnailConfig config, long seed) {
-        PixelSnail model = new PixelSnail(config, new SplittableRandom(seed));
+        PixelSnail model = new PixelSnail(config, new ParameterInit(Backends.defaultBackend(), seed));
         model.eval();
         return model;
     }

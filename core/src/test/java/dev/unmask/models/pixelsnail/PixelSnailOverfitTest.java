@@ -3,6 +3,7 @@ package dev.unmask.models.pixelsnail;
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.optim.Adam;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -28,7 +29,7 @@ class PixelSnailOverfitTest {
     @Test
     void adamMemorisesFourGridsUpToTheUnpredictableFirstCode() {
         PixelSnailConfig config = new PixelSnailConfig(SIDE, SIDE, CLASSES, 16, 3, 1, 1, 16, true, 0, 2);
-        PixelSnail model = new PixelSnail(config, new SplittableRandom(31));
+        PixelSnail model = new PixelSnail(config, new ParameterInit(Backends.defaultBackend(), 31));
         SplittableRandom rng = new SplittableRandom(32);
         int[] values = new int[GRIDS * SIDE * SIDE];
         for (int i = 0; i < values.length; i++) {

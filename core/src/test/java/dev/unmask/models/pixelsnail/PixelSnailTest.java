@@ -5,6 +5,7 @@ import dev.unmask.models.vqvae.VqVaeConfig;
 import dev.unmask.autograd.NoGrad;
 import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -50,7 +51,7 @@ class PixelSnailTest {
     }
 
     private static void checkCausality(boolean attention, int[] changedPositions) {
-        PixelSnail model = new PixelSnail(tiny(attention), new SplittableRandom(attention ? 21 : 23));
+        PixelSnail model = new PixelSnail(tiny(attention), new ParameterInit(Backends.defaultBackend(), attention ? 21 : 23));
         model.eval();
         Tensor codes = randomCodes(new SplittableRandom(22), 1);
         for (int p : changedPositions) {
@@ -89,7 +90,7 @@ class PixelSnailTest {
 
     @Test
     void nllIsMinusTheLogSoftmaxOfTheLogitsAtTheCode() {
-        PixelSnail model = new PixelSnail(tiny(true), new SplittableRandom(25));
+        PixelSnail model = new PixelSnail(tiny(true), new ParameterInit(Backends.defaultBackend(), 25));
         model.eval();
         Tensor codes = randomCodes(new SplittableRandom(26), 2);
         float[] logits = model.logits(codes).value().toFloatArray();
@@ -116,7 +117,7 @@ class PixelSnailTest {
 
     @Test
     void presetsHaveRosinalitysShapes() {
-        Map<String, Tensor> faces = new PixelSnail(PixelSnailConfig.faces128(), new SplittableRandom(1)).stateDict();
+        Map<String, Tensor> faces = new PixelSnail(PixelSnailConfig.faces128(), new ParameterInit(Backends.defaultBackend(), 1)).stateDict();
         assertEquals(Shape.of(1, 2, 16, 16), faces.get("background").shape());
         assertEquals(Shape.of(128, 512, 2, 5), faces.get("horizontal.conv.conv.weight_v").shape());
         assertEquals(Shape.of(128, 512, 3, 2), faces.get("vertical.conv.conv.weight_v").shape());
@@ -127,7 +128,7 @@ class PixelSnailTest {
         assertEquals(Shape.of(128), faces.get("blocks.1.out_resblock.aux_conv.conv.bias").shape());
         assertEquals(Shape.of(512, 128, 1, 1), faces.get("out.1.conv.weight_v").shape());
 
-        PixelSnail fmnist = new PixelSnail(PixelSnailConfig.fmnist32(), new SplittableRandom(2));
+        PixelSnail fmnist = new PixelSnail(PixelSnailConfig.fmnist32(), new ParameterInit(Backends.defaultBackend(), 2));
         fmnist.eval();
         try (NoGrad scope = NoGrad.enter()) {
             Tensor codes = Backends.defaultBackend().fromInts(new int[64], Shape.of(1, 8, 8));
@@ -146,7 +147,7 @@ class PixelSnailTest {
         assertThrows(IllegalArgumentException.class, () -> new PixelSnailConfig(4, 4, 8, 8, 4, 1, 1, 8, true, 0, 2));
         assertThrows(IllegalArgumentException.class, () -> new PixelSnailConfig(4, 4, 8, 8, 3, 1, 1, 8, true, 0, 3));
         assertThrows(IllegalArgumentException.class, () -> new PixelSnailConfig(4, 4, 8, 8, 3, 1, 1, 8, true, 1, 2));
-        PixelSnail model = new PixelSnail(tiny(true), new SplittableRandom(1));
+        PixelSnail model = new PixelSnail(tiny(true), new ParameterInit(Backends.defaultBackend(), 1));
         Tensor wrongGrid = Backends.defaultBackend().fromInts(new int[WIDTH * HEIGHT], Shape.of(1, WIDTH, HEIGHT));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> model.logits(wrongGrid)).getMessage()
                 .contains("[B, 5, 6]"));
@@ -159,7 +160,7 @@ class PixelSnailTest {
     @Test
     void gatedResBlockRequiresExactlyTheInputsItWasBuiltFor() {
         GatedResBlock withAux = new GatedResBlock(4, 4, 3, GatedResBlock.Convolution.CAUSAL, 0, 2, 0,
-                new SplittableRandom(1));
+                new ParameterInit(Backends.defaultBackend(), 1));
         Variable x = Variable.constant(Backends.defaultBackend().full(Shape.of(1, 4, 3, 3), DType.F32, 0.5f));
         Variable aux = Variable.constant(Backends.defaultBackend().full(Shape.of(1, 2, 3, 3), DType.F32, 0.5f));
         assertThrows(IllegalArgumentException.class, () -> withAux.forward(x));

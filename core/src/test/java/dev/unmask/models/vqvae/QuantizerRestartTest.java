@@ -4,6 +4,7 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class QuantizerRestartTest {
 
     /** D = 2, K = 4: codes 0 and 1 in use, codes 2 and 3 with cluster sizes that decay below 0.5. */
     private static Quantizer handQuantizer(float threshold) {
-        Quantizer q = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 4, 4), new SplittableRandom(1));
+        Quantizer q = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 4, 4), new ParameterInit(Backends.defaultBackend(), 1));
         q.loadStateDict(Map.of(
                 "embed", B.fromFloats(new float[] {0, 10, 50, 60, 0, 10, 50, 60}, Shape.of(2, 4)),
                 "cluster_size", B.fromFloats(new float[] {5, 5, 0.3f, 0.6f}, Shape.of(4)),
@@ -119,7 +120,7 @@ class QuantizerRestartTest {
     }
 
     private static Quantizer deadQuantizer() {
-        Quantizer q = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 8, 4), new SplittableRandom(3));
+        Quantizer q = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 8, 4), new ParameterInit(Backends.defaultBackend(), 3));
         float[] zeros = new float[8];
         q.loadStateDict(Map.of("embed", B.fromFloats(new float[16], Shape.of(2, 8)),
                 "cluster_size", B.fromFloats(zeros, Shape.of(8)),
@@ -145,7 +146,7 @@ class QuantizerRestartTest {
      * {@code clusters} well separated blobs, 150 steps, then counts the codes the blob centres map to.
      */
     private static int codesUsedAfterTraining(float threshold, int clusters) {
-        Quantizer q = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, clusters, 4), new SplittableRandom(5));
+        Quantizer q = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, clusters, 4), new ParameterInit(Backends.defaultBackend(), 5));
         q.loadStateDict(Map.of("embed", B.fromFloats(new float[2 * clusters], Shape.of(2, clusters)),
                 "cluster_size", B.full(Shape.of(clusters), dev.unmask.tensor.DType.F32, 1f),
                 "embed_avg", B.fromFloats(new float[2 * clusters], Shape.of(2, clusters))));
@@ -174,12 +175,12 @@ class QuantizerRestartTest {
 
     @Test
     void badThresholdsAndTheLossModeAreRefused() {
-        Quantizer ema = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 4, 4), new SplittableRandom(1));
+        Quantizer ema = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 4, 4), new ParameterInit(Backends.defaultBackend(), 1));
         assertThrows(IllegalArgumentException.class, () -> ema.restartCodesBelow(-1));
         assertThrows(IllegalArgumentException.class, () -> ema.restartCodesBelow(Float.NaN));
         assertThrows(IllegalArgumentException.class, () -> ema.restartCodesBelow(Float.POSITIVE_INFINITY));
         Quantizer loss = new Quantizer(VqVaeConfig.of(1, 2, 0, 1, 2, 4, 4).withCodebook(CodebookMode.LOSS),
-                new SplittableRandom(1));
+                new ParameterInit(Backends.defaultBackend(), 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss.restartCodesBelow(0.5f));
         assertTrue(e.getMessage().contains("EMA"), e.getMessage());
         loss.restartCodesBelow(0);

@@ -6,6 +6,7 @@ import dev.unmask.backend.Backends;
 import dev.unmask.io.SafetensorsReader;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
 import dev.unmask.nn.Parameter;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +84,7 @@ class VqVaeGoldenTest {
 
     /** A model of the golden's configuration (mode as given) holding PyTorch's weights. */
     static VqVae modelWithGoldenWeights(Golden golden, VqVaeConfig config) {
-        VqVae model = new VqVae(config, new SplittableRandom(1));
+        VqVae model = new VqVae(config, new ParameterInit(Backends.defaultBackend(), 1));
         Map<String, Tensor> state = golden.withPrefix("state.");
         state.keySet().retainAll(model.stateDict().keySet());
         model.loadStateDict(state);
@@ -94,7 +95,7 @@ class VqVaeGoldenTest {
     @ValueSource(ints = {4, 8})
     void stateDictNamesAndShapesEqualPyTorch(int stride) {
         Golden golden = load(stride);
-        Map<String, Tensor> ours = new VqVae(golden.config(), new SplittableRandom(1)).stateDict();
+        Map<String, Tensor> ours = new VqVae(golden.config(), new ParameterInit(Backends.defaultBackend(), 1)).stateDict();
         assertEquals(golden.stateNames(), new ArrayList<>(ours.keySet()));
         golden.withPrefix("state.").forEach((name, t) -> assertEquals(t.shape(), ours.get(name).shape(), name));
     }

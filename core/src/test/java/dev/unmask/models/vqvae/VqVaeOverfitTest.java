@@ -1,6 +1,7 @@
 package dev.unmask.models.vqvae;
 
 import dev.unmask.backend.Backends;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.optim.Adam;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -43,7 +44,7 @@ class VqVaeOverfitTest {
     @Test
     void tinyModelMemorisesFourImages() {
         Tensor x = images();
-        VqVae model = new VqVae(VqVaeConfig.of(1, 16, 1, 8, 8, 16, 4), new SplittableRandom(7));
+        VqVae model = new VqVae(VqVaeConfig.of(1, 16, 1, 8, 8, 16, 4), new ParameterInit(Backends.defaultBackend(), 7));
         model.train();
         Adam adam = new Adam(model.parameters(), LEARNING_RATE);
         double first = Double.NaN;

@@ -5,6 +5,7 @@ import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.models.vqvae.VqVaeConfig.CodebookMode;
 import dev.unmask.models.vqvae.VqVaeConfig.ReconstructionLoss;
+import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -50,8 +51,8 @@ class VqVaeTest {
 
     @Test
     void loadingAStateDictWithAMissingExtraOrMisShapedTensorFailsAndChangesNothing() {
-        VqVae source = new VqVae(tiny(), new SplittableRandom(1));
-        VqVae target = new VqVae(tiny(), new SplittableRandom(2));
+        VqVae source = new VqVae(tiny(), new ParameterInit(Backends.defaultBackend(), 1));
+        VqVae target = new VqVae(tiny(), new ParameterInit(Backends.defaultBackend(), 2));
         Map<String, Tensor> before = copyOf(target.stateDict());
 
         Map<String, Tensor> missing = copyOf(source.stateDict());
@@ -79,13 +80,13 @@ class VqVaeTest {
 
     @Test
     void lossModeHasTheCodebookAsParameterAndNoBuffers() {
-        List<String> ema = new ArrayList<>(new VqVae(tiny(), new SplittableRandom(1)).stateDict().keySet());
-        VqVae lossModel = new VqVae(tiny().withCodebook(CodebookMode.LOSS), new SplittableRandom(1));
+        List<String> ema = new ArrayList<>(new VqVae(tiny(), new ParameterInit(Backends.defaultBackend(), 1)).stateDict().keySet());
+        VqVae lossModel = new VqVae(tiny().withCodebook(CodebookMode.LOSS), new ParameterInit(Backends.defaultBackend(), 1));
         List<String> expected = new ArrayList<>(ema);
         expected.removeAll(List.of("quantize.cluster_size", "quantize.embed_avg"));
         assertEquals(expected, new ArrayList<>(lossModel.stateDict().keySet()));
         assertTrue(lossModel.namedParameters().containsKey("quantize.embed"));
-        assertFalse(new VqVae(tiny(), new SplittableRandom(1)).namedParameters().containsKey("quantize.embed"));
+        assertFalse(new VqVae(tiny(), new ParameterInit(Backends.defaultBackend(), 1)).namedParameters().containsKey("quantize.embed"));
     }
 
     @Test
@@ -93,13 +94,13 @@ class VqVaeTest {
         VqVaeConfig faces = VqVaeConfig.faces128();
         assertEquals(List.of(3, 128, 2, 32, 64, 512, 8), List.of(faces.inChannel(), faces.channel(), faces.resBlocks(),
                 faces.resChannel(), faces.embedDim(), faces.codes(), faces.stride()));
-        VqVae facesModel = new VqVae(faces, new SplittableRandom(1));
+        VqVae facesModel = new VqVae(faces, new ParameterInit(Backends.defaultBackend(), 1));
         assertEquals(Shape.of(64, 512), facesModel.stateDict().get("quantize.embed").shape());
         assertEquals(Shape.of(128, 128, 4, 4), facesModel.stateDict().get("enc.blocks.4.weight").shape());
         assertEquals(Shape.of(128, 128, 4, 4), facesModel.stateDict().get("dec.blocks.4.weight").shape());
         assertEquals(Shape.of(64, 3, 4, 4), facesModel.stateDict().get("dec.blocks.8.weight").shape());
 
-        VqVae fmnist = new VqVae(VqVaeConfig.fmnist32(), new SplittableRandom(1));
+        VqVae fmnist = new VqVae(VqVaeConfig.fmnist32(), new ParameterInit(Backends.defaultBackend(), 1));
         Tensor codes = fmnist.encode(random(new SplittableRandom(3), 2, 1, 32, 32));
         assertEquals(Shape.of(2, 8, 8), codes.shape());
         assertEquals(DType.I32, codes.dtype());
@@ -108,7 +109,7 @@ class VqVaeTest {
 
     @Test
     void stride8GivesAnEighthOfTheImageSize() {
-        VqVae model = new VqVae(VqVaeConfig.of(3, 8, 1, 4, 4, 8, 8), new SplittableRandom(1));
+        VqVae model = new VqVae(VqVaeConfig.of(3, 8, 1, 4, 4, 8, 8), new ParameterInit(Backends.defaultBackend(), 1));
         VqVaeOutput out = model.forward(random(new SplittableRandom(4), 1, 3, 16, 24));
         assertEquals(Shape.of(1, 2, 3), out.codes().shape());
         assertEquals(Shape.of(1, 3, 16, 24), out.reconstruction().shape());
@@ -120,7 +121,7 @@ class VqVaeTest {
         assertThrows(IllegalArgumentException.class, () -> VqVaeConfig.of(3, 7, 1, 4, 4, 8, 4));
         assertThrows(IllegalArgumentException.class, () -> VqVaeConfig.of(3, 8, 1, 4, 0, 8, 4));
         assertThrows(IllegalArgumentException.class, () -> tiny().withCommitmentWeight(-1));
-        VqVae model = new VqVae(tiny(), new SplittableRandom(1));
+        VqVae model = new VqVae(tiny(), new ParameterInit(Backends.defaultBackend(), 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> model.forward(random(new SplittableRandom(1), 1, 3, 18, 16)));
         assertTrue(e.getMessage().contains("stride 4"), e.getMessage());
@@ -133,7 +134,7 @@ class VqVaeTest {
     void l1AndMseLossesMatchTheirDefinitions() {
         Tensor x = random(new SplittableRandom(5), 2, 3, 8, 8);
         for (ReconstructionLoss kind : ReconstructionLoss.values()) {
-            VqVae model = new VqVae(tiny().withReconstructionLoss(kind), new SplittableRandom(1));
+            VqVae model = new VqVae(tiny().withReconstructionLoss(kind), new ParameterInit(Backends.defaultBackend(), 1));
             model.eval();
             VqVaeOutput out = model.forward(x);
             float[] r = out.reconstruction().value().toFloatArray();
@@ -154,7 +155,7 @@ class VqVaeTest {
     void emaUpdateFollowsTheFormulasOnAHandCase() {
         // D = 1, K = 2, codes at 0 and 10: vectors 1, 2 go to code 0 and 9 to code 1
         VqVaeConfig config = VqVaeConfig.of(1, 2, 0, 1, 1, 2, 4);
-        Quantizer q = new Quantizer(config, new SplittableRandom(1));
+        Quantizer q = new Quantizer(config, new ParameterInit(Backends.defaultBackend(), 1));
         q.loadStateDict(Map.of(
                 "embed", B.fromFloats(new float[] {0, 10}, Shape.of(1, 2)),
                 "cluster_size", B.fromFloats(new float[] {1, 3}, Shape.of(2)),

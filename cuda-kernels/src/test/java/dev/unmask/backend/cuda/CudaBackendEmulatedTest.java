@@ -113,7 +113,7 @@ class CudaBackendEmulatedTest {
     }
 
     private static void assertClose(String what, Tensor expected, Tensor actual, double tolerance) {
-        assertEquals(cuda, actual.backend(), what + ": result not on the CUDA backend");
+        assertEquals(cuda, actual.device(), what + ": result not on the CUDA backend");
         assertEquals(expected.shape(), actual.shape(), what + ": shape");
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         if (expected.dtype() == DType.I32) {

@@ -1,11 +1,11 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
-import dev.unmask.anomaly.LatentAnomalyScorer;
-import dev.unmask.anomaly.LatentThresholds;
-import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.LatentThresholds;
+import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.metrics.DecisionThreshold;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -34,6 +34,11 @@ import java.util.concurrent.Callable;
         description = "Calibrate lambda_s, lambda_p and the decision threshold on held-out real images.")
 final class CalibrateCommand implements Callable<Integer> {
     private static final int BATCH = 32;
+    /**
+     * The fewest real images calibrated on without {@code --force}: below 20 the default threshold, the 95th
+     * percentile of their scores, is an interpolation between the two highest scores, not an estimate.
+     */
+    static final int MINIMUM_IMAGES = 20;
 
     @Option(names = {"-m", "--model"}, required = true, description = "model bundle to calibrate")
     Path model;
@@ -46,6 +51,9 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true)
     ThresholdChoice threshold = new ThresholdChoice();
+
+    @Option(names = "--force", description = "calibrate on fewer than " + MINIMUM_IMAGES + " images (with a warning)")
+    boolean force;
 
     /** How the decision threshold is chosen: at most one of the three. */
     static final class ThresholdChoice {
@@ -63,10 +71,18 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LatentRestorationModel m = LatentRestorationModel.load(model);
         List<Path> files = ImageInputs.collect(inputs);
+        if (files.size() < MINIMUM_IMAGES) {
+            String problem = "calibrating on " + files.size() + " real images, fewer than " + MINIMUM_IMAGES
+                    + ": the thresholds would be noise";
+            if (!force) {
+                throw new IllegalArgumentException(problem + " (give more images, or --force)");
+            }
+            System.err.println("warning: " + problem);
+        }
+        LatentRestorationModel m = LatentRestorationModel.load(model);
         System.err.println("calibrating on " + files.size() + " real images");
-        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
+        Progress.Counter progress = Progress.counter(System.err, "images", files.size());
         LatentAnomalyScorer scorer = m.scorer(RestorationSettings.DEFAULTS);
         LatentAnomalyScorer.RealStatistics real = scorer.realStatistics(() -> batches(m, files, progress),
                 LatentThresholds.SAMPLE_PERCENT, LatentThresholds.RESTORATION_PERCENT);
@@ -92,7 +108,7 @@ final class CalibrateCommand implements Callable<Integer> {
             boolean[] labels = new boolean[files.size()];
             Arrays.fill(labels, reals.size(), labels.length, true);
             System.err.println("choosing the F1-max threshold on " + reals.size() + " real and " + fakes.size() + " fake images");
-            ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", files.size());
+            Progress.Counter progress = Progress.counter(System.err, "images", files.size());
             double[] scores = new double[files.size()];
             int at = 0;
             for (Iterator<Tensor> it = batches(m, files, progress); it.hasNext(); ) {
@@ -120,7 +136,7 @@ final class CalibrateCommand implements Callable<Integer> {
      * The files as batches of model inputs, read when asked for; a batch counts as done on the progress bar
      * when the next one is asked for (or the end is reached), that is once the caller has run it through the prior.
      */
-    private static Iterator<Tensor> batches(LatentRestorationModel m, List<Path> files, ProgressBar.Counter progress) {
+    private static Iterator<Tensor> batches(LatentRestorationModel m, List<Path> files, Progress.Counter progress) {
         return new Iterator<>() {
             private int next;
             private int pending;

@@ -1,13 +1,13 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
-import dev.unmask.anomaly.LatentAnomalyScorer;
-import dev.unmask.anomaly.Restoration;
-import dev.unmask.anomaly.RestorationSchedule;
-import dev.unmask.anomaly.RestorationScorer;
-import dev.unmask.anomaly.RestorationSettings;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.Restoration;
+import dev.unmask.detectors.latent.RestorationSchedule;
+import dev.unmask.detectors.latent.RestorationScorer;
+import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.backend.Backends;
 import dev.unmask.data.FaceRegion;
 import dev.unmask.data.FloatImage;
@@ -98,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         long start = System.nanoTime();
         Files.createDirectories(output);
+        out.println("pretrained MesoNet models on the four official MesoNet sample faces (df = DeepFake, F2F models "
+                + "were trained on Face2Face)");
+        List<List<Object>> pretrained = PretrainedSamples.run(out);
         SynthFaces faces = new SynthFaces(seed, SIZE, 1.0);
         out.printf(Locale.ROOT, "unmask demo: %dx%d synthetic faces, %d to train, %d to calibrate, %d real + %d manipulated to test%n",
                 SIZE, SIZE, trainImages, calibrationImages, testImages, testImages);
@@ -146,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
         long priorCalls = 0;
         RestorationSchedule schedule = RestorationSchedule.fastest(model.prior());
         Restoration last = null;
-        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(out, "faces scored", n);
+        Progress.Counter progress = Progress.counter(out, "faces scored", n);
         for (int from = 0; from < n; from += SCORE_BATCH) {
             int count = Math.min(SCORE_BATCH, n - from);
             Tensor batch = stack(images.subList(from, from + count));
@@ -199,6 +202,8 @@ final class DemoCommand implements Callable<Integer> {
         HtmlReport report = new HtmlReport("Unmask demo");
         report.paragraph(String.format(Locale.ROOT, "Latent restoration (VQ-VAE + PixelSNAIL) trained on real synthetic "
                 + "faces only; %d held-out faces scored (%d manipulated). Run time %.1f s.", n, image.positives(), seconds));
+        report.table("pretrained MesoNet on the official sample faces",
+                List.of("model", "face", "label", "verdict", "fake probability"), pretrained);
         report.keyValues("settings", settings(modelFile, cal));
         evaluation.addTo(report, evaluation.writePlots(output));
         report.keyValues("pixel level (restoration heat-maps)", pixels.values());

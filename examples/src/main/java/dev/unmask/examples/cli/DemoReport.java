@@ -1,7 +1,7 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.anomaly.Calibration;
-import dev.unmask.anomaly.RestorationSchedule;
+import dev.unmask.detectors.latent.Calibration;
+import dev.unmask.detectors.latent.RestorationSchedule;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageOps;
 
@@ -52,7 +52,7 @@ final class DemoReport {
 
     /**
      * What restoring the test faces cost: the prior's work in grid-forward equivalents (positions computed
-     * / h w, {@link dev.unmask.anomaly.Restoration#gridForwardEquivalents}) and its calls, under the schedule
+     * / h w, {@link dev.unmask.detectors.latent.Restoration#gridForwardEquivalents}) and its calls, under the schedule
      * the restoration ran, against the naive loop, which runs every copy through the prior at each of the
      * {@code h * w} positions (so {@code h * w * copies} grid forwards per image and {@code h * w} calls per
      * batch), and wall-clock seconds per image of the sample score and the pixel score.

@@ -3,9 +3,11 @@ package dev.unmask.examples.cli;
 import dev.unmask.Detection;
 import dev.unmask.DetectionOptions;
 import dev.unmask.Detector;
-import dev.unmask.anomaly.Calibration;
+import dev.unmask.backend.Backend;
+import dev.unmask.detectors.ScoreDecision;
 import dev.unmask.data.Example;
 import dev.unmask.data.FloatImage;
+import dev.unmask.data.ImageFileException;
 import dev.unmask.data.ImageFolder;
 import dev.unmask.data.ImageOps;
 import picocli.CommandLine.Command;
@@ -58,8 +60,8 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(runs restoration: slower)")
     Path masks;
 
-    @Option(names = "--backend", description = "cpu, cpu-reference or cuda (default: ${DEFAULT-VALUE})")
-    String backend = "cpu";
+    @Mixin
+    BackendOption backendOption = new BackendOption();
 
     @Mixin
     ScoringOverrides overrides = new ScoringOverrides();
@@ -68,25 +70,30 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Path> relative = ImageInputs.collect(List.of(root)).stream().map(root::relativize).toList();
         SampleLayout sampleLayout = SampleLayout.parse(layout, relative);
-        try (Detector detector = Detector.load(model, backend)) {
-            ImageFolder.Builder builder = sampleLayout.labels(ImageFolder.builder(root)).channels(detector.channels());
+        try (Backend backend = backendOption.create(); Detector detector = Detector.load(model, backend)) {
+            ImageFolder.Builder builder = sampleLayout.labels(ImageFolder.builder(root)).channels(detector.inputSpec().channels());
             if (masks != null) {
                 builder.masks(masks);
             }
             ImageFolder folder = builder.build();
-            int n = folder.size();
+            Scores scored = score(detector, folder);
+            int n = scored.kept().size();
+            if (n == 0) {
+                throw new IllegalStateException("no image under " + root + " could be scored");
+            }
             List<Path> paths = new ArrayList<>(n);
             boolean[] labels = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                paths.add(folder.relativePath(i));
-                labels[i] = folder.label(i) == 1;
-            }
             double[] scores = new double[n];
-            List<float[]> maps = new ArrayList<>();
-            List<boolean[]> pixelMasks = new ArrayList<>();
-            score(detector, folder, scores, maps, pixelMasks);
-            Calibration calibration = detector.calibration();
-            Evaluation evaluation = Evaluation.of(scores, labels, calibration.threshold().value(),
+            for (int k = 0; k < n; k++) {
+                int i = scored.kept().get(k);
+                paths.add(folder.relativePath(i));
+                labels[k] = folder.label(i) == 1;
+                scores[k] = scored.scores().get(k);
+            }
+            List<float[]> maps = scored.maps();
+            List<boolean[]> pixelMasks = scored.masks();
+            ScoreDecision decision = detector.decision();
+            Evaluation evaluation = Evaluation.of(scores, labels, decision.threshold().value(),
                     sampleLayout.groupings(paths, labels), sampleLayout.videos(paths));
             evaluation.print(System.out);
             Evaluation.Pixels pixels = masks != null ? Evaluation.Pixels.of(maps, pixelMasks) : null;
@@ -97,7 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 Files.createDirectories(output);
                 Map<String, BufferedImage> plots = evaluation.writePlots(output);
                 HtmlReport report = new HtmlReport("Unmask evaluation: " + root.getFileName());
-                report.keyValues("settings", settings(sampleLayout, n, calibration));
+                report.keyValues("settings", settings(sampleLayout, n, detector));
                 evaluation.addTo(report, plots);
                 if (pixels != null) {
                     report.keyValues("pixel level (restoration heat-maps against " + masks + ")", pixels.values());
@@ -105,51 +112,72 @@ final class EvaluateCommand implements Callable<Integer> {
                 Path page = report.write(output.resolve("report.html"));
                 System.err.println("wrote " + String.join(", ", plots.keySet()) + " and " + page + " in " + output);
             }
+            if (scored.skipped() > 0) {
+                System.err.println(scored.skipped() + " of " + folder.size() + " images skipped (unreadable)");
+                return UnmaskCommand.FAILURE;
+            }
         }
         return 0;
     }
 
-    /** Scores every image; with masks also its heat-map and its mask at the model's input size. */
-    private void score(Detector detector, ImageFolder folder, double[] scores, List<float[]> maps, List<boolean[]> pixelMasks) {
+    /** The scores of the images that could be read (by their indices in the folder), with heat-maps and masks. */
+    private record Scores(List<Integer> kept, List<Double> scores, List<float[]> maps, List<boolean[]> masks, int skipped) {
+    }
+
+    /**
+     * Scores every image that can be read; with masks also its heat-map and its mask at the model's input size. An
+     * unreadable image (or mask) is reported and skipped.
+     */
+    private Scores score(Detector detector, ImageFolder folder) {
         int n = folder.size();
-        int s = detector.imageSize();
+        int s = detector.inputSpec().height();
         DetectionOptions options = overrides.options(masks != null);
-        ProgressBar.Counter progress = ProgressBar.Counter.forOutput(System.err, "images", n);
+        Progress.Counter progress = Progress.counter(System.err, "images", n);
+        List<Integer> kept = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        List<float[]> maps = new ArrayList<>();
+        List<boolean[]> pixelMasks = new ArrayList<>();
+        int skipped = 0;
         List<FloatImage> batch = new ArrayList<>();
-        int from = 0;
         for (int i = 0; i < n; i++) {
-            if (masks != null) {
-                Example example = folder.get(i);
-                batch.add(resize(example.image(), s));
-                pixelMasks.add(binary(resize(example.mask(), s)));
-            } else {
-                batch.add(detector.read(root.resolve(folder.relativePath(i))));
+            try {
+                if (masks != null) {
+                    Example example = folder.get(i);
+                    batch.add(detector.prepare(example.image()));
+                    pixelMasks.add(binary(resize(example.mask(), s)));
+                } else {
+                    batch.add(detector.read(root.resolve(folder.relativePath(i))));
+                }
+                kept.add(i);
+            } catch (ImageFileException e) {
+                System.err.println("skipped: " + ErrorMessages.describe(e));
+                skipped++;
+                progress.advance(1);
             }
-            if (batch.size() == BATCH || i == n - 1) {
+            if (!batch.isEmpty() && (batch.size() == BATCH || i == n - 1)) {
                 List<Detection> got = detector.detectAll(batch, options);
-                for (int k = 0; k < got.size(); k++) {
-                    scores[from + k] = got.get(k).score();
+                for (Detection d : got) {
+                    scores.add(detector.model().polarity().suspicion(d.rawScore()));
                     if (masks != null) {
-                        maps.add(got.get(k).heatMap().data());
+                        maps.add(d.heatMap().data());
                     }
                 }
-                from += got.size();
                 batch.clear();
                 progress.advance(got.size());
             }
         }
+        return new Scores(kept, scores, maps, pixelMasks, skipped);
     }
 
-    private Map<String, Object> settings(SampleLayout sampleLayout, int n, Calibration calibration) {
+    private Map<String, Object> settings(SampleLayout sampleLayout, int n, Detector detector) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("command", "unmask " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
         out.put("model", model.toAbsolutePath().normalize().toString());
         out.put("images", root.toAbsolutePath().normalize() + " (" + n + " files, layout " + sampleLayout.option() + ")");
-        out.put("lambda_s", overrides.lambdaS(calibration) + (overrides.lambdaS != null ? " (override)" : " (calibrated)"));
-        out.put("lambda_p", overrides.lambdaP(calibration) + (overrides.lambdaP != null ? " (override)" : " (calibrated)"));
-        out.put("restoration seed", overrides.seed);
-        out.put("decision threshold", calibration.threshold().value());
-        out.put("threshold method", calibration.threshold().method().toString());
+        out.put("model type", detector.modelType());
+        out.putAll(overrides.describe(detector));
+        out.put("decision threshold", detector.decision().threshold().value() + " (on the suspicion score)");
+        out.put("threshold method", detector.decision().threshold().method().toString());
         return out;
     }
 

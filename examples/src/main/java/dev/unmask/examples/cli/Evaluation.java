@@ -7,6 +7,8 @@ import dev.unmask.metrics.PrecisionRecallCurve;
 import dev.unmask.metrics.RocCurve;
 import dev.unmask.metrics.VideoScores;
 
+import org.knowm.xchart.XYChart;
+
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -76,30 +78,34 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
     }
 
     /**
-     * The plots by file name: {@code histogram.png} always, {@code roc.png} and {@code pr.png} when both
-     * classes are present (the curves are undefined otherwise).
+     * The plots by name: {@code histogram} always, {@code roc} and {@code pr} when both classes are present (the
+     * curves are undefined otherwise).
      */
-    Map<String, BufferedImage> plots() {
-        Map<String, BufferedImage> out = new LinkedHashMap<>();
+    Map<String, XYChart> plots() {
+        Map<String, XYChart> out = new LinkedHashMap<>();
         MetricsReport all = overall();
         if (all.positives() > 0 && all.negatives() > 0) {
             RocCurve roc = BinaryMetrics.rocCurve(scores, labels);
             PrecisionRecallCurve pr = BinaryMetrics.precisionRecallCurve(scores, labels);
-            out.put("roc.png", Plots.curve(String.format(Locale.ROOT, "ROC (AUROC %.4f)", all.auroc()),
-                    "false positive rate", "true positive rate", roc.falsePositiveRates(), roc.truePositiveRates()));
-            out.put("pr.png", Plots.curve(String.format(Locale.ROOT, "precision-recall (AP %.4f)",
-                    all.averagePrecision()), "recall", "precision", pr.recall(), pr.precision()));
+            out.put("roc", Plots.roc(String.format(Locale.ROOT, "ROC (AUROC %.4f)", all.auroc()),
+                    roc.falsePositiveRates(), roc.truePositiveRates()));
+            out.put("pr", Plots.precisionRecall(String.format(Locale.ROOT, "precision-recall (AP %.4f)",
+                    all.averagePrecision()), pr.recall(), pr.precision(),
+                    (double) all.positives() / (all.positives() + all.negatives())));
         }
-        out.put("histogram.png", Plots.histogram("sample scores, real and fake",
+        out.put("histogram", Plots.histogram("scores, real and fake", "score",
                 ScoreHistogram.of(scores, labels, threshold, HISTOGRAM_BINS)));
         return out;
     }
 
-    /** Writes {@link #plots()} into {@code folder}; returns them. */
+    /** Writes {@link #plots()} into {@code folder} as {@code NAME.png} and {@code NAME.svg}; returns the images by PNG name. */
     Map<String, BufferedImage> writePlots(Path folder) {
-        Map<String, BufferedImage> plots = plots();
-        plots.forEach((name, image) -> HeatMaps.writePng(image, folder.resolve(name)));
-        return plots;
+        Map<String, BufferedImage> images = new LinkedHashMap<>();
+        plots().forEach((name, chart) -> {
+            Plots.write(chart, folder.resolve(name));
+            images.put(name + ".png", Plots.image(chart));
+        });
+        return images;
     }
 
     /** Adds the tables and the plots to {@code report}. */

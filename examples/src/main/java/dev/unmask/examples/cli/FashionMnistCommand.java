@@ -3,15 +3,15 @@ package dev.unmask.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
-import dev.unmask.anomaly.LatentAnomalyScorer;
-import dev.unmask.anomaly.Restoration;
-import dev.unmask.anomaly.RestorationSchedule;
-import dev.unmask.anomaly.RestorationScorer;
-import dev.unmask.anomaly.RestorationSettings;
-import dev.unmask.anomaly.SampleScore;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
+import dev.unmask.detectors.latent.LatentAnomalyScorer;
+import dev.unmask.detectors.latent.Restoration;
+import dev.unmask.detectors.latent.RestorationSchedule;
+import dev.unmask.detectors.latent.RestorationScorer;
+import dev.unmask.detectors.latent.RestorationSettings;
+import dev.unmask.detectors.latent.SampleScore;
 import dev.unmask.backend.Backends;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
 import dev.unmask.data.Dataset;
@@ -72,16 +72,16 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Option(names = "--calibration-share", description = "share of the class's training images held out for calibration (default: ${DEFAULT-VALUE})")
     double calibrationShare = 0.1;
 
-    @Option(names = "--vqvae-steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     long vqvaeSteps = 600;
 
-    @Option(names = "--prior-steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-steps", description = "PixelSNAIL prior training steps (default: ${DEFAULT-VALUE})")
     long priorSteps = 300;
 
-    @Option(names = "--vqvae-lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-lr", description = "VQ-VAE learning rate (Adam; default: ${DEFAULT-VALUE})")
     double vqvaeRate = 2e-3;
 
-    @Option(names = "--prior-lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-lr", description = "PixelSNAIL prior learning rate (Adam; default: ${DEFAULT-VALUE})")
     double priorRate = 1e-3;
 
     // the headline run of docs/evaluation.md: restarts on (the other training commands default to off)
@@ -304,7 +304,7 @@ final class FashionMnistCommand implements Callable<Integer> {
     }
 
     private LatentRestorationTraining.Settings settings(long steps, double rate, PrintStream out) {
-        return LatentRestorationTraining.Settings.of(steps, batch, rate, seed, ProgressBar.forOutput(out, steps));
+        return LatentRestorationTraining.Settings.of(steps, batch, rate, seed, Progress.training(out, steps));
     }
 
     /** {@code count} images of {@code data} from {@code from}, concatenated (n * C * S * S values). */

@@ -86,6 +86,7 @@ final class HeatMaps {
 
     static void writePng(BufferedImage image, Path file) {
         try {
+            OutputFiles.createParent(file);
             if (!ImageIO.write(image, "png", file.toFile())) {
                 throw new IOException("no PNG writer available");
             }

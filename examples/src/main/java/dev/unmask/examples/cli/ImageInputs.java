@@ -1,5 +1,6 @@
 package dev.unmask.examples.cli;
 
+import dev.unmask.data.DecodeSize;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFiles;
 import dev.unmask.data.ImageOps;
@@ -15,6 +16,24 @@ import java.util.stream.Stream;
 /** Image files named on the command line: files as given, folders searched recursively in name order. */
 final class ImageInputs {
     private ImageInputs() {
+    }
+
+    /** An image file and its path relative to the folder it was found in (its file name when named directly). */
+    record Input(Path file, Path relative) {
+    }
+
+    /**
+     * {@link #collect} with each file's relative path, so that outputs derived from inputs keep the inputs' folder
+     * structure ({@code a/x.png} and {@code b/x.png} stay apart).
+     */
+    static List<Input> collectWithRelativePaths(List<Path> paths) {
+        List<Input> out = new ArrayList<>();
+        for (Path p : paths) {
+            for (Path file : collect(List.of(p))) {
+                out.add(new Input(file, Files.isDirectory(p) ? p.relativize(file) : file.getFileName()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -41,9 +60,12 @@ final class ImageInputs {
         return out;
     }
 
-    /** A file as a model input: {@code channels}, bilinear resize to size x size, values in [-1, 1]. */
+    /**
+     * A file as a model input: {@code channels}, bilinear resize to size x size, values in [-1, 1]; a large
+     * image is subsampled while it is decoded ({@link DecodeSize#forResize}).
+     */
     static FloatImage read(Path file, int channels, int size) {
-        FloatImage image = ImageFiles.read(file, channels, ImageFiles.DEFAULT_MAX_PIXELS);
+        FloatImage image = ImageFiles.read(file, channels, DecodeSize.forResize(size, size));
         return image.height() == size && image.width() == size ? image : ImageOps.resizeBilinear(image, size, size);
     }
 

@@ -1,6 +1,6 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import dev.unmask.backend.Backend;
 import dev.unmask.backend.Backends;
 import dev.unmask.io.SafetensorsContent;

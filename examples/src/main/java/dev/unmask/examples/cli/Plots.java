@@ -1,115 +1,137 @@
 package dev.unmask.examples.cli;
 
-import java.awt.AlphaComposite;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.util.Locale;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
-/** Evaluation plots drawn with plain Java2D: curves on the unit square and score histograms. */
+/** The evaluation plots, drawn with XChart (axes with ticks and labels, grid, legends), written as PNG and SVG. */
 final class Plots {
-    /** Side of the plotting area in pixels. */
-    static final int AREA = 400;
-    /** Blank border around the plotting area, room for the title and the axis labels. */
-    static final int MARGIN = 50;
+    static final int WIDTH = 560;
+    static final int HEIGHT = 440;
     static final Color REAL = new Color(40, 90, 200);
     static final Color FAKE = new Color(200, 40, 40);
     static final Color THRESHOLD = Color.BLACK;
+    static final Color CHANCE = Color.GRAY;
 
     private Plots() {
     }
 
-    /** A unit-square line plot of (x, y) with axis labels. */
-    static BufferedImage curve(String title, String xLabel, String yLabel, double[] x, double[] y) {
-        BufferedImage image = blank();
-        Graphics2D g = image.createGraphics();
-        try {
-            frame(g, title, xLabel, yLabel, "0", "1", "1");
-            g.setColor(FAKE);
-            g.setStroke(new BasicStroke(2f));
-            for (int i = 1; i < x.length; i++) {
-                g.drawLine(MARGIN + (int) Math.round(x[i - 1] * AREA), MARGIN + AREA - (int) Math.round(y[i - 1] * AREA),
-                        MARGIN + (int) Math.round(x[i] * AREA), MARGIN + AREA - (int) Math.round(y[i] * AREA));
-            }
-        } finally {
-            g.dispose();
-        }
-        return image;
+    private static XYChart chart(String title, String xLabel, String yLabel) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        XYStyler style = chart.getStyler();
+        style.setChartBackgroundColor(Color.WHITE);
+        style.setPlotGridLinesVisible(true);
+        style.setLegendVisible(true);
+        style.setMarkerSize(0);
+        return chart;
+    }
+
+    private static void unitSquare(XYChart chart) {
+        XYStyler style = chart.getStyler();
+        style.setXAxisMin(0.0);
+        style.setXAxisMax(1.0);
+        style.setYAxisMin(0.0);
+        style.setYAxisMax(1.0);
+    }
+
+    private static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color colour) {
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(colour);
+        series.setMarker(SeriesMarkers.NONE);
+        return series;
+    }
+
+    /** The ROC curve with the chance diagonal. */
+    static XYChart roc(String title, double[] falsePositiveRates, double[] truePositiveRates) {
+        XYChart chart = chart(title, "false positive rate", "true positive rate");
+        unitSquare(chart);
+        line(chart, "detector", falsePositiveRates, truePositiveRates, FAKE);
+        line(chart, "chance", new double[] {0, 1}, new double[] {0, 1}, CHANCE)
+                .setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        return chart;
+    }
+
+    /** The precision-recall curve with the share of positives, a chance classifier's precision. */
+    static XYChart precisionRecall(String title, double[] recall, double[] precision, double positiveShare) {
+        XYChart chart = chart(title, "recall", "precision");
+        unitSquare(chart);
+        line(chart, "detector", recall, precision, FAKE);
+        line(chart, "chance", new double[] {0, 1}, new double[] {positiveShare, positiveShare}, CHANCE);
+        return chart;
     }
 
     /**
-     * The real and fake counts as overlapping translucent bars (heights relative to the largest count) and
-     * the threshold as a vertical line at column {@link #thresholdColumn}.
+     * The real and fake scores as densities over the histogram's bins (each class integrates to 1, so classes of
+     * different sizes compare), drawn as steps, and the threshold as a vertical line.
      */
-    static BufferedImage histogram(String title, ScoreHistogram h) {
-        BufferedImage image = blank();
-        Graphics2D g = image.createGraphics();
-        try {
-            int max = 1;
-            for (int b = 0; b < h.bins(); b++) {
-                max = Math.max(max, Math.max(h.realCounts()[b], h.fakeCounts()[b]));
-            }
-            frame(g, title, "score", "count", format(h.low()), format(h.high()), String.valueOf(max));
-            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.5f));
-            for (int b = 0; b < h.bins(); b++) {
-                int x0 = MARGIN + b * AREA / h.bins();
-                int x1 = MARGIN + (b + 1) * AREA / h.bins();
-                bar(g, REAL, x0, x1, h.realCounts()[b], max);
-                bar(g, FAKE, x0, x1, h.fakeCounts()[b], max);
-            }
-            g.setComposite(AlphaComposite.SrcOver);
-            int x = thresholdColumn(h);
-            g.setColor(THRESHOLD);
-            g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-            g.drawLine(x, MARGIN, x, MARGIN + AREA);
-            g.drawString("threshold " + format(h.threshold()), Math.min(x + 4, MARGIN + AREA - 100), MARGIN + 14);
-            g.setColor(REAL);
-            g.drawString("real", MARGIN + AREA - 60, MARGIN + 30);
-            g.setColor(FAKE);
-            g.drawString("fake", MARGIN + AREA - 60, MARGIN + 46);
-        } finally {
-            g.dispose();
+    static XYChart histogram(String title, String xLabel, ScoreHistogram h) {
+        XYChart chart = chart(title, xLabel, "density");
+        int bins = h.bins();
+        double width = (h.high() - h.low()) / bins;
+        double[] edges = new double[2 * bins];
+        for (int i = 0; i < bins; i++) {
+            edges[2 * i] = h.low() + i * width;
+            edges[2 * i + 1] = h.low() + (i + 1) * width;
         }
-        return image;
+        double[] real = density(h.realCounts(), width);
+        double[] fake = density(h.fakeCounts(), width);
+        double top = 0;
+        for (int i = 0; i < real.length; i++) {
+            top = Math.max(top, Math.max(real[i], fake[i]));
+        }
+        if (sum(h.realCounts()) > 0) {
+            line(chart, "real", edges, real, REAL);
+        }
+        if (sum(h.fakeCounts()) > 0) {
+            line(chart, "fake", edges, fake, FAKE);
+        }
+        line(chart, "threshold", new double[] {h.threshold(), h.threshold()}, new double[] {0, Math.max(top, 1e-9)}, THRESHOLD);
+        return chart;
     }
 
-    /** The image column of the threshold line. */
-    static int thresholdColumn(ScoreHistogram h) {
-        return MARGIN + (int) Math.round((h.threshold() - h.low()) / (h.high() - h.low()) * AREA);
+    // the step curve's heights: each bin's density repeated at both of its edges
+    private static double[] density(int[] counts, double width) {
+        long total = sum(counts);
+        double[] out = new double[2 * counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            double d = total == 0 ? 0 : counts[i] / (total * width);
+            out[2 * i] = d;
+            out[2 * i + 1] = d;
+        }
+        return out;
     }
 
-    private static void bar(Graphics2D g, Color colour, int x0, int x1, int count, int max) {
-        int height = (int) Math.round((double) count / max * AREA);
-        g.setColor(colour);
-        g.fillRect(x0, MARGIN + AREA - height, Math.max(1, x1 - x0 - 1), height);
+    private static long sum(int[] counts) {
+        long s = 0;
+        for (int c : counts) {
+            s += c;
+        }
+        return s;
     }
 
-    private static BufferedImage blank() {
-        BufferedImage image = new BufferedImage(AREA + 2 * MARGIN, AREA + 2 * MARGIN, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        g.dispose();
-        return image;
+    static BufferedImage image(XYChart chart) {
+        return BitmapEncoder.getBufferedImage(chart);
     }
 
-    private static void frame(Graphics2D g, String title, String xLabel, String yLabel, String xLow, String xHigh, String yHigh) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.BLACK);
-        g.drawRect(MARGIN, MARGIN, AREA, AREA);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(title, MARGIN, MARGIN - 15);
-        g.drawString(xLabel, MARGIN + AREA / 2 - 50, MARGIN + AREA + 35);
-        g.drawString(yLabel, 5, MARGIN - 2);
-        g.drawString(xLow, MARGIN - 12, MARGIN + AREA + 15);
-        g.drawString(xHigh, MARGIN + AREA - 4 * xHigh.length(), MARGIN + AREA + 15);
-        g.drawString(yHigh, Math.max(0, MARGIN - 8 * yHigh.length() - 4), MARGIN + 14);
-    }
-
-    private static String format(double v) {
-        return String.format(Locale.ROOT, "%.3g", v);
+    /** Writes {@code base.png} and {@code base.svg}. */
+    static void write(XYChart chart, Path base) {
+        try {
+            BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
+            VectorGraphicsEncoder.saveVectorGraphic(chart, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the plot " + base + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,16 +23,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "model shape: demo-32, faces-128, fmnist-32 (default: ${DEFAULT-VALUE})")
     String preset = "demo-32";
 
-    @Option(names = "--vqvae-steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     long vqvaeSteps = 800;
 
-    @Option(names = "--prior-steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-steps", description = "PixelSNAIL prior training steps (default: ${DEFAULT-VALUE})")
     long priorSteps = 400;
 
-    @Option(names = "--vqvae-lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-lr", description = "VQ-VAE learning rate (Adam; default: ${DEFAULT-VALUE})")
     double vqvaeRate = 2e-3;
 
-    @Option(names = "--prior-lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-lr", description = "PixelSNAIL prior learning rate (Adam; default: ${DEFAULT-VALUE})")
     double priorRate = 1e-3;
 
     @Option(names = {"-o", "--output"}, required = true, description = "bundle to write (.safetensors)")

@@ -1,6 +1,6 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,10 +22,10 @@ final class TrainPriorCommand implements Callable<Integer> {
     @Option(names = "--vqvae", required = true, description = "vqvae bundle written by train-vqvae (.safetensors)")
     Path vqvae;
 
-    @Option(names = "--steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-steps", description = "PixelSNAIL prior training steps (default: ${DEFAULT-VALUE})")
     long steps = 400;
 
-    @Option(names = "--lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prior-lr", description = "PixelSNAIL prior learning rate (Adam; default: ${DEFAULT-VALUE})")
     double rate = 1e-3;
 
     @Option(names = {"-o", "--output"}, required = true, description = "bundle to write (.safetensors)")

@@ -1,6 +1,6 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,10 +19,10 @@ final class TrainVqVaeCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "model shape: demo-32, faces-128, fmnist-32 (default: ${DEFAULT-VALUE})")
     String preset = "demo-32";
 
-    @Option(names = "--steps", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     long steps = 800;
 
-    @Option(names = "--lr", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--vqvae-lr", description = "VQ-VAE learning rate (Adam; default: ${DEFAULT-VALUE})")
     double rate = 2e-3;
 
     @Option(names = {"-o", "--output"}, required = true, description = "vqvae bundle to write (.safetensors)")

@@ -1,8 +1,8 @@
 package dev.unmask.examples.cli;
 
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
-import dev.unmask.anomaly.Calibration;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
+import dev.unmask.detectors.latent.Calibration;
 import dev.unmask.data.SynthFaces;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ final class TrainingOptions {
     @Option(names = "--synthetic", description = "synthetic faces to generate when no --data (default: ${DEFAULT-VALUE})")
     int synthetic = 1024;
 
-    @Option(names = "--batch", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", description = "images per training step (default: ${DEFAULT-VALUE})")
     int batch = 32;
 
     @Option(names = "--calibration-share", description = "share of the images held out for calibration (default: ${DEFAULT-VALUE})")
@@ -42,7 +42,7 @@ final class TrainingOptions {
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     long checkpointEvery = 100;
 
-    @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", description = "seed of the data split, initialisation and sampling (default: ${DEFAULT-VALUE})")
     long seed = 7;
 
     /** Training images and held-out calibration images, each n * C * S * S values in [-1, 1]. */
@@ -114,6 +114,6 @@ final class TrainingOptions {
     private LatentRestorationTraining.Settings settings(long steps, double rate, String part, PrintStream out) {
         Path folder = checkpoints == null ? null : checkpoints.resolve(part);
         return new LatentRestorationTraining.Settings(steps, batch, rate, seed, folder, checkpointEvery,
-                ProgressBar.forOutput(out, steps));
+                Progress.training(out, steps));
     }
 }

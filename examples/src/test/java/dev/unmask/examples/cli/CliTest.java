@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unmask.Detection;
 import dev.unmask.DetectionOptions;
+import dev.unmask.detectors.latent.LatentOptions;
 import dev.unmask.Detector;
-import dev.unmask.LatentRestorationModel;
-import dev.unmask.LatentRestorationTraining;
+import dev.unmask.detectors.latent.LatentRestorationModel;
+import dev.unmask.detectors.latent.LatentRestorationTraining;
 import dev.unmask.data.ImageOps;
 import dev.unmask.data.SynthFaces;
 import dev.unmask.io.SafetensorsDType;
@@ -38,6 +39,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,33 +51,10 @@ class CliTest {
     private static Path bundle;
     private static Path images;
 
-    /** A tiny model trained a few steps on 16x16 faces and calibrated; two real and two manipulated PNGs. */
     @BeforeAll
     static void setUp() throws IOException {
-        LatentRestorationModel model = LatentRestorationModel.create(VqVaeConfig.of(3, 8, 1, 4, 4, 16, 4),
-                new PixelSnailConfig(4, 4, 16, 8, 3, 1, 1, 8, true, 0.0, 2), 3);
-        SynthFaces faces = new SynthFaces(3, SIZE, 1.0);
-        int per = 3 * SIZE * SIZE;
-        float[] train = new float[48 * per];
-        for (int i = 0; i < 48; i++) {
-            System.arraycopy(faces.face(i).data(), 0, train, i * per, per);
-        }
-        Trainer.Listener quiet = new Trainer.Listener() {
-        };
-        LatentRestorationTraining.trainVqVae(model.vqvae(), java.util.Arrays.copyOf(train, 32 * per), SIZE,
-                LatentRestorationTraining.Settings.of(5, 8, 2e-3, 3, quiet));
-        int[] codes = LatentRestorationTraining.extractCodes(model.vqvae(), train, SIZE, 16);
-        LatentRestorationTraining.trainPrior(model.priorModel(), codes, LatentRestorationTraining.Settings.of(5, 8, 2e-3, 3, quiet));
-        LatentRestorationTraining.calibrate(model, java.util.Arrays.copyOfRange(train, 32 * per, train.length), 8);
-        bundle = dir.resolve("tiny.safetensors");
-        model.save(bundle);
-        images = dir.resolve("images");
-        Files.createDirectories(images.resolve("sub"));
-        ImageIO.write(ImageOps.toBufferedImage(faces.face(100)), "png", images.resolve("a-real.png").toFile());
-        ImageIO.write(ImageOps.toBufferedImage(faces.sample(101).image()), "png", images.resolve("b-fake.png").toFile());
-        ImageIO.write(ImageOps.toBufferedImage(faces.face(102)), "png", images.resolve("sub/c-real.png").toFile());
-        ImageIO.write(ImageOps.toBufferedImage(faces.sample(103).image()), "png", images.resolve("sub/d-fake.png").toFile());
-        Files.writeString(images.resolve("notes.txt"), "not an image");
+        bundle = CliFixtures.tinyBundle(dir);
+        images = CliFixtures.images(dir);
     }
 
     private static int run(StringWriter err, String... args) {
@@ -87,27 +66,6 @@ class CliTest {
     private static List<Path> expectedFiles() {
         return List.of(images.resolve("a-real.png"), images.resolve("b-fake.png"), images.resolve("sub/c-real.png"),
                 images.resolve("sub/d-fake.png"));
-    }
-
-    @Test
-    void scoreWritesOneCsvRowPerImageWithTheDetectorsResults() throws IOException {
-        Path csv = dir.resolve("out/scores.csv");
-        assertEquals(0, run(new StringWriter(), "score", "--model", bundle.toString(), "--output", csv.toString(),
-                images.toString()));
-        List<String> lines = Files.readAllLines(csv);
-        assertEquals("file,score,normalised_score,verdict", lines.get(0));
-        assertEquals(5, lines.size());
-        try (Detector detector = Detector.load(bundle)) {
-            for (int i = 0; i < 4; i++) {
-                String[] row = lines.get(i + 1).split(",");
-                Path file = expectedFiles().get(i);
-                Detection d = detector.detect(file);
-                assertEquals(file.toString(), row[0]);
-                assertEquals(d.score(), Double.parseDouble(row[1]), 1e-6);
-                assertEquals(d.normalisedScore(), Double.parseDouble(row[2]), 1e-6);
-                assertEquals(d.fake() ? "fake" : "real", row[3]);
-            }
-        }
     }
 
     @Test
@@ -123,8 +81,23 @@ class CliTest {
         assertTrue(Files.isRegularFile(maps.resolve("d-fake-heatmap.png")));
         // lambda_s = 0 counts every latent: the score is the image's whole NLL, positive
         for (JsonNode row : rows) {
-            assertTrue(row.get("score").asDouble() > 0, row.toString());
+            assertTrue(row.get("raw_score").asDouble() > 0, row.toString());
         }
+    }
+
+    @Test
+    void heatMapsKeepTheInputsRelativePathsSoEqualNamesDoNotCollide() throws IOException {
+        Path root = dir.resolve("same-names");
+        for (String folder : List.of("a", "b")) {
+            Files.createDirectories(root.resolve(folder));
+            Files.copy(images.resolve(folder.equals("a") ? "a-real.png" : "b-fake.png"), root.resolve(folder + "/x.png"));
+        }
+        Path maps = dir.resolve("same-name-maps");
+        assertEquals(0, run(new StringWriter(), "score", "-m", bundle.toString(), "-o", dir.resolve("same.csv").toString(),
+                "--heatmaps", maps.toString(), root.toString()));
+        byte[] a = Files.readAllBytes(maps.resolve("a/x-heatmap.png"));
+        byte[] b = Files.readAllBytes(maps.resolve("b/x-heatmap.png"));
+        assertFalse(java.util.Arrays.equals(a, b), "two different images, two different overlays");
     }
 
     @Test
@@ -214,7 +187,7 @@ class CliTest {
     void calibrateThenEvaluateLabelledFolders() throws IOException {
         Path labelled = labelledFolder("labelled");
         Path recalibrated = dir.resolve("recalibrated.safetensors");
-        String[] calibrated = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", recalibrated.toString(),
+        String[] calibrated = runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", recalibrated.toString(),
                 labelled.resolve("real").toString());
         assertTrue(calibrated[1].contains("images 2/2 (100.0%)"), calibrated[1]);
         assertTrue(LatentRestorationModel.load(recalibrated).calibration().isPresent());
@@ -229,43 +202,53 @@ class CliTest {
     }
 
     @Test
+    void calibrateRefusesTooFewImagesUnlessForced() {
+        StringWriter err = new StringWriter();
+        assertEquals(UnmaskCommand.USAGE, run(err, "calibrate", "-m", bundle.toString(), "-o",
+                dir.resolve("too-few.safetensors").toString(), images.toString()));
+        assertTrue(err.toString().contains("fewer than " + CalibrateCommand.MINIMUM_IMAGES) && err.toString().contains("--force"),
+                err.toString());
+        assertFalse(Files.exists(dir.resolve("too-few.safetensors")));
+    }
+
+    @Test
     void calibrateChoosesTheThresholdByPercentileByHandOrByF1MaxOnALabelledFolder() throws IOException {
         Path labelled = labelledFolder("threshold-choice");
         String reals = labelled.resolve("real").toString();
 
         Path byHand = dir.resolve("by-hand.safetensors");
-        runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", byHand.toString(), "--threshold-value", "1.25", reals);
+        runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", byHand.toString(), "--threshold-value", "1.25", reals);
         DecisionThreshold manual = LatentRestorationModel.load(byHand).calibration().orElseThrow().threshold();
         assertEquals(DecisionThreshold.Method.MANUAL, manual.method());
         assertEquals(1.25, manual.value());
 
         Path median = dir.resolve("median.safetensors");
-        runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", median.toString(), "--threshold-percent", "50", reals);
+        runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", median.toString(), "--threshold-percent", "50", reals);
         try (Detector detector = Detector.load(median)) {
-            double a = detector.detect(labelled.resolve("real/a.png")).score();
-            double c = detector.detect(labelled.resolve("real/c.png")).score();
-            assertEquals((a + c) / 2, detector.calibration().threshold().value(), 1e-9, "median of two real scores");
+            double a = detector.detect(labelled.resolve("real/a.png")).rawScore();
+            double c = detector.detect(labelled.resolve("real/c.png")).rawScore();
+            assertEquals((a + c) / 2, detector.decision().threshold().value(), 1e-9, "median of two real scores");
         }
 
         Path f1 = dir.resolve("f1.safetensors");
-        String[] chosen = runCaptured(0, "calibrate", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
+        String[] chosen = runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
                 labelled.toString(), reals);
         assertTrue(chosen[1].contains("2 real and 2 fake"), chosen[1]);
         try (Detector detector = Detector.load(f1)) {
             List<String> files = List.of("real/a.png", "real/c.png", "fake/b.png", "fake/d.png");
             double[] scores = new double[files.size()];
             for (int i = 0; i < files.size(); i++) {
-                scores[i] = detector.detect(labelled.resolve(files.get(i))).score();
+                scores[i] = detector.detect(labelled.resolve(files.get(i))).rawScore();
             }
             double best = bestF1Threshold(scores, new boolean[] {false, false, true, true});
-            DecisionThreshold threshold = detector.calibration().threshold();
+            DecisionThreshold threshold = detector.decision().threshold();
             assertEquals(DecisionThreshold.Method.F1_MAX, threshold.method());
             assertEquals(best, threshold.value(), 1e-9);
         }
 
-        runCaptured(2, "calibrate", "-m", bundle.toString(), "--threshold-value", "1", "--threshold-percent", "90", reals);
+        runCaptured(2, "calibrate", "--force", "-m", bundle.toString(), "--threshold-value", "1", "--threshold-percent", "90", reals);
         StringWriter noFolder = new StringWriter();
-        assertEquals(2, run(noFolder, "calibrate", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
+        assertEquals(2, run(noFolder, "calibrate", "--force", "-m", bundle.toString(), "-o", f1.toString(), "--f1-max",
                 labelled.resolve("real").toString(), reals));
         assertTrue(noFolder.toString().contains("no real/ sub-folder"), noFolder.toString());
     }
@@ -317,7 +300,7 @@ class CliTest {
         try (Detector detector = Detector.load(bundle)) {
             for (int i = 0; i < 4; i++) {
                 Detection d = detector.detect(root.resolve(files.get(i)), dev.unmask.DetectionOptions.DEFAULTS.withHeatMap(true));
-                scores[i] = d.score();
+                scores[i] = d.rawScore();
                 labels[i] = files.get(i).startsWith("fake");
                 maps.add(d.heatMap().data());
                 masks.add(i < 2 ? readMask(maskRoot.resolve(files.get(i))) : new boolean[SIZE * SIZE]);
@@ -350,6 +333,33 @@ class CliTest {
     }
 
     @Test
+    void evaluateSkipsAndReportsAnUnreadableImageInsteadOfAborting() throws IOException {
+        Path root = dir.resolve("with-corrupt");
+        Files.createDirectories(root.resolve("real"));
+        Files.createDirectories(root.resolve("fake"));
+        Files.copy(images.resolve("a-real.png"), root.resolve("real/a.png"));
+        Files.copy(images.resolve("sub/c-real.png"), root.resolve("real/c.png"));
+        Files.copy(images.resolve("b-fake.png"), root.resolve("fake/b.png"));
+        Files.write(root.resolve("fake/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
+        Path out = dir.resolve("with-corrupt-out");
+        StringWriter err = new StringWriter();
+        PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = run(err, "evaluate", "-m", bundle.toString(), "-o", out.toString(), root.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(UnmaskCommand.FAILURE, code, err + log);
+        assertTrue(log.contains("broken.png") && log.contains("1 of 4 images skipped"), log);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<td>all</td><td>3</td><td>1</td><td>2</td>"),
+                "the three readable images are evaluated");
+    }
+
+    @Test
     void evaluateUsesTheLambdaOverrides() throws IOException {
         Path root = dir.resolve("overrides");
         List<String> files = List.of("fake/b.png", "fake/d.png", "real/a.png", "real/c.png");
@@ -357,13 +367,13 @@ class CliTest {
         double[] scores = new double[4];
         double[] calibratedScores = new double[4];
         boolean[] labels = {true, true, false, false};
-        DetectionOptions overridden = new DetectionOptions(false, 0.0, null, 0);
+        DetectionOptions overridden = DetectionOptions.DEFAULTS.with(new LatentOptions(0.0, null));
         try (Detector detector = Detector.load(bundle)) {
             for (int i = 0; i < 4; i++) {
                 Files.createDirectories(root.resolve(files.get(i)).getParent());
                 Files.copy(images.resolve(sources.get(i)), root.resolve(files.get(i)));
-                scores[i] = detector.detect(images.resolve(sources.get(i)), overridden).score();
-                calibratedScores[i] = detector.detect(images.resolve(sources.get(i))).score();
+                scores[i] = detector.detect(images.resolve(sources.get(i)), overridden).rawScore();
+                calibratedScores[i] = detector.detect(images.resolve(sources.get(i))).rawScore();
             }
         }
         assertNotEquals(pairAuroc(calibratedScores, labels), pairAuroc(scores, labels),
@@ -407,7 +417,7 @@ class CliTest {
             for (int i = 0; i < 4; i++) {
                 Files.createDirectories(root.resolve(frames.get(i)).getParent());
                 Files.copy(images.resolve(sources.get(i)), root.resolve(frames.get(i)));
-                scores[i] = detector.detect(images.resolve(sources.get(i))).score();
+                scores[i] = detector.detect(images.resolve(sources.get(i))).rawScore();
             }
         }
         String out = runCaptured(0, "evaluate", "-m", bundle.toString(), root.toString())[0];

@@ -65,5 +65,13 @@ class DemoCommandTest {
         assertEquals(incremental, Double.parseDouble(reported.group(1)), 0.05 + 1e-9);
         assertTrue(html.contains("seconds per image, pixel score"));
         assertTrue(Files.isRegularFile(dir.resolve("histogram.png")) && Files.isRegularFile(dir.resolve("model.safetensors")));
+        // the oracle (make_mesonet_goldens.py, checked in MesoNetFamilyTest) calls all four faces right with Meso4_DF
+        for (String face : PretrainedSamples.FACES) {
+            String label = face.startsWith("df/") ? "fake" : "real";
+            Matcher row = Pattern.compile("meso4-df +" + Pattern.quote(face) + " +" + label + " +(\\S+) +([0-9.]+)").matcher(out);
+            assertTrue(row.find(), out);
+            assertEquals(label, row.group(1), face);
+        }
+        assertTrue(html.contains("pretrained MesoNet on the official sample faces"));
     }
 }

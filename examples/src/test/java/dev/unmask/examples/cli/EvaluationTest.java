@@ -2,6 +2,8 @@ package dev.unmask.examples.cli;
 
 import dev.unmask.metrics.MetricsReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -29,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvaluationTest {
     // hand-computed fractions such as 5/6 compared after floating-point summation
     private static final double EXACT = 1e-12;
+
+    @TempDir
+    Path dir;
 
     private static List<Path> paths(String... names) {
         return java.util.Arrays.stream(names).map(Path::of).toList();
@@ -124,14 +129,31 @@ class EvaluationTest {
     }
 
     @Test
-    void histogramPlotMarksTheThreshold() {
+    void histogramPlotShowsEachClassAsADensityAndMarksTheThreshold() {
         ScoreHistogram h = ScoreHistogram.of(new double[] {0, 1, 2, 3, 4}, new boolean[] {false, false, true, true, true}, 1.5, 8);
-        BufferedImage plot = Plots.histogram("t", h);
-        // 1.5 of the range [0, 4] is 150 pixels into the 400-pixel area
-        int x = Plots.thresholdColumn(h);
-        assertEquals(Plots.MARGIN + 150, x);
-        int rgb = plot.getRGB(x, Plots.MARGIN + 2);
-        assertTrue(((rgb >> 16) & 0xFF) < 80 && ((rgb >> 8) & 0xFF) < 80 && (rgb & 0xFF) < 80, Integer.toHexString(rgb));
+        XYChart plot = Plots.histogram("t", "score", h);
+        assertArrayEquals(new double[] {1.5, 1.5}, plot.getSeriesMap().get("threshold").getXData());
+        double width = 4.0 / 8;
+        for (String name : List.of("real", "fake")) {
+            double[] x = plot.getSeriesMap().get(name).getXData();
+            double[] y = plot.getSeriesMap().get(name).getYData();
+            double area = 0;
+            for (int i = 0; i < x.length; i += 2) {
+                assertEquals(width, x[i + 1] - x[i], 1e-12);
+                area += y[i] * width;
+            }
+            assertEquals(1, area, 1e-12, name + " integrates to 1");
+        }
+        // two of the five scores are real, both in bins 0 (score 0) and 2 (score 1): density 1 / (2 * 0.5) = 1
+        assertEquals(1.0, plot.getSeriesMap().get("real").getYData()[0], 1e-12);
+        assertEquals(0.0, plot.getSeriesMap().get("real").getYData()[2], 1e-12);
+    }
+
+    @Test
+    void rocHasTheChanceDiagonal() {
+        XYChart roc = Plots.roc("r", new double[] {0, 0.5, 1}, new double[] {0, 1, 1});
+        assertArrayEquals(new double[] {0, 1}, roc.getSeriesMap().get("chance").getYData());
+        assertEquals(Plots.WIDTH, Plots.image(roc).getWidth());
     }
 
     @Test
@@ -139,7 +161,7 @@ class EvaluationTest {
         Evaluation e = Evaluation.of(SCORES, LABELS, 2.75, SampleLayout.FOLDERS.groupings(FOLDERS, LABELS), null);
         HtmlReport report = new HtmlReport("a <test>");
         report.keyValues("settings", Map.of("command", "unmask evaluate x&y"));
-        e.addTo(report, e.plots());
+        e.addTo(report, e.writePlots(dir));
         String html = report.html();
         assertTrue(html.contains("<title>a &lt;test&gt;</title>"), html);
         assertTrue(html.contains("<td>unmask evaluate x&amp;y</td>"));
@@ -151,7 +173,7 @@ class EvaluationTest {
         int count = 0;
         while (images.find()) {
             BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(images.group(1))));
-            assertEquals(Plots.AREA + 2 * Plots.MARGIN, decoded.getWidth());
+            assertEquals(Plots.WIDTH, decoded.getWidth());
             count++;
         }
         assertEquals(3, count, "roc, pr and histogram");
@@ -160,7 +182,7 @@ class EvaluationTest {
     @Test
     void singleClassSetsGetOnlyTheHistogram() {
         Evaluation e = Evaluation.of(new double[] {1, 2}, new boolean[2], 1.5, Map.of(), null);
-        assertEquals(List.of("histogram.png"), List.copyOf(e.plots().keySet()));
+        assertEquals(List.of("histogram"), List.copyOf(e.plots().keySet()));
         assertTrue(Double.isNaN(e.overall().auroc()));
         Evaluation.Pixels p = Evaluation.Pixels.of(List.of(new float[] {1, 2}), List.of(new boolean[2]));
         assertTrue(Double.isNaN(p.auroc()) && Double.isNaN(p.bestDice()));
@@ -169,16 +191,14 @@ class EvaluationTest {
 
     @Test
     void counterLines() {
-        assertEquals("[###.......] 32/100 images ETA 1:05",
-                ProgressBar.Counter.barLine("images", 32, 100, Duration.ofSeconds(65), 10));
         assertEquals("images 25/100 (25.0%) elapsed 0:10 ETA 0:30",
-                ProgressBar.Counter.plainLine("images", 25, 100, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+                Progress.LineCounter.line("images", 25, 100, Duration.ofSeconds(10), Duration.ofSeconds(30)));
     }
 
     @Test
     void plainCounterPrintsAboutEveryTenthAndTheEndOnce() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressBar.Counter c = new ProgressBar.Counter(new PrintStream(bytes, true, StandardCharsets.UTF_8), "images", 100, false);
+        Progress.Counter c = new Progress.LineCounter(new PrintStream(bytes, true, StandardCharsets.UTF_8), "images", 100);
         for (int i = 0; i < 34; i++) {
             c.advance(3);
         }
@@ -192,15 +212,18 @@ class EvaluationTest {
     }
 
     @Test
-    void barCounterRedrawsOneLineAndEndsIt() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressBar.Counter c = new ProgressBar.Counter(new PrintStream(bytes, true, StandardCharsets.UTF_8), "x", 2, true);
+    void barCounterStopsAtTheTotal() {
+        List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Progress.Counter c = new Progress.BarCounter(
+                Progress.bar("x", 2, new me.tongfei.progressbar.DelegatingProgressBarConsumer(frames::add, 100)));
         c.advance(1);
-        c.advance(1);
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("\r[##########..........] 1/2 x ETA "), text);
-        assertTrue(text.contains("\r[####################] 2/2 x ETA 0:00"), text);
-        assertTrue(text.endsWith(System.lineSeparator()));
+        c.advance(5);
+        String last = frames.get(frames.size() - 1);
+        assertTrue(last.contains("2/2") && last.contains("100%"), last);
+    }
+
+    @Test
+    void noVideosInAFolderLayout() {
         assertNull(SampleLayout.FOLDERS.videos(FOLDERS));
     }
 }

@@ -140,6 +140,12 @@ public final class Convolution {
         if (DirectConvolution.applies(k, g, g.c(), g.o())) {
             return DirectConvolution.backwardInput(k, g, gradOut, weight);
         }
+        if (asFlippedForward(g)) {
+            Conv2dParams p = g.p();
+            Geometry flipped = new Geometry(g.n(), g.o(), g.oh(), g.ow(), g.c(), g.kh(), g.kw(), g.h(), g.w(),
+                    new Conv2dParams(1, 1, g.kh() - 1 - p.padH(), g.kw() - 1 - p.padW(), 1, 1, 0, 0));
+            return forward(k, flipped, gradOut, flipTranspose(g, weight), null);
+        }
         float[] gradX = new float[g.n() * g.c() * g.h() * g.w()];
         int[] taps = liveTaps(g, weight);
         float[] w = taps.length == g.kh() * g.kw() ? weight : compactWeight(g, weight, taps);
@@ -175,6 +181,34 @@ public final class Convolution {
             }
         });
         return gradX;
+    }
+
+    /**
+     * Whether the input gradient of this convolution is computed as the stride-1 convolution of the output
+     * gradient with the flipped, transposed kernel and padding {@code k - 1 - pad}: for an undilated stride-1
+     * kernel that reads too few output channels per kernel row for the direct path (a decoder's last layer, 64
+     * channels to 3). Its im2col product would have a depth of only {@code o} and write {@code c * kh * kw} columns
+     * per position for col2im to add back (64 x 9 x 224 x 224 floats per image); as a forward convolution the
+     * depth is {@code o * kh * kw} and the columns are packed straight from the gradient.
+     */
+    private static boolean asFlippedForward(Geometry g) {
+        Conv2dParams p = g.p();
+        return !g.pointwise() && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+                && p.padH() < g.kh() && p.padW() < g.kw() && g.o() * g.kw() < DirectConvolution.MIN_RUN;
+    }
+
+    /** {@code out[c, o, ky, kx] = w[o, c, kh - 1 - ky, kw - 1 - kx]}: the kernel of the input gradient as a forward convolution. */
+    private static float[] flipTranspose(Geometry g, float[] w) {
+        int kk = g.kh() * g.kw();
+        float[] out = new float[w.length];
+        for (int o = 0; o < g.o(); o++) {
+            for (int c = 0; c < g.c(); c++) {
+                for (int t = 0; t < kk; t++) {
+                    out[(c * g.o() + o) * kk + kk - 1 - t] = w[(o * g.c() + c) * kk + t];
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -313,7 +347,8 @@ public final class Convolution {
                             int lo = Math.min(Math.max(ox, oxLo), ox + len);
                             int hi = Math.max(Math.min(ox + len, oxHi), lo);
                             zero(out, at, at + lo - ox);
-                            if (sw == 1) {
+                            if (sw == 1 && hi > lo) {
+                                // past the right border src + lo may lie beyond the array, even for an empty run
                                 System.arraycopy(x, src + lo, out, at + lo - ox, hi - lo);
                             } else {
                                 for (int o = lo; o < hi; o++) {
