@@ -143,7 +143,11 @@ public final class ModelBundle {
      * As {@link #read(Path)} for a stream of at most {@code maxBytes} bytes (see
      * {@link SafetensorsReader#read(InputStream, String, long)}), read to its end and not closed; messages
      * name it {@code source}. A bundle on the class path:
-     * {@code ModelBundle.read(Foo.class.getResourceAsStream("/models/x.safetensors"), "classpath:/models/x.safetensors", 64 << 20)}.
+     * <pre>{@code
+     * try (InputStream in = Foo.class.getResourceAsStream("/models/x.safetensors")) {
+     *     ModelBundle bundle = ModelBundle.read(in, "classpath:/models/x.safetensors", 64 << 20);
+     * }
+     * }</pre>
      */
     public static ModelBundle read(InputStream in, String source, long maxBytes) throws IOException {
         return validate(SafetensorsReader.read(in, source, maxBytes), source);
@@ -225,8 +229,8 @@ public final class ModelBundle {
     private static void requireJson(String json, String key, boolean object) {
         Objects.requireNonNull(json, key);
         if (json.length() > MAX_JSON_CHARS) {
-            throw new IllegalArgumentException("'" + key + "' is " + json.length() + " characters of JSON, over the limit of "
-                    + MAX_JSON_CHARS);
+            throw new IllegalArgumentException("'" + key + "' is " + json.length()
+                    + " characters of JSON, over the limit of " + MAX_JSON_CHARS);
         }
         try (JsonParser p = JSON.createParser(json)) {
             JsonToken first = p.nextToken();
@@ -234,12 +238,13 @@ public final class ModelBundle {
                 throw new IllegalArgumentException("'" + key + "' is empty, expected JSON");
             }
             if (object && first != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("'" + key + "' must be a JSON object, got: " + MessageText.excerpt(json));
+                throw new IllegalArgumentException("'" + key + "' must be a JSON object, got: "
+                        + MessageText.excerpt(json));
             }
             p.skipChildren();
             if (p.nextToken() != null) {
-                throw new IllegalArgumentException("'" + key + "' is not valid JSON: more after the first value, at character "
-                        + p.currentTokenLocation().getCharOffset());
+                throw new IllegalArgumentException("'" + key + "' is not valid JSON: more after the first value, "
+                        + "at character " + p.currentTokenLocation().getCharOffset());
             }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("'" + key + "' is not valid JSON: "
