@@ -1,5 +1,6 @@
 package dev.unmask;
 
+import dev.unmask.detectors.latent.LatentRestorationModel;
 import dev.unmask.backend.cpu.ReferenceBackend;
 import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;

@@ -222,6 +222,11 @@ public final class LatentRestorationModel {
         return fromBundle(ModelBundle.read(file, MODEL_TYPE), file.toString(), backend);
     }
 
+    /** {@link #fromBundle} of a bundle already read (from a file, bytes or a stream), named by its own source. */
+    public static LatentRestorationModel load(ModelBundle bundle, Backend backend) throws IOException {
+        return fromBundle(bundle, bundle.source(), backend);
+    }
+
     /**
      * Builds the models of a bundle of type {@value #MODEL_TYPE} onto {@code backend}; {@code file} names the
      * bundle in messages.
