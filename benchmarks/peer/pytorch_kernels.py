@@ -95,6 +95,39 @@ def measure(fn, min_seconds, warmup=3, rounds=5):
     return best
 
 
+def model_main(workloads, batch, warmup=3, rounds=5, cpu_warmup=2, cpu_calls=4):
+    """The command line every model peer script shares: each workload (a factory of a no-argument call that runs
+    one batch of `batch` images) measured in ops/s with `threads` threads and written as JSON to --out, or with
+    --cpu-time the best of `cpu_calls` calls after `cpu_warmup` in ms of CPU time on one thread."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=1.0, help="minimum time per measurement round")
+    parser.add_argument("--warmup", type=int, default=warmup, help="untimed calls before the rounds")
+    parser.add_argument("--rounds", type=int, default=rounds, help="timed rounds; the best one counts")
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--cpu-time", action="store_true",
+                        help=f"one thread; print the best of {cpu_calls} calls after {cpu_warmup} warm-up in ms of "
+                             "CPU time, as the Java *CpuTime programs do")
+    parser.add_argument("workloads", nargs="*", default=list(workloads))
+    args = parser.parse_args()
+    width = max(len(name) for name in workloads)
+    if args.cpu_time:
+        torch.set_num_threads(1)
+        for name in args.workloads:
+            ms = cpu_time(workloads[name](), warmup=cpu_warmup, calls=cpu_calls) * 1e3
+            print(f"{name:{width}s} {ms:8.0f} ms CPU per batch of {batch}", flush=True)
+        return
+    torch.set_num_threads(args.threads)
+    results = {}
+    for name in args.workloads:
+        results[name] = measure(workloads[name](), args.seconds, args.warmup, args.rounds)
+        print(f"{name:{width}s} {results[name]:10.4f} ops/s = {results[name] * batch:9.2f} images/s  (batch {batch},"
+              f" torch {torch.__version__}, {torch.get_num_threads()} threads)", flush=True)
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)

@@ -12,8 +12,6 @@ of 32 (images/s = ops/s x 32), as in dev.unmask.benchmarks.MesoNetBenchmarks:
 The models are the PyTorch ports of the golden script core/src/test/python/make_mesonet_goldens.py (the Java
 model's structure and parameter names), imported, not copied.
 """
-import argparse
-import json
 import pathlib
 import sys
 
@@ -22,7 +20,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
 from make_mesonet_goldens import SIDE, meso4, mesoinception4  # noqa: E402
-from pytorch_kernels import cpu_time, measure  # noqa: E402
+from pytorch_kernels import model_main  # noqa: E402
 
 SEED = 20261207
 BATCH = 32
@@ -67,30 +65,6 @@ WORKLOADS = {"meso4_fwd": forward("meso4"), "meso4_train": train("meso4"),
              "mesoinception4_fwd": forward("mesoinception4"), "mesoinception4_train": train("mesoinception4")}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=1.0, help="minimum time per measurement round")
-    parser.add_argument("--out", default=None)
-    parser.add_argument("--cpu-time", action="store_true",
-                        help="one thread; print the best of 4 calls in ms of CPU time")
-    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
-    args = parser.parse_args()
-    if args.cpu_time:
-        torch.set_num_threads(1)
-        for name in args.workloads:
-            print(f"{name:21s} {cpu_time(WORKLOADS[name]()) * 1e3:8.0f} ms CPU per batch of {BATCH}", flush=True)
-        return
-    torch.set_num_threads(args.threads)
-    results = {}
-    for name in args.workloads:
-        results[name] = measure(WORKLOADS[name](), args.seconds)
-        print(f"{name:21s} {results[name]:10.3f} ops/s = {results[name] * BATCH:9.2f} images/s  (batch {BATCH},"
-              f" torch {torch.__version__}, {torch.get_num_threads()} threads)", flush=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(results, f, indent=1)
-
 
 if __name__ == "__main__":
-    main()
+    model_main(WORKLOADS, BATCH)

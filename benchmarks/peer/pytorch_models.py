@@ -13,8 +13,6 @@ of 16 (images/s = ops/s x 16), as in dev.unmask.benchmarks.ModelBenchmarks:
 The models are the rosinality-structured ones of the golden scripts in core/src/test/python, imported,
 not copied. PixelSNAIL takes the one-hot of the codes into its first convolutions, as rosinality's does.
 """
-import argparse
-import json
 import pathlib
 import sys
 
@@ -24,7 +22,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
 from make_pixelsnail_goldens import PixelSNAIL  # noqa: E402
 from make_vqvae_goldens import LATENT_WEIGHT, VQVAE  # noqa: E402
-from pytorch_kernels import cpu_time, measure  # noqa: E402
+from pytorch_kernels import model_main  # noqa: E402
 
 SEED = 20261121
 BATCH = 16
@@ -96,30 +94,6 @@ WORKLOADS = {"vqvae_fwd": vqvae_fwd, "vqvae_train": vqvae_train, "pixelsnail_fwd
              "pixelsnail_train": pixelsnail_train}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=1.0, help="minimum time per measurement round")
-    parser.add_argument("--out", default=None)
-    parser.add_argument("--cpu-time", action="store_true",
-                        help="one thread; print the best of 4 calls in ms of CPU time, as ModelCpuTime does")
-    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
-    args = parser.parse_args()
-    if args.cpu_time:
-        torch.set_num_threads(1)
-        for name in args.workloads:
-            print(f"{name:17s} {cpu_time(WORKLOADS[name]()) * 1e3:8.0f} ms CPU per batch of {BATCH}", flush=True)
-        return
-    torch.set_num_threads(args.threads)
-    results = {}
-    for name in args.workloads:
-        results[name] = measure(WORKLOADS[name](), args.seconds)
-        print(f"{name:16s} {results[name]:10.3f} ops/s = {results[name] * BATCH:9.2f} images/s  (batch {BATCH},"
-              f" torch {torch.__version__}, {torch.get_num_threads()} threads)", flush=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(results, f, indent=1)
-
 
 if __name__ == "__main__":
-    main()
+    model_main(WORKLOADS, BATCH)

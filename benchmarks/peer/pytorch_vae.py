@@ -15,8 +15,6 @@ The models are the modules of core/src/test/python/make_vae_goldens.py, imported
 configurations of OcFakeDectConfig.ocFakeDect1(SIGMOID) and ResNetVaeConfig.imagenet224().
 A ResNet-18 VAE training step takes seconds, so each workload is timed over fewer calls than the kernels.
 """
-import argparse
-import json
 import pathlib
 import sys
 
@@ -24,7 +22,7 @@ import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
 from make_vae_goldens import OCFakeDect, SymmetricResNetVAE, kl_divergence  # noqa: E402
-from pytorch_kernels import cpu_time, measure  # noqa: E402
+from pytorch_kernels import model_main  # noqa: E402
 
 SEED = 20261121
 BATCH = 32
@@ -74,33 +72,6 @@ WORKLOADS = {"ocfakedect_train": train(OCFakeDect, OC_FAKEDECT_1), "ocfakedect_s
              "resnet_vae_score": score(SymmetricResNetVAE, RESNET_VAE_224)}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=1.0, help="minimum time per measurement round")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed calls before the rounds")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best one counts")
-    parser.add_argument("--out", default=None)
-    parser.add_argument("--cpu-time", action="store_true",
-                        help="one thread; print the best of 2 calls after 1 warm-up in ms of CPU time, as VaeCpuTime does")
-    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
-    args = parser.parse_args()
-    if args.cpu_time:
-        torch.set_num_threads(1)
-        for name in args.workloads:
-            print(f"{name:17s} {cpu_time(WORKLOADS[name](), warmup=1, calls=2) * 1e3:8.0f} ms CPU per batch of {BATCH}",
-                  flush=True)
-        return
-    torch.set_num_threads(args.threads)
-    results = {}
-    for name in args.workloads:
-        results[name] = measure(WORKLOADS[name](), args.seconds, args.warmup, args.rounds)
-        print(f"{name:17s} {results[name]:10.4f} ops/s = {results[name] * BATCH:8.2f} images/s  (batch {BATCH},"
-              f" torch {torch.__version__}, {torch.get_num_threads()} threads)", flush=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(results, f, indent=1)
-
 
 if __name__ == "__main__":
-    main()
+    model_main(WORKLOADS, BATCH, warmup=2, rounds=3, cpu_warmup=1, cpu_calls=2)
