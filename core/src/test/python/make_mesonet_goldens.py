@@ -42,6 +42,8 @@ Outputs in core/src/test/resources/mesonet/goldens/:
     step is deterministic) on a batch of 2 random inputs (seed TRAIN_SEED) with targets [1, 0]:
     out.prob [2, 1], out.loss (mean squared error), grad.<parameter>, after.<buffer> (running statistics
     after the step, momentum 0.01 = Keras' 0.99); __metadata__: state_names (PyTorch's order), seed
+  train_meso4_bce.safetensors: the same step of Meso-4 with the binary cross-entropy of the output
+    probability (torch's binary_cross_entropy) as out.loss, for dev.unmask.detectors.classifier.MesoNetTraining
 """
 import json
 import pathlib
@@ -416,7 +418,7 @@ def inference_goldens():
     write("import.safetensors", states, {"weights": ",".join(WEIGHTS)})
 
 
-def training_golden(weights):
+def training_golden(weights, loss_name="mse"):
     architecture = architecture_of(weights)
     state = converted_state(architecture, keras_layers(RESOURCES / "weights" / (weights + ".h5")))
     # float64, so that the golden carries no rounding of its own worth comparing with float32's
@@ -424,14 +426,15 @@ def training_golden(weights):
     x = torch.from_numpy(random_images(TRAIN_SEED, 2).astype(np.float64))
     target = torch.tensor([[1.0], [0.0]], dtype=torch.float64)
     prob = model(x)
-    loss = F.mse_loss(prob, target)
+    loss = F.mse_loss(prob, target) if loss_name == "mse" else F.binary_cross_entropy(prob, target)
     loss.backward()
     tensors = {"target": target, "out.prob": prob, "out.loss": loss}
     tensors.update({"grad." + n: p.grad for n, p in model.named_parameters()})
     tensors.update({"after." + n: b for n, b in model.named_buffers()})
     tensors = {n: t.detach().float() if t.is_floating_point() else t for n, t in tensors.items()}
-    print(f"train {architecture}: p = {prob.detach().flatten().tolist()}, loss {loss.item():.6f}")
-    write(f"train_{architecture}.safetensors", tensors,
+    print(f"train {architecture} {loss_name}: p = {prob.detach().flatten().tolist()}, loss {loss.item():.6f}")
+    suffix = "" if loss_name == "mse" else "_" + loss_name
+    write(f"train_{architecture}{suffix}.safetensors", tensors,
           {"weights": weights, "state_names": ",".join(state.keys()), "seed": str(TRAIN_SEED)})
 
 
@@ -440,6 +443,7 @@ def main():
     inference_goldens()
     training_golden("Meso4_DF")
     training_golden("MesoInception_DF")
+    training_golden("Meso4_DF", "bce")
 
 
 if __name__ == "__main__":

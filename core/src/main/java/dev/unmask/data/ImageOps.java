@@ -267,11 +267,54 @@ public final class ImageOps {
      * sampling, edges clamped. The output has the input's size.
      */
     public static FloatImage rotate(FloatImage image, double degrees) {
-        int h = image.height();
-        int w = image.width();
         double theta = Math.toRadians(degrees);
         float cos = (float) Math.cos(theta);
         float sin = (float) Math.sin(theta);
+        // inverse map; screen y points down, so a counter-clockwise turn uses +sin on dy
+        return affine(image, cos, -sin, sin, cos, 0, 0);
+    }
+
+    /**
+     * Moves the content by {@code dy} rows down and {@code dx} columns right: {@code out(y, x) = in(y - dy, x - dx)},
+     * bilinear for fractional shifts, edges clamped (Keras' {@code fill_mode="nearest"}).
+     */
+    public static FloatImage shift(FloatImage image, double dy, double dx) {
+        return affine(image, 1, 0, 0, 1, (float) -dx, (float) -dy);
+    }
+
+    /**
+     * Magnifies the content about the image centre by {@code scaleY} vertically and {@code scaleX} horizontally
+     * (above 1 zooms in, below 1 zooms out): {@code out(y, x) = in(cy + (y - cy) / scaleY, cx + (x - cx) / scaleX)},
+     * bilinear, edges clamped.
+     */
+    public static FloatImage zoom(FloatImage image, double scaleY, double scaleX) {
+        if (!(scaleY > 0 && scaleX > 0)) {
+            throw new IllegalArgumentException("zoom scales must be positive, got " + scaleY + ", " + scaleX);
+        }
+        return affine(image, (float) (1 / scaleX), 0, 0, (float) (1 / scaleY), 0, 0);
+    }
+
+    /**
+     * Shears horizontally by {@code degrees} about the centre row: a row {@code d} pixels below the centre moves
+     * {@code d tan(degrees)} pixels right, {@code out(y, x) = in(y, x - (y - cy) tan(degrees))}, bilinear, edges
+     * clamped.
+     */
+    public static FloatImage shear(FloatImage image, double degrees) {
+        if (!(Math.abs(degrees) < 90)) {
+            throw new IllegalArgumentException("shear angle must lie in (-90, 90) degrees, got " + degrees);
+        }
+        return affine(image, 1, (float) -Math.tan(Math.toRadians(degrees)), 0, 1, 0, 0);
+    }
+
+    /**
+     * The affine warp that samples, for output pixel (x, y), the input at
+     * {@code srcX = cx + xx (x - cx) + xy (y - cy) + tx}, {@code srcY = cy + yx (x - cx) + yy (y - cy) + ty}
+     * ({@code cx, cy} the centre, {@code ((w - 1) / 2, (h - 1) / 2)}), bilinear, coordinates outside clamped to
+     * the edge. The output has the input's size.
+     */
+    static FloatImage affine(FloatImage image, float xx, float xy, float yx, float yy, float tx, float ty) {
+        int h = image.height();
+        int w = image.width();
         float cy = (h - 1) / 2f;
         float cx = (w - 1) / 2f;
         float[] out = new float[image.data().length];
@@ -280,9 +323,8 @@ public final class ImageOps {
                 float dy = y - cy;
                 for (int x = 0; x < w; x++) {
                     float dx = x - cx;
-                    // inverse map; screen y points down, so a counter-clockwise turn uses +sin on dy
-                    float srcX = cx + cos * dx - sin * dy;
-                    float srcY = cy + sin * dx + cos * dy;
+                    float srcX = cx + xx * dx + xy * dy + tx;
+                    float srcY = cy + yx * dx + yy * dy + ty;
                     out[(ch * h + y) * w + x] = sampleBilinear(image, ch, srcY, srcX);
                 }
             }

@@ -47,6 +47,46 @@ public final class Transforms {
     }
 
     /**
+     * Shift by up to {@code maxFractionY} of the height and {@code maxFractionX} of the width, each uniform in
+     * [-max, max] ({@link ImageOps#shift}; Keras' {@code height_shift_range} and {@code width_shift_range}).
+     * Geometric.
+     */
+    public static Transform shift(double maxFractionY, double maxFractionX) {
+        if (!(maxFractionY >= 0 && maxFractionY < 1) || !(maxFractionX >= 0 && maxFractionX < 1)) {
+            throw new IllegalArgumentException("shift fractions must lie in [0, 1), got " + maxFractionY + ", "
+                    + maxFractionX);
+        }
+        return geometric((image, random) -> {
+            double dy = (2 * random.nextDouble() - 1) * maxFractionY * image.height();
+            double dx = (2 * random.nextDouble() - 1) * maxFractionX * image.width();
+            return ImageOps.shift(image, dy, dx);
+        });
+    }
+
+    /**
+     * Zoom by a vertical and a horizontal scale drawn independently, each uniform in [minScale, maxScale]
+     * ({@link ImageOps#zoom}; Keras' {@code zoom_range} also draws the two axes apart). Geometric.
+     */
+    public static Transform zoom(double minScale, double maxScale) {
+        if (!(minScale > 0 && maxScale >= minScale) || Double.isInfinite(maxScale)) {
+            throw new IllegalArgumentException("need 0 < minScale <= maxScale, got " + minScale + ", " + maxScale);
+        }
+        return geometric((image, random) -> {
+            double scaleY = minScale + (maxScale - minScale) * random.nextDouble();
+            double scaleX = minScale + (maxScale - minScale) * random.nextDouble();
+            return ImageOps.zoom(image, scaleY, scaleX);
+        });
+    }
+
+    /** Horizontal shear by an angle uniform in [-maxDegrees, maxDegrees] ({@link ImageOps#shear}). Geometric. */
+    public static Transform shear(double maxDegrees) {
+        if (!(maxDegrees >= 0 && maxDegrees < 90)) {
+            throw new IllegalArgumentException("maxDegrees must lie in [0, 90), got " + maxDegrees);
+        }
+        return geometric((image, random) -> ImageOps.shear(image, (2 * random.nextDouble() - 1) * maxDegrees));
+    }
+
+    /**
      * Brightness offset uniform in [-maxBrightness, maxBrightness] and contrast factor uniform in
      * [1 - maxContrast, 1 + maxContrast] ({@link ImageOps#brightnessContrast}).
      */

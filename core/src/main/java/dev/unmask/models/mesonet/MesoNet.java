@@ -5,12 +5,15 @@ import dev.unmask.autograd.Variable;
 import dev.unmask.nn.Dropout;
 import dev.unmask.nn.Layer;
 import dev.unmask.nn.Linear;
+import dev.unmask.nn.Parameter;
 import dev.unmask.nn.ParameterInit;
 import dev.unmask.tensor.DType;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A MesoNet (Afchar et al. 2018): feature blocks, then the classifier that both official models share,
@@ -47,6 +50,7 @@ public abstract sealed class MesoNet extends Layer permits Meso4, MesoInception4
     static final int FEATURE_CHANNELS = 16;
     static final int FEATURE_SIDE = 8;
     static final int HIDDEN = 16;
+    private static final String FEATURE_PREFIX = "block";
 
     private final MesoNetConfig config;
     private final List<FeatureBlock> blocks;
@@ -100,13 +104,59 @@ public abstract sealed class MesoNet extends Layer permits Meso4, MesoInception4
             throw new IllegalArgumentException(architecture().title() + ": expected F32 images [B, " + INPUT_CHANNELS
                     + ", " + INPUT_SIZE + ", " + INPUT_SIZE + "], got " + images.value());
         }
+        return classify(features(images));
+    }
+
+    /**
+     * The output of the feature blocks, [B, 16, 8, 8], in the current mode; {@link #logits} is
+     * {@code classify(features(images))}.
+     *
+     * @param images F32 [B, 3, 256, 256], values in [0, 1] (checked by {@link #logits}, not here)
+     */
+    public Variable features(Variable images) {
         Variable x = images;
         for (FeatureBlock block : blocks) {
             x = block.forward(x);
         }
-        x = dropout1.forward(x.reshape(s.dim(0), FEATURE_CHANNELS * FEATURE_SIDE * FEATURE_SIDE));
+        return x;
+    }
+
+    /** The classifier's logit [B, 1] from {@link #features} [B, 16, 8, 8]: flatten, dropout, fc1, LeakyReLU, dropout, fc2. */
+    public Variable classify(Variable features) {
+        Variable x = dropout1.forward(features.reshape(features.dim(0), FEATURE_CHANNELS * FEATURE_SIDE * FEATURE_SIDE));
         x = dropout2.forward(fc1.forward(x).leakyRelu(LEAKY_SLOPE));
         return fc2.forward(x);
+    }
+
+    /**
+     * The parameters of the feature blocks ({@code block1} ... {@code block4}: convolution or inception weights
+     * and biases, batch-norm weights and biases), by state-dict name; the rest ({@code fc1}, {@code fc2}) is the
+     * classifier.
+     */
+    public Map<String, Parameter> featureParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        namedParameters().forEach((name, p) -> {
+            if (name.startsWith(FEATURE_PREFIX)) {
+                out.put(name, p);
+            }
+        });
+        return out;
+    }
+
+    /** The classifier's parameters ({@code fc1.*}, {@code fc2.*}), by state-dict name. */
+    public Map<String, Parameter> classifierParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>(namedParameters());
+        out.keySet().removeAll(featureParameters().keySet());
+        return out;
+    }
+
+    /**
+     * Puts the feature blocks in evaluation mode (running statistics used and left unchanged) and leaves the
+     * classifier's mode as it is: the mode of a frozen feature extractor, as Keras runs a BatchNormalization
+     * layer whose {@code trainable} is false.
+     */
+    public void evalFeatures() {
+        blocks.forEach(FeatureBlock::eval);
     }
 
     /** The probability that each image is real, [B, 1]: {@code sigmoid(logits(images))}. */

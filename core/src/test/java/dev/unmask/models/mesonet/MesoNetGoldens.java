@@ -80,14 +80,14 @@ public final class MesoNetGoldens {
         return t;
     }
 
-    String metadata(String key) {
+    public String metadata(String key) {
         String value = metadata.get(key);
         assertNotNull(value, file + " has no metadata '" + key + "'");
         return value;
     }
 
     /** The tensors whose names start with {@code prefix}, the prefix removed. */
-    Map<String, Tensor> withPrefix(String prefix) {
+    public Map<String, Tensor> withPrefix(String prefix) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         tensors.forEach((name, t) -> {
             if (name.startsWith(prefix)) {
@@ -111,7 +111,7 @@ public final class MesoNetGoldens {
      * {@code count} images [count, 3, 256, 256] of the script's SplitMix64 stream {@code seed}: element i
      * is {@code mix(seed + (i + 1) * gamma) >>> 40} times 2^-24.
      */
-    static float[] randomImages(long seed, int count) {
+    public static float[] randomImages(long seed, int count) {
         float[] x = new float[count * 3 * SIDE * SIDE];
         for (int i = 0; i < x.length; i++) {
             x[i] = (Seeds.mix(seed + (i + 1L) * Seeds.GOLDEN_GAMMA) >>> 40) * FLOAT_UNIT;
@@ -145,7 +145,7 @@ public final class MesoNetGoldens {
      * Each element within {@code tolerance * (|expected| + max |expected|)}: elements near zero are judged on
      * the tensor's scale.
      */
-    static void assertClose(String what, Tensor expected, Tensor actual, double tolerance) {
+    public static void assertClose(String what, Tensor expected, Tensor actual, double tolerance) {
         assertNotNull(actual, what + " is missing");
         assertEquals(expected.shape(), actual.shape(), what + ": shape");
         float[] e = expected.toFloatArray();
