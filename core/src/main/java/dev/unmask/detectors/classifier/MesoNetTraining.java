@@ -263,6 +263,10 @@ public final class MesoNetTraining {
         public long seed() {
             return seed;
         }
+
+        public ThresholdRule threshold() {
+            return threshold;
+        }
     }
 
     private MesoNetTraining() {
