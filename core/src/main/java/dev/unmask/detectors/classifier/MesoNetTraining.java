@@ -318,12 +318,35 @@ public final class MesoNetTraining {
         List<Parameter> trained = new ArrayList<>(frozen ? model.classifierParameters().values()
                 : model.namedParameters().values());
         String metadata = metadata(model, settings);
+        long every = settings.validateEvery > 0 ? settings.validateEvery : batches.batchesPerEpoch();
+        List<Validation> history = new ArrayList<>();
+        Evaluation[] last = new Evaluation[1];
+        Trainer.Listener listener = new Trainer.Listener() {
+            @Override
+            public void onStep(Trainer.Progress progress) {
+                settings.listener.onStep(progress);
+                if (progress.step() % every == 0 || progress.step() == settings.steps) {
+                    // evaluation touches neither the parameters nor the trainer's generator, so resuming stays exact
+                    last[0] = evaluate(model, validation, settings.loss);
+                    model.train();
+                    Validation v = new Validation(progress.step(), progress.step() / (double) batches.batchesPerEpoch(),
+                            last[0].loss, last[0].auroc, last[0].accuracy);
+                    history.add(v);
+                    settings.validationListener.accept(v);
+                }
+            }
+
+            @Override
+            public void onCheckpoint(long step, Path file) {
+                settings.listener.onCheckpoint(step, file);
+            }
+        };
         Trainer.Builder<MesoNetBatches.Batch> builder = Trainer.<MesoNetBatches.Batch>builder()
                 .model(model)
                 .optimizer(new Adam(trained, settings.learningRate, 0.9, 0.999, ADAM_EPSILON, 0, false))
                 .source(batches)
                 .seed(settings.seed)
-                .listener(settings.listener)
+                .listener(listener)
                 .metadata(() -> metadata)
                 .loss((batch, random) -> Trainer.StepLoss.of(
                         settings.loss.of(logits(model, batch.images(), frozen), Variable.constant(batch.real()))));
@@ -340,26 +363,15 @@ public final class MesoNetTraining {
                 trainer.resume(loaded.get().checkpoint());
             }
         }
-        long every = settings.validateEvery > 0 ? settings.validateEvery : batches.batchesPerEpoch();
-        List<Validation> history = new ArrayList<>();
-        Evaluation last = null;
-        while (trainer.step() < settings.steps) {
-            long next = Math.min(settings.steps, (trainer.step() / every + 1) * every);
-            trainer.run(next);
-            last = evaluate(model, validation, settings.loss);
-            Validation v = new Validation(trainer.step(), trainer.step() / (double) batches.batchesPerEpoch(),
-                    last.loss, last.auroc, last.accuracy);
-            history.add(v);
-            settings.validationListener.accept(v);
-        }
-        if (last == null) {
-            last = evaluate(model, validation, settings.loss);
+        trainer.run(settings.steps);
+        if (last[0] == null) {
+            last[0] = evaluate(model, validation, settings.loss);
         }
         model.eval();
         boolean[] isFake = labels(validation);
         ScoreDecision decision = settings.threshold == ThresholdRule.HALF ? ScoreDecision.probability()
-                : f1MaxDecision(last.fakeProbabilities, isFake);
-        return new Result(model, decision, history, last.fakeProbabilities);
+                : f1MaxDecision(last[0].fakeProbabilities, isFake);
+        return new Result(model, decision, history, last[0].fakeProbabilities);
     }
 
     /** The F1-maximising decision on fake probabilities ({@code fake} = positive), normalised on [0, 1]. */
