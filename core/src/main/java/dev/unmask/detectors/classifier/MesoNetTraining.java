@@ -25,6 +25,9 @@ import dev.unmask.train.CheckpointException;
 import dev.unmask.train.CheckpointStore;
 import dev.unmask.train.Trainer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +71,7 @@ public final class MesoNetTraining {
     public static final double ADAM_EPSILON = 1e-7;
     /** Images per validation forward. */
     private static final int VALIDATION_BATCH = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(MesoNetTraining.class);
     /** Checkpoints kept in the folder. */
     private static final int CHECKPOINTS_KEPT = 2;
 
@@ -361,6 +365,7 @@ public final class MesoNetTraining {
             if (loaded.isPresent()) {
                 requireSameTraining(loaded.get().file(), loaded.get().checkpoint().metadataJson(), metadata);
                 trainer.resume(loaded.get().checkpoint());
+                LOG.info("resumed from {} (step {})", loaded.get().file(), trainer.step());
             }
         }
         trainer.run(settings.steps);
