@@ -75,6 +75,13 @@ class CliMesoNetTrainTest {
             assertEquals(d.rawScore(), Double.parseDouble(rows.get(0).get("raw_score")), 1e-6);
             assertEquals("F1_MAX", detector.decision().threshold().method().name());
         }
+
+        Path inception = dir.resolve("inception.safetensors");
+        Run other = run("train", "--detector", "mesoinception4", "--synthetic", "4", "--steps", "1", "--batch", "2",
+                "--loss", "bce", "-o", inception.toString());
+        assertEquals(0, other.code(), other.err());
+        assertTrue(ModelBundle.read(inception).configJson().contains("MESO_INCEPTION4"),
+                ModelBundle.read(inception).configJson());
     }
 
     @Test

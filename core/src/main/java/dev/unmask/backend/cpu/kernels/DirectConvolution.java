@@ -38,6 +38,11 @@ public final class DirectConvolution {
      * 32 -> 64 3x3 (96) 32.4 against 33.1.
      */
     static final int MIN_RUN = 64;
+    /**
+     * Runs up to this length are copied by a plain loop instead of {@code System.arraycopy}: the weight gradient of
+     * Meso-4's first layer packs runs of 2 to 9 floats, millions per step (see benchmarks/README.md, MesoNet training).
+     */
+    private static final int SHORT_COPY = 16;
 
     private DirectConvolution() {
     }
@@ -146,11 +151,12 @@ public final class DirectConvolution {
         zeroTopAndBottom(pad, src);
         channelsLast(k, x, n, pad, 0, g.h(), src);
         // B's rows are output positions; the product's column j is B's column col0 + j
+        int rowStride = pad.padW() * pad.c();
         Gemm.PanelPacker taps = (position0, positions, from, count, width, out) -> {
             int first = col0 + from;
+            int oy = position0 / g.ow();
+            int ox = position0 % g.ow();
             for (int r = 0; r < positions; r++) {
-                int oy = (position0 + r) / g.ow();
-                int ox = (position0 + r) % g.ow();
                 // the padded copy puts input row oy * sh + ky - ph at oy * sh + ky
                 int corner = (oy * p.strideH() * pad.padW() + ox * p.strideW()) * pad.c();
                 for (int s = 0, j0 = first; j0 < first + count; s++, j0 += width) {
@@ -159,16 +165,33 @@ public final class DirectConvolution {
                     for (int j = j0; j < stop; ) {
                         int ky = j / run;
                         int len = Math.min((ky + 1) * run, stop) - j;
-                        System.arraycopy(src, corner + ky * pad.padW() * pad.c() + j - ky * run, out, dst + j, len);
+                        copy(src, corner + ky * rowStride + j - ky * run, out, dst + j, len);
                         j += len;
                     }
-                    Arrays.fill(out, dst + stop, dst + j0 + width, 0f);
+                    for (int j = stop; j < j0 + width; j++) {
+                        out[dst + j] = 0f;
+                    }
+                }
+                if (++ox == g.ow()) {
+                    ox = 0;
+                    oy++;
                 }
             }
         };
         int plane = g.outPlane();
         Gemm.multiply(k, rows, cols, plane, gradOut, (n * g.o() + row0) * plane, plane, 1, taps, acc,
                 row0 * g.ckk() + col0, g.ckk(), true);
+    }
+
+    /** {@code System.arraycopy}, by a plain loop for runs of at most {@link #SHORT_COPY} floats. */
+    private static void copy(float[] from, int fromIndex, float[] to, int toIndex, int length) {
+        if (length > SHORT_COPY) {
+            System.arraycopy(from, fromIndex, to, toIndex, length);
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            to[toIndex + i] = from[fromIndex + i];
+        }
     }
 
     /** A weight gradient laid out [o, ky, kx, c], as {@link #addWeightGradient} sums it, in [o, c, ky, kx]. */
