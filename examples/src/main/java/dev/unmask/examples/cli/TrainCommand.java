@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     private static final List<String> LATENT_ONLY = List.of("--preset", "--vqvae-steps", "--prior-steps", "--vqvae-lr",
             "--prior-lr", "--calibration-share", "--codebook-restart-threshold");
     /** Options of single-stage detectors, which latent restoration does not take. */
-    private static final List<String> SINGLE_STAGE = List.of("--steps", "--lr", "--backend");
+    private static final List<String> SINGLE_STAGE = List.of("--steps", "--lr");
 
     @Spec
     CommandSpec spec;
@@ -50,9 +50,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", description = "learning rate of a single-stage detector (Adam; MesoNet default: 1e-3)")
     Double learningRate;
-
-    @Mixin
-    BackendOption backend;
 
     @Mixin
     MesoNetTrainingCommand.Options mesonet;
@@ -83,15 +80,18 @@ final class TrainCommand implements Callable<Integer> {
                 refuse(SINGLE_STAGE);
                 refuse(MesoNetTrainingCommand.Options.NAMES);
                 Presets shapes = Presets.of(preset);
-                LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(), options.seed);
-                TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
-                options.trainVqVae(model, split, vqvaeSteps, vqvaeRate, out);
-                options.trainPriorAndCalibrate(model, split, priorSteps, priorRate, output, out);
+                try (Backend chosen = options.backendOption.create()) {
+                    LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(),
+                            options.seed, chosen);
+                    TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
+                    options.trainVqVae(model, split, vqvaeSteps, vqvaeRate, out);
+                    options.trainPriorAndCalibrate(model, split, priorSteps, priorRate, output, out);
+                }
                 return 0;
             }
             case "meso4", "mesoinception4" -> {
                 refuse(LATENT_ONLY);
-                try (Backend chosen = backend.create()) {
+                try (Backend chosen = options.backendOption.create()) {
                     return new MesoNetTrainingCommand(detector, mesonet, options).run(steps, learningRate, chosen, output, out);
                 }
             }
