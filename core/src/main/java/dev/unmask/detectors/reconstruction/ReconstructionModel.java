@@ -7,7 +7,10 @@ import dev.unmask.detectors.ScoreDecision;
 import dev.unmask.io.MessageText;
 import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;
+import dev.unmask.models.vae.AsymmetricResNetVae;
 import dev.unmask.models.vae.AsymmetricResNetVaeConfig;
+import dev.unmask.models.vae.ResNet18Encoder;
+import dev.unmask.models.vae.SymmetricResNetVae;
 import dev.unmask.models.vae.OcFakeDectConfig;
 import dev.unmask.models.vae.OutputActivation;
 import dev.unmask.models.vae.ReconstructionVae;
@@ -123,6 +126,23 @@ public final class ReconstructionModel {
             return c.output();
         }
         return ((AsymmetricResNetVaeConfig) config).output();
+    }
+
+    /**
+     * Loads a torchvision resnet18 state dict (names unchanged, {@code fc.*} ignored) into the ResNet-18 encoder of a
+     * {@link VaeArchitecture#RESNET18_VAE_ASYM} or {@link VaeArchitecture#RESNET18_VAE} model
+     * ({@link ResNet18Encoder#loadTorchvisionStateDict}); a pretrained start for training on faces.
+     *
+     * @throws IllegalArgumentException for OC-FakeDect, or naming every missing, unexpected or misshapen entry
+     */
+    public void loadEncoderWeights(Map<String, Tensor> torchvisionState) {
+        if (module instanceof AsymmetricResNetVae vae) {
+            vae.encoder().loadTorchvisionStateDict(torchvisionState);
+        } else if (module instanceof SymmetricResNetVae vae) {
+            vae.encoder().loadTorchvisionStateDict(torchvisionState);
+        } else {
+            throw new IllegalArgumentException(architecture.modelType() + " has no ResNet-18 encoder to load weights into");
+        }
     }
 
     /** Writes the bundle (atomically, see {@link ModelBundle#write}). */
