@@ -133,9 +133,23 @@ class CliReconstructionTest {
         Path plots = dir.resolve("oc1-plots");
         String[] evaluated = run(0, "evaluate", "-m", percent.toString(), "-o", plots.toString(), labelled.toString());
         assertTrue(evaluated[0].startsWith("all samples\n"), evaluated[0]);
-        for (String file : List.of("roc.png", "pr.png", "histogram.png", "report.html")) {
+        for (String file : List.of("roc.png", "pr.png", "histogram.png", "latent-pca.png", "report.html")) {
             assertTrue(Files.isRegularFile(plots.resolve(file)), file);
         }
+        assertTrue(Files.readString(plots.resolve("report.html")).contains("latent-pca.png"));
+
+        // real as the positive class: the scores and the threshold are negated, the AUROC is unchanged
+        String[] realPositive = run(0, "evaluate", "-m", percent.toString(), "--positive", "real", labelled.toString());
+        String[] fakeRow = row(evaluated[0]);
+        String[] realRow = row(realPositive[0]);
+        assertEquals(fakeRow[4], realRow[4], "AUROC\n" + evaluated[0] + realPositive[0]);
+        assertEquals(-Double.parseDouble(fakeRow[9]), Double.parseDouble(realRow[9]), 1e-4, "threshold");
+        run(2, "evaluate", "-m", percent.toString(), "--positive", "both", labelled.toString());
+    }
+
+    /** The cells of the {@code all} row of the first metrics table. */
+    private static String[] row(String printed) {
+        return printed.lines().filter(l -> l.matches("all\\s+\\d.*")).findFirst().orElseThrow().split("\\s+");
     }
 
     @Test
