@@ -199,6 +199,25 @@ class CliReconstructionTest {
     }
 
     @Test
+    void synthFacesWritesTheFolderLayoutThatEvaluateReadsPerMethod() throws IOException {
+        Path faces = dir.resolve("synth");
+        String[] written = run(0, "synth-faces", "-o", faces.toString(), "--count", "20", "--size", "16", "--seed", "4");
+        long reals;
+        long fakes;
+        try (var r = Files.list(faces.resolve("real")); var f = Files.walk(faces.resolve("fake"))) {
+            reals = r.count();
+            fakes = f.filter(Files::isRegularFile).count();
+        }
+        assertEquals(20, reals + fakes);
+        assertTrue(written[0].contains("wrote " + reals + " real and " + fakes + " manipulated 16x16 faces"), written[0]);
+        Path bundle = dir.resolve("synth-ae.safetensors");
+        run(0, "train", "--detector", "ae-logistic", "--data", faces.toString(), "--size", "16", "--steps", "1",
+                "--batch", "4", "-o", bundle.toString());
+        String[] evaluated = run(0, "evaluate", "-m", bundle.toString(), faces.toString());
+        assertTrue(evaluated[0].contains("per method"), evaluated[0]);
+    }
+
+    @Test
     void anUnknownDetectorIsRefusedWithTheValidNames() {
         String[] refused = run(2, "train", "--detector", "vit", "-o", dir.resolve("vit.safetensors").toString());
         assertTrue(refused[1].contains("unknown --detector 'vit'") && refused[1].contains("oc-fakedect-2")
