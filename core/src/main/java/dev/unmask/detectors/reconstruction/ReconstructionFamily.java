@@ -2,7 +2,9 @@ package dev.unmask.detectors.reconstruction;
 
 import dev.unmask.backend.Backend;
 import dev.unmask.detectors.DetectorFamily;
+import dev.unmask.io.MessageText;
 import dev.unmask.io.ModelBundle;
+import dev.unmask.io.ModelBundleException;
 
 import java.io.IOException;
 
@@ -39,8 +41,8 @@ public final class ReconstructionFamily implements DetectorFamily {
     public ReconstructionScoringModel load(ModelBundle bundle, String source, Backend backend) throws IOException {
         ReconstructionModel model = ReconstructionModel.fromBundle(bundle, source, backend);
         if (model.architecture() != architecture) {
-            throw new IllegalArgumentException(source + ": a " + model.architecture().modelType() + " bundle handed to the "
-                    + architecture.modelType() + " family");
+            throw new ModelBundleException(MessageText.refusal(source, "holds a " + model.architecture().modelType()
+                    + " model, expected " + architecture.modelType()));
         }
         return new ReconstructionScoringModel(model);
     }

@@ -117,8 +117,16 @@ final class EvaluateCommand implements Callable<Integer> {
                 Files.createDirectories(output);
                 Map<String, BufferedImage> plots = evaluation.writePlots(output);
                 if (scored.latents().size() == n && n >= 2) {
-                    XYChart pca = Plots.scatter("latent means, first two principal components", "PC 1", "PC 2",
-                            LatentPca.project(scored.latents()), labels);
+                    int step = (n + LatentPca.MAX_POINTS - 1) / LatentPca.MAX_POINTS;
+                    List<float[]> shown = new ArrayList<>();
+                    boolean[] shownLabels = new boolean[(n + step - 1) / step];
+                    for (int k = 0; k < n; k += step) {
+                        shownLabels[shown.size()] = labels[k];
+                        shown.add(scored.latents().get(k));
+                    }
+                    XYChart pca = Plots.scatter("latent means, first two principal components"
+                            + (step > 1 ? " (every " + step + "th image)" : ""), "PC 1", "PC 2",
+                            LatentPca.project(shown), shownLabels);
                     Plots.write(pca, output.resolve(LATENT_PCA));
                     plots.put(LATENT_PCA + ".png", Plots.image(pca));
                 }

@@ -16,6 +16,12 @@ import java.util.List;
  * fixed so that its largest coordinate in absolute value is positive.
  */
 final class LatentPca {
+    /**
+     * The most points a plot projects: the Gram matrix is n x n and its decomposition takes n^3 steps, about a
+     * second at 2000 points.
+     */
+    static final int MAX_POINTS = 2000;
+
     private LatentPca() {
     }
 

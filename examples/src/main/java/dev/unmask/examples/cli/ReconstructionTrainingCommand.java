@@ -97,6 +97,9 @@ final class ReconstructionTrainingCommand {
         if (own.encoderWeights != null && architecture != VaeArchitecture.RESNET18_VAE_ASYM) {
             throw new IllegalArgumentException("--encoder-weights is for resnet18-vae-asym, whose encoder has torchvision's layout");
         }
+        if (own.width != null && (architecture == VaeArchitecture.OC_FAKEDECT_1 || architecture == VaeArchitecture.OC_FAKEDECT_2)) {
+            throw new IllegalArgumentException("--width is for the ResNet-18 VAEs");
+        }
         ReconstructionModel model = ReconstructionModel.create(architecture, config(architecture), common.seed,
                 Backends.defaultBackend());
         if (own.encoderWeights != null) {
@@ -242,14 +245,18 @@ final class ReconstructionTrainingCommand {
         return spec.channels() * spec.height() * spec.width();
     }
 
-    /** {@code --data}: real images only, or DIR/real and DIR/fake when {@code labelled}. */
+    /**
+     * {@code --data}: DIR/real and DIR/fake when {@code labelled}; otherwise real images only, those of DIR/real
+     * when there is such a folder (the layout of {@code synth-faces} and {@code evaluate}), else all of DIR.
+     */
     private Labelled fromFolder(ScoringModel scoring, boolean labelled) {
-        List<Path> reals = labelled ? ImageInputs.collect(List.of(subFolder("real"))) : ImageInputs.collect(List.of(common.data));
+        Path realFolder = labelled || Files.isDirectory(common.data.resolve("real")) ? subFolder("real") : common.data;
+        List<Path> reals = ImageInputs.collect(List.of(realFolder));
         List<Path> fakes = labelled ? ImageInputs.collect(List.of(subFolder("fake"))) : List.of();
         List<Path> files = new ArrayList<>(reals);
         files.addAll(fakes);
         out.println("reading " + reals.size() + " real" + (labelled ? " and " + fakes.size() + " fake" : "")
-                + " images from " + common.data);
+                + " images from " + (labelled ? common.data : realFolder));
         InputSpec spec = scoring.inputSpec();
         int per = per(spec);
         float[] images = new float[Math.multiplyExact(files.size(), per)];

@@ -96,6 +96,11 @@ class CliReconstructionTest {
 
         String[] detected = run(0, "detect", "-m", bundle.toString(), labelled.resolve("real").toString());
         assertEquals(6, detected[0].lines().filter(l -> l.contains(".png")).count(), detected[0]);
+        Path overlays = dir.resolve("oc1-heatmaps");
+        run(0, "detect", "-m", bundle.toString(), "--heatmaps", overlays.toString(), labelled.resolve("real").toString());
+        try (var files = Files.walk(overlays)) {
+            assertEquals(6, files.filter(Files::isRegularFile).count(), "one residual overlay per image");
+        }
 
         Path percent = dir.resolve("oc1-percent.safetensors");
         run(0, "calibrate", "--force", "-m", bundle.toString(), "-o", percent.toString(), labelled.resolve("real").toString());
@@ -215,6 +220,9 @@ class CliReconstructionTest {
                 "--batch", "4", "-o", bundle.toString());
         String[] evaluated = run(0, "evaluate", "-m", bundle.toString(), faces.toString());
         assertTrue(evaluated[0].contains("per method"), evaluated[0]);
+        String[] oneClass = run(0, "train", "--detector", "oc-fakedect-2", "--data", faces.toString(), "--size", "16",
+                "--steps", "1", "--batch", "4", "-o", dir.resolve("synth-oc2.safetensors").toString());
+        assertTrue(oneClass[0].contains("reading " + reals + " real images from " + faces.resolve("real")), oneClass[0]);
     }
 
     @Test
