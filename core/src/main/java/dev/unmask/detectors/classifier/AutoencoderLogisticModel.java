@@ -11,8 +11,12 @@ import dev.unmask.io.ModelBundleException;
 import dev.unmask.models.autoencoder.AutoencoderClassifier;
 import dev.unmask.models.autoencoder.AutoencoderConfig;
 import dev.unmask.models.autoencoder.ConvAutoencoder;
+import dev.unmask.nn.Module;
+import dev.unmask.nn.Parameter;
 import dev.unmask.nn.ParameterBudget;
 import dev.unmask.nn.ParameterInit;
+import dev.unmask.random.Seeds;
+import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 
 import java.io.IOException;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * The autoencoder-feature classifier: a {@link ConvAutoencoder} and the {@link AutoencoderClassifier} on its
@@ -34,6 +39,7 @@ public final class AutoencoderLogisticModel {
     /** The bundle's {@code model_type}. */
     public static final String MODEL_TYPE = "ae-logistic";
     private static final String HEAD = "head.";
+    private static final long HEAD_KEY = 0x4EADL;
 
     private final AutoencoderLogisticConfig config;
     private final ConvAutoencoder autoencoder;
@@ -48,8 +54,12 @@ public final class AutoencoderLogisticModel {
     }
 
     /**
-     * A fresh model on {@code backend} with PyTorch's default initialisation drawn from {@code seed} (the
-     * autoencoder, then the head), deciding at a fake probability of 0.5.
+     * A fresh model on {@code backend}, deciding at a fake probability of 0.5, initialised as the study's Keras
+     * layers are: every kernel Glorot-uniform, U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), every bias zero
+     * ({@link #glorotUniform}), drawn from {@code seed}. PyTorch's default (U(+-1 / sqrt(fan_in)) for kernels and
+     * biases) shrinks the signal about threefold per layer, so after the seven layers of the study's autoencoder
+     * the output is its last bias alone and, when that is negative, the final ReLU is zero on every pixel and the
+     * autoencoder never learns.
      *
      * @throws IllegalArgumentException when the input side exceeds {@link InputSpec#MAX_SIDE}
      */
@@ -64,7 +74,33 @@ public final class AutoencoderLogisticModel {
         AutoencoderLogisticModel model = new AutoencoderLogisticModel(config, autoencoder,
                 new AutoencoderClassifier(autoencoder, config.l1(), config.l2(), init));
         model.decision = ScoreDecision.probability();
+        glorotUniform(model.autoencoder, seed);
+        glorotUniform(model.classifier.head(), Seeds.derive(seed, HEAD_KEY));
         return model;
+    }
+
+    /**
+     * Re-initialises {@code module} as Keras does: each parameter of rank 2 or more (a kernel [out, in, kh, kw],
+     * [in, out, kh, kw] or [out, in]) from U(-a, a) with a = sqrt(6 / ((d0 + d1) * kh * kw)), each of rank 1
+     * (a bias) zero; buffers are left alone. The values are drawn in the state dict's order from {@code seed}.
+     */
+    static void glorotUniform(Module module, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Backend backend = Backend.of(module.parameters().get(0).value());
+        Map<String, Tensor> state = new LinkedHashMap<>(module.stateDict());
+        for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+            Shape shape = e.getValue().value().shape();
+            float[] values = new float[shape.numel()];
+            if (shape.rank() >= 2) {
+                long receptive = shape.numel() / ((long) shape.dim(0) * shape.dim(1));
+                double limit = Math.sqrt(6.0 / ((shape.dim(0) + (double) shape.dim(1)) * receptive));
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
+                }
+            }
+            state.put(e.getKey(), backend.fromFloats(values, shape));
+        }
+        module.loadStateDict(state);
     }
 
     public AutoencoderLogisticConfig config() {

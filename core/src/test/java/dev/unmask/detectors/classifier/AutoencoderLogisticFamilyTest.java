@@ -147,6 +147,34 @@ class AutoencoderLogisticFamilyTest {
     }
 
     @Test
+    void atTheStudysWidthsTheKerasInitialisationLetsTheAutoencoderLearn() throws IOException {
+        AutoencoderLogisticModel model = AutoencoderLogisticModel.create(AutoencoderLogisticConfig.study(
+                AutoencoderConfig.study().withSize(SIZE, SIZE)), 7, BACKEND);
+        int[] labels = new int[16];
+        float[] data = faces(new AutoencoderLogisticScoringModel(model), 16, labels);
+        Tensor all = BACKEND.fromFloats(data, Shape.of(16, 3, SIZE, SIZE));
+        double before;
+        try (NoGrad scope = NoGrad.enter()) {
+            float[] reconstruction = model.autoencoder().forward(all).reconstruction().value().toFloatArray();
+            int positive = 0;
+            for (float v : reconstruction) {
+                positive += v > 0 ? 1 : 0;
+            }
+            // with PyTorch's default initialisation the output is about the last bias alone: 0 everywhere when it is negative
+            assertTrue(positive > reconstruction.length / 10, positive + " of " + reconstruction.length + " positive");
+            before = model.autoencoder().forward(all).loss().value().item();
+        }
+        AutoencoderLogisticTraining.pretrain(model, data, TrainingSettings.of(30, 8, 1e-3, 1));
+        try (NoGrad scope = NoGrad.enter()) {
+            double after = model.autoencoder().forward(all).loss().value().item();
+            assertTrue(after < 0.5 * before, "MSE " + before + " -> " + after);
+        }
+        for (float b : AutoencoderLogisticModel.create(CONFIG, 3, BACKEND).stateDict().get("decoder.6.bias").toFloatArray()) {
+            assertEquals(0f, b, "biases start at zero");
+        }
+    }
+
+    @Test
     void theF1MaxDecisionEqualsABruteForceSearch() {
         AutoencoderLogisticModel model = fresh();
         AutoencoderLogisticScoringModel scoring = new AutoencoderLogisticScoringModel(model);
