@@ -3,7 +3,10 @@ package dev.unmask;
 import dev.unmask.detectors.DetectorFamily;
 
 import dev.unmask.detectors.classifier.MesoNetFamily;
+import dev.unmask.detectors.classifier.AutoencoderLogisticFamily;
 import dev.unmask.detectors.latent.LatentRestorationFamily;
+import dev.unmask.detectors.reconstruction.ReconstructionFamily;
+import dev.unmask.detectors.reconstruction.VaeArchitecture;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +21,10 @@ import java.util.ServiceLoader;
  * providers of {@link DetectorFamily} (a provider may not take a built-in family's model type).
  */
 public final class DetectorFamilies {
-    private static final List<DetectorFamily> BUILT_IN = List.of(new LatentRestorationFamily(), new MesoNetFamily());
+    private static final List<DetectorFamily> BUILT_IN = List.of(new LatentRestorationFamily(), new MesoNetFamily(),
+            new ReconstructionFamily(VaeArchitecture.OC_FAKEDECT_1), new ReconstructionFamily(VaeArchitecture.OC_FAKEDECT_2),
+            new ReconstructionFamily(VaeArchitecture.RESNET18_VAE), new ReconstructionFamily(VaeArchitecture.RESNET18_VAE_ASYM),
+            new AutoencoderLogisticFamily());
     private static final Map<String, DetectorFamily> BY_TYPE = discover();
 
     private DetectorFamilies() {

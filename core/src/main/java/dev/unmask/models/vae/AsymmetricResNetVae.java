@@ -114,17 +114,24 @@ public final class AsymmetricResNetVae extends Module implements ReconstructionV
 
     @Override
     public Tensor reconstruct(Tensor images) {
-        requireImages(images);
-        VaeTerms.requireEvaluationMode("AsymmetricResNetVae.reconstruct", this);
-        try (NoGrad scope = NoGrad.enter()) {
-            return decode(fc3Mu.forward(hidden(Variable.constant(images)))).value();
-        }
+        return evaluate(images).reconstruction();
     }
 
     /** RMSE(x, x') per image over channels and pixels, x' = decode(mu(x)). */
     @Override
     public Tensor score(Tensor images) {
-        return VaeTerms.rootMeanSquare(images, reconstruct(images));
+        return evaluate(images).score();
+    }
+
+    @Override
+    public Evaluation evaluate(Tensor images) {
+        requireImages(images);
+        VaeTerms.requireEvaluationMode("AsymmetricResNetVae.evaluate", this);
+        try (NoGrad scope = NoGrad.enter()) {
+            Variable mean = fc3Mu.forward(hidden(Variable.constant(images)));
+            Tensor reconstruction = decode(mean).value();
+            return new Evaluation(mean.value(), reconstruction, VaeTerms.rootMeanSquare(images, reconstruction));
+        }
     }
 
     private Variable hidden(Variable images) {

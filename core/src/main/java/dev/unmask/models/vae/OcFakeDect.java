@@ -143,15 +143,19 @@ public final class OcFakeDect extends Module implements ReconstructionVae {
     /** OC-FakeDect-1: RMSE(x, x') over channels and pixels; OC-FakeDect-2: RMSE(mu(x), mu2(x')) over the latent. */
     @Override
     public Tensor score(Tensor images) {
+        return evaluate(images).score();
+    }
+
+    @Override
+    public Evaluation evaluate(Tensor images) {
         requireImages(images);
-        VaeTerms.requireEvaluationMode("OcFakeDect.score", this);
+        VaeTerms.requireEvaluationMode("OcFakeDect.evaluate", this);
         try (NoGrad scope = NoGrad.enter()) {
             Variable mean = mu.forward(encoder.forward(Variable.constant(images)));
             Variable reconstruction = decoder.forward(mean);
-            if (encoder2 == null) {
-                return VaeTerms.rootMeanSquare(images, reconstruction.value());
-            }
-            return VaeTerms.rootMeanSquare(mean.value(), mu2.forward(encoder2.forward(reconstruction)).value());
+            Tensor score = encoder2 == null ? VaeTerms.rootMeanSquare(images, reconstruction.value())
+                    : VaeTerms.rootMeanSquare(mean.value(), mu2.forward(encoder2.forward(reconstruction)).value());
+            return new Evaluation(mean.value(), reconstruction.value(), score);
         }
     }
 

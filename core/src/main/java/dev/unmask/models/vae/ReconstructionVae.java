@@ -46,4 +46,20 @@ public interface ReconstructionVae {
 
     /** The anomaly score of each image, F32 [B], without a graph; needs evaluation mode. */
     Tensor score(Tensor images);
+
+    /**
+     * One deterministic pass over F32 images [B, C, H, W] without a graph (evaluation mode needed): the mean, the
+     * reconstruction and the score that {@link #score} gives, so that a detector reads all three at the cost of one.
+     */
+    Evaluation evaluate(Tensor images);
+
+    /**
+     * What {@link #evaluate} gives.
+     *
+     * @param mean           mu(x), [B, latent...]
+     * @param reconstruction x' = decode(mu(x)), shaped as the input
+     * @param score          the anomaly score of each image, F32 [B]
+     */
+    record Evaluation(Tensor mean, Tensor reconstruction, Tensor score) {
+    }
 }

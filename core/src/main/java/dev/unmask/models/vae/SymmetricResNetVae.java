@@ -65,17 +65,24 @@ public final class SymmetricResNetVae extends Module implements ReconstructionVa
 
     @Override
     public Tensor reconstruct(Tensor images) {
-        requireImages(images);
-        VaeTerms.requireEvaluationMode("SymmetricResNetVae.reconstruct", this);
-        try (NoGrad scope = NoGrad.enter()) {
-            return decode(fcMu.forward(encoder.forward(Variable.constant(images)))).value();
-        }
+        return evaluate(images).reconstruction();
     }
 
     /** RMSE(x, x') per image over channels and pixels, x' = decode(mu(x)). */
     @Override
     public Tensor score(Tensor images) {
-        return VaeTerms.rootMeanSquare(images, reconstruct(images));
+        return evaluate(images).score();
+    }
+
+    @Override
+    public Evaluation evaluate(Tensor images) {
+        requireImages(images);
+        VaeTerms.requireEvaluationMode("SymmetricResNetVae.evaluate", this);
+        try (NoGrad scope = NoGrad.enter()) {
+            Variable mean = fcMu.forward(encoder.forward(Variable.constant(images)));
+            Tensor reconstruction = decode(mean).value();
+            return new Evaluation(mean.value(), reconstruction, VaeTerms.rootMeanSquare(images, reconstruction));
+        }
     }
 
     private Variable decode(Variable z) {

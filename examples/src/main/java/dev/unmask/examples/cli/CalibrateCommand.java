@@ -6,6 +6,8 @@ import dev.unmask.detectors.latent.Calibration;
 import dev.unmask.detectors.latent.LatentAnomalyScorer;
 import dev.unmask.detectors.latent.LatentThresholds;
 import dev.unmask.detectors.latent.RestorationSettings;
+import dev.unmask.detectors.reconstruction.ReconstructionTraining;
+import dev.unmask.io.ModelBundle;
 import dev.unmask.metrics.DecisionThreshold;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
@@ -28,10 +30,11 @@ import java.util.concurrent.Callable;
  * Calibrates a bundle on held-out real images and writes the calibrated bundle: the same percentiles as
  * {@link LatentRestorationTraining#calibrate}, with the images read one batch at a time and a progress bar
  * over the prior passes. The decision threshold is a percentile of the real scores (default), a value set
- * by hand, or the F1-max threshold on a labelled validation folder.
+ * by hand, or the F1-max threshold on a labelled validation folder. Bundles of the other families, whose calibration
+ * is the decision alone, are calibrated by {@link DecisionCalibration}.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Calibrate lambda_s, lambda_p and the decision threshold on held-out real images.")
+        description = "Calibrate the decision threshold (and latent restoration's lambda_s, lambda_p) on held-out real images.")
 final class CalibrateCommand implements Callable<Integer> {
     private static final int BATCH = 32;
     /**
@@ -58,7 +61,8 @@ final class CalibrateCommand implements Callable<Integer> {
     /** How the decision threshold is chosen: at most one of the three. */
     static final class ThresholdChoice {
         @Option(names = "--threshold-percent", description = "percentile of the real sample scores (default: "
-                + LatentRestorationTraining.THRESHOLD_PERCENT + ")")
+                + LatentRestorationTraining.THRESHOLD_PERCENT + " for latent restoration, "
+                + ReconstructionTraining.ONE_CLASS_PERCENT + " for the other families)")
         Double percent;
 
         @Option(names = "--threshold-value", description = "a sample-score threshold set by hand")
@@ -80,6 +84,12 @@ final class CalibrateCommand implements Callable<Integer> {
             }
             System.err.println("warning: " + problem);
         }
+        Path target = output != null ? output : model;
+        ModelBundle bundle = ModelBundle.read(model);
+        if (DecisionCalibration.handles(bundle)) {
+            DecisionCalibration.calibrate(bundle, model, target, files, threshold);
+            return 0;
+        }
         LatentRestorationModel m = LatentRestorationModel.load(model);
         System.err.println("calibrating on " + files.size() + " real images");
         Progress.Counter progress = Progress.counter(System.err, "images", files.size());
@@ -88,7 +98,6 @@ final class CalibrateCommand implements Callable<Integer> {
                 LatentThresholds.SAMPLE_PERCENT, LatentThresholds.RESTORATION_PERCENT);
         Calibration c = choose(m, scorer, real);
         m.setCalibration(c);
-        Path target = output != null ? output : model;
         m.save(target);
         System.out.printf(Locale.ROOT, "lambda_s %.4f, lambda_p %.4f, threshold %.4f (%s); wrote %s%n",
                 c.lambdaS(), c.lambdaP(), c.threshold().value(), c.threshold().method(), target);
@@ -124,7 +133,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 scores);
     }
 
-    private static Path labelled(Path root, String label) {
+    static Path labelled(Path root, String label) {
         Path folder = root.resolve(label);
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException("--f1-max " + root + ": no " + label + "/ sub-folder");

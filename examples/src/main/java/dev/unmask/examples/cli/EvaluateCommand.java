@@ -10,6 +10,9 @@ import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFileException;
 import dev.unmask.data.ImageFolder;
 import dev.unmask.data.ImageOps;
+import dev.unmask.detectors.OutputKey;
+import dev.unmask.io.MessageText;
+import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -34,11 +37,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Score labelled folders under ROOT and print AUROC, AP, EER, F1 and accuracy, overall, per "
-                + "manipulation method or difficulty and per video; write ROC/PR curves, a score histogram and report.html.")
+                + "manipulation method or difficulty and per video; write ROC/PR curves, a score histogram (and for "
+                + "the one-class VAEs a PCA scatter of the latent means) and report.html.")
 final class EvaluateCommand implements Callable<Integer> {
     private static final int BATCH = 16;
     // a resized mask pixel counts as manipulated when at least half of it was
     private static final float MASK_LEVEL = 0.5f;
+    /** The plot of the families that output latent means ({@link OutputKey#LATENT_MEAN}). */
+    static final String LATENT_PCA = "latent-pca";
 
     @Spec
     CommandSpec spec;
@@ -49,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ROOT", description = "labelled images (see --layout)")
     Path root;
 
-    @Option(names = {"-o", "--output"}, description = "folder for roc.png, pr.png, histogram.png and report.html")
+    @Option(names = {"-o", "--output"}, description = "folder for roc.png, pr.png, histogram.png, latent-pca.png (families with latent means) and report.html")
     Path output;
 
     @Option(names = "--layout", description = "auto, folders (real/ and fake/, fake/METHOD/...), rff "
@@ -60,6 +66,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(runs restoration: slower)")
     Path masks;
 
+    @Option(names = "--positive", description = "the positive class of precision, recall, F1 and AP: fake or real (the "
+            + "one-class studies take real; the scores are then negated) (default: ${DEFAULT-VALUE})")
+    String positive = "fake";
+
     @Mixin
     BackendOption backendOption = new BackendOption();
 
@@ -68,6 +78,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!positive.equals("fake") && !positive.equals("real")) {
+            throw new IllegalArgumentException("--positive must be fake or real, got " + MessageText.quote(positive));
+        }
         List<Path> relative = ImageInputs.collect(List.of(root)).stream().map(root::relativize).toList();
         SampleLayout sampleLayout = SampleLayout.parse(layout, relative);
         try (Backend backend = backendOption.create(); Detector detector = Detector.load(model, backend)) {
@@ -94,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
             List<boolean[]> pixelMasks = scored.masks();
             ScoreDecision decision = detector.decision();
             Evaluation evaluation = Evaluation.of(scores, labels, decision.threshold().value(),
-                    sampleLayout.groupings(paths, labels), sampleLayout.videos(paths));
+                    sampleLayout.groupings(paths, labels), sampleLayout.videos(paths), positive.equals("real"));
             evaluation.print(System.out);
             Evaluation.Pixels pixels = masks != null ? Evaluation.Pixels.of(maps, pixelMasks,
                     detector.inputSpec().height(), detector.inputSpec().width()) : null;
@@ -104,6 +117,20 @@ final class EvaluateCommand implements Callable<Integer> {
             if (output != null) {
                 Files.createDirectories(output);
                 Map<String, BufferedImage> plots = evaluation.writePlots(output);
+                if (scored.latents().size() == n && n >= 2) {
+                    int step = (n + LatentPca.MAX_POINTS - 1) / LatentPca.MAX_POINTS;
+                    List<float[]> shown = new ArrayList<>();
+                    boolean[] shownLabels = new boolean[(n + step - 1) / step];
+                    for (int k = 0; k < n; k += step) {
+                        shownLabels[shown.size()] = labels[k];
+                        shown.add(scored.latents().get(k));
+                    }
+                    XYChart pca = Plots.scatter("latent means, first two principal components"
+                            + (step > 1 ? " (every " + step + "th image)" : ""), "PC 1", "PC 2",
+                            LatentPca.project(shown), shownLabels);
+                    Plots.write(pca, output.resolve(LATENT_PCA));
+                    plots.put(LATENT_PCA + ".png", Plots.image(pca));
+                }
                 HtmlReport report = new HtmlReport("Unmask evaluation: " + root.getFileName());
                 report.keyValues("settings", settings(sampleLayout, n, detector));
                 evaluation.addTo(report, plots);
@@ -122,7 +149,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The scores of the images that could be read (by their indices in the folder), with heat-maps and masks. */
-    private record Scores(List<Integer> kept, List<Double> scores, List<float[]> maps, List<boolean[]> masks, int skipped) {
+    private record Scores(List<Integer> kept, List<Double> scores, List<float[]> maps, List<boolean[]> masks,
+                          List<float[]> latents, int skipped) {
     }
 
     /**
@@ -138,6 +166,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Double> scores = new ArrayList<>();
         List<float[]> maps = new ArrayList<>();
         List<boolean[]> pixelMasks = new ArrayList<>();
+        List<float[]> latents = new ArrayList<>();
         int skipped = 0;
         List<FloatImage> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -159,6 +188,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 List<Detection> got = detector.detectAll(batch, options);
                 for (Detection d : got) {
                     scores.add(detector.model().polarity().suspicion(d.rawScore()));
+                    d.output(OutputKey.LATENT_MEAN).ifPresent(latents::add);
                     if (masks != null) {
                         maps.add(d.heatMap().data());
                     }
@@ -167,7 +197,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 progress.advance(got.size());
             }
         }
-        return new Scores(kept, scores, maps, pixelMasks, skipped);
+        return new Scores(kept, scores, maps, pixelMasks, latents, skipped);
     }
 
     private Map<String, Object> settings(SampleLayout sampleLayout, int n, Detector detector) {

@@ -23,12 +23,19 @@ import java.util.Map;
  * video), the ROC and PR curves and the score histogram, printed, written as PNG and added to an
  * {@link HtmlReport}.
  *
- * @param scores    sample scores, higher = more likely fake
- * @param labels    {@code true} = fake
- * @param threshold the decision threshold of the accuracy, precision, recall and F1 columns
- * @param tables    heading to rows (group to report), in print order
+ * <p>The positive class of the metrics is fake, or real as the one-class studies take it: then every table,
+ * the ROC and the PR curve are computed on the negated scores with real as the positive label (higher = more
+ * likely real; an image is called real when its suspicion score is at most the threshold), the histogram
+ * still shows the suspicion scores.
+ *
+ * @param scores       sample scores, higher = more likely fake
+ * @param labels       {@code true} = fake
+ * @param threshold    the decision threshold on the scores
+ * @param realPositive whether the metrics take real as the positive class
+ * @param tables       heading to rows (group to report), in print order
  */
-record Evaluation(double[] scores, boolean[] labels, double threshold, Map<String, Map<String, MetricsReport>> tables) {
+record Evaluation(double[] scores, boolean[] labels, double threshold, boolean realPositive,
+                  Map<String, Map<String, MetricsReport>> tables) {
     /** Key of the row over every sample (or video). */
     static final String ALL = "all";
     /** Bins of the score histogram. */
@@ -42,6 +49,15 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
      */
     static Evaluation of(double[] scores, boolean[] labels, double threshold, Map<String, String[]> groupings,
                          String[] videoIds) {
+        return of(scores, labels, threshold, groupings, videoIds, false);
+    }
+
+    /** {@link #of(double[], boolean[], double, Map, String[])} with real as the positive class when {@code realPositive}. */
+    static Evaluation of(double[] fakeScores, boolean[] fakeLabels, double fakeThreshold, Map<String, String[]> groupings,
+                         String[] videoIds, boolean realPositive) {
+        double[] scores = realPositive ? negated(fakeScores) : fakeScores;
+        boolean[] labels = realPositive ? inverted(fakeLabels) : fakeLabels;
+        double threshold = realPositive ? -fakeThreshold : fakeThreshold;
         Map<String, Map<String, MetricsReport>> tables = new LinkedHashMap<>();
         tables.put("all samples", Map.of(ALL, MetricsReport.of(scores, labels, threshold)));
         groupings.forEach((name, keys) -> tables.put("per " + name, MetricsReport.perGroup(scores, labels, keys, threshold)));
@@ -61,7 +77,23 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
                         MetricsReport.perGroup(videos.scores(), videos.labels(), videoKeys, threshold));
             });
         }
-        return new Evaluation(scores, labels, threshold, tables);
+        return new Evaluation(fakeScores, fakeLabels, fakeThreshold, realPositive, tables);
+    }
+
+    private static double[] negated(double[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = -values[i];
+        }
+        return out;
+    }
+
+    private static boolean[] inverted(boolean[] values) {
+        boolean[] out = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = !values[i];
+        }
+        return out;
     }
 
     /** The report over every sample. */
@@ -86,12 +118,14 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
         Map<String, XYChart> out = new LinkedHashMap<>();
         MetricsReport all = overall();
         if (all.positives() > 0 && all.negatives() > 0) {
-            RocCurve roc = BinaryMetrics.rocCurve(scores, labels);
-            PrecisionRecallCurve pr = BinaryMetrics.precisionRecallCurve(scores, labels);
+            double[] metricScores = realPositive ? negated(scores) : scores;
+            boolean[] metricLabels = realPositive ? inverted(labels) : labels;
+            RocCurve roc = BinaryMetrics.rocCurve(metricScores, metricLabels);
+            PrecisionRecallCurve pr = BinaryMetrics.precisionRecallCurve(metricScores, metricLabels);
             out.put("roc", Plots.roc(String.format(Locale.ROOT, "ROC (AUROC %.4f)", all.auroc()),
                     roc.falsePositiveRates(), roc.truePositiveRates()));
-            out.put("pr", Plots.precisionRecall(String.format(Locale.ROOT, "precision-recall (AP %.4f)",
-                    all.averagePrecision()), pr.recall(), pr.precision(),
+            out.put("pr", Plots.precisionRecall(String.format(Locale.ROOT, realPositive
+                    ? "precision-recall, real positive (AP %.4f)" : "precision-recall (AP %.4f)", all.averagePrecision()), pr.recall(), pr.precision(),
                     (double) all.positives() / (all.positives() + all.negatives())));
         }
         out.put("histogram", Plots.histogram("scores, real and fake", "score",

@@ -101,6 +101,35 @@ final class Plots {
         return chart;
     }
 
+    /** Points {x, y} coloured by class ({@code fake[i]}), as markers without lines: a latent-space scatter. */
+    static XYChart scatter(String title, String xLabel, String yLabel, double[][] points, boolean[] fake) {
+        XYChart chart = chart(title, xLabel, yLabel);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(5);
+        for (boolean cls : new boolean[] {false, true}) {
+            int count = 0;
+            for (boolean f : fake) {
+                count += f == cls ? 1 : 0;
+            }
+            if (count == 0) {
+                continue;
+            }
+            double[] x = new double[count];
+            double[] y = new double[count];
+            int at = 0;
+            for (int i = 0; i < fake.length; i++) {
+                if (fake[i] == cls) {
+                    x[at] = points[0][i];
+                    y[at++] = points[1][i];
+                }
+            }
+            XYSeries series = chart.addSeries(cls ? "fake" : "real", x, y);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setMarkerColor(cls ? FAKE : REAL);
+        }
+        return chart;
+    }
+
     // the step curve's heights: each bin's density repeated at both of its edges
     private static double[] density(int[] counts, double width) {
         long total = sum(counts);

@@ -19,16 +19,19 @@ import java.util.concurrent.Callable;
  * Trains a detector and writes its bundle; {@code --detector} picks which. {@code latent-restoration} (the default)
  * trains on real images (a folder, or synthetic faces), with checkpoints and progress, calibrates on a held-out share
  * of them: {@code train-vqvae} followed by {@code train-prior} without the VQ-VAE file in between. {@code meso4} and
- * {@code mesoinception4} train a MesoNet on {@code DIR/real} and {@code DIR/fake} ({@link MesoNetTrainingCommand}).
- * Options that do not apply to the chosen detector are refused.
+ * {@code mesoinception4} train a MesoNet on {@code DIR/real} and {@code DIR/fake} ({@link MesoNetTrainingCommand});
+ * the one-class VAEs and {@code ae-logistic} are trained by {@link ReconstructionTrainingCommand}. Options that do
+ * not apply to the chosen detector are refused.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a detector and write its bundle: latent-restoration (the VQ-VAE, then the PixelSNAIL prior "
-                + "on its codes, calibrated on held-out reals), or meso4 / mesoinception4 (supervised on DIR/real and "
-                + "DIR/fake, validated on a held-out share).")
+                + "on its codes, calibrated on held-out reals), meso4 / mesoinception4 (supervised on DIR/real and "
+                + "DIR/fake), the one-class VAEs oc-fakedect-1, oc-fakedect-2, resnet18-vae, resnet18-vae-asym (on "
+                + "reals), or ae-logistic (autoencoder, then a logistic head on DIR/real and DIR/fake).")
 final class TrainCommand implements Callable<Integer> {
     /** The detectors {@code --detector} accepts. */
-    static final List<String> DETECTORS = List.of("latent-restoration", "meso4", "mesoinception4");
+    static final List<String> DETECTORS = List.of("latent-restoration", "meso4", "mesoinception4", "oc-fakedect-1",
+            "oc-fakedect-2", "resnet18-vae", "resnet18-vae-asym", "ae-logistic");
     /** Options only latent restoration takes. */
     private static final List<String> LATENT_ONLY = List.of("--preset", "--vqvae-steps", "--prior-steps", "--vqvae-lr",
             "--prior-lr", "--calibration-share", "--codebook-restart-threshold");
@@ -41,18 +44,23 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
-    @Option(names = "--detector", description = "what to train: latent-restoration, meso4 or mesoinception4 "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--detector", description = "what to train: latent-restoration, meso4, mesoinception4, "
+            + "oc-fakedect-1, oc-fakedect-2, resnet18-vae, resnet18-vae-asym or ae-logistic (default: ${DEFAULT-VALUE})")
     String detector = "latent-restoration";
 
-    @Option(names = "--steps", description = "training steps of a single-stage detector (MesoNet default: 1000)")
+    @Option(names = "--steps", description = "training steps of a single-stage detector, each stage of ae-logistic "
+            + "(default 1000)")
     Long steps;
 
-    @Option(names = "--lr", description = "learning rate of a single-stage detector (Adam; MesoNet default: 1e-3)")
+    @Option(names = "--lr", description = "learning rate of the detectors other than latent-restoration (Adam; "
+            + "default 1e-3)")
     Double learningRate;
 
     @Mixin
     MesoNetTrainingCommand.Options mesonet;
+
+    @Mixin
+    ReconstructionTrainingCommand.Options reconstruction = new ReconstructionTrainingCommand.Options();
 
     @Option(names = "--preset", description = "model shape: demo-32, faces-128, fmnist-32 (default: ${DEFAULT-VALUE})")
     String preset = "demo-32";
@@ -79,6 +87,7 @@ final class TrainCommand implements Callable<Integer> {
             case "latent-restoration" -> {
                 refuse(SINGLE_STAGE);
                 refuse(MesoNetTrainingCommand.Options.NAMES);
+                refuse(ReconstructionTrainingCommand.Options.NAMES);
                 Presets shapes = Presets.of(preset);
                 try (Backend chosen = options.backendOption.create()) {
                     LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(),
@@ -91,9 +100,19 @@ final class TrainCommand implements Callable<Integer> {
             }
             case "meso4", "mesoinception4" -> {
                 refuse(LATENT_ONLY);
+                refuse(ReconstructionTrainingCommand.Options.NAMES);
                 try (Backend chosen = options.backendOption.create()) {
                     return new MesoNetTrainingCommand(detector, mesonet, options).run(steps, learningRate, chosen, output, out);
                 }
+            }
+            case "oc-fakedect-1", "oc-fakedect-2", "resnet18-vae", "resnet18-vae-asym", "ae-logistic" -> {
+                refuse(LATENT_ONLY);
+                refuse(MesoNetTrainingCommand.Options.NAMES);
+                try (Backend chosen = options.backendOption.create()) {
+                    new ReconstructionTrainingCommand(options, reconstruction, steps, learningRate, chosen, out)
+                            .run(detector, output);
+                }
+                return 0;
             }
             default -> throw new IllegalArgumentException("--detector must be one of " + String.join(", ", DETECTORS)
                     + ", got " + MessageText.quote(detector));

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
         description = "Detect manipulated and generated faces, and show where an image was changed.",
         subcommands = {DemoCommand.class, TrainCommand.class, TrainVqVaeCommand.class, TrainPriorCommand.class,
                 CalibrateCommand.class, DetectCommand.class, FashionMnistCommand.class,
-                EvaluateCommand.class, ImportCommand.class, ImportKerasCommand.class})
+                EvaluateCommand.class, ImportCommand.class, ImportKerasCommand.class, SynthFacesCommand.class})
 public final class UnmaskCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
