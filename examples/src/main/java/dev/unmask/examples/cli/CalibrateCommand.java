@@ -1,5 +1,6 @@
 package dev.unmask.examples.cli;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.detectors.latent.LatentRestorationModel;
 import dev.unmask.detectors.latent.LatentRestorationTraining;
 import dev.unmask.detectors.latent.Calibration;
@@ -13,9 +14,11 @@ import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +61,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "calibrate on fewer than " + MINIMUM_IMAGES + " images (with a warning)")
     boolean force;
 
+    @Mixin
+    BackendOption backendOption = new BackendOption();
+
     /** How the decision threshold is chosen: at most one of the three. */
     static final class ThresholdChoice {
         @Option(names = "--threshold-percent", description = "percentile of the real sample scores (default: "
@@ -86,11 +92,18 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         Path target = output != null ? output : model;
         ModelBundle bundle = ModelBundle.read(model);
-        if (DecisionCalibration.handles(bundle)) {
-            DecisionCalibration.calibrate(bundle, model, target, files, threshold);
-            return 0;
+        try (Backend backend = backendOption.create()) {
+            if (DecisionCalibration.handles(bundle)) {
+                DecisionCalibration.calibrate(bundle, model, target, files, threshold, backend);
+            } else {
+                calibrateLatent(files, target, backend);
+            }
         }
-        LatentRestorationModel m = LatentRestorationModel.load(model);
+        return 0;
+    }
+
+    private void calibrateLatent(List<Path> files, Path target, Backend backend) throws IOException {
+        LatentRestorationModel m = LatentRestorationModel.load(model, backend);
         System.err.println("calibrating on " + files.size() + " real images");
         Progress.Counter progress = Progress.counter(System.err, "images", files.size());
         LatentAnomalyScorer scorer = m.scorer(RestorationSettings.DEFAULTS);
@@ -101,7 +114,6 @@ final class CalibrateCommand implements Callable<Integer> {
         m.save(target);
         System.out.printf(Locale.ROOT, "lambda_s %.4f, lambda_p %.4f, threshold %.4f (%s); wrote %s%n",
                 c.lambdaS(), c.lambdaP(), c.threshold().value(), c.threshold().method(), target);
-        return 0;
     }
 
     /** The calibration with the threshold asked for; the normaliser is fitted to the scores it was chosen on. */

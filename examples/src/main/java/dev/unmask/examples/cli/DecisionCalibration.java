@@ -1,7 +1,7 @@
 package dev.unmask.examples.cli;
 
 import dev.unmask.DetectorFamilies;
-import dev.unmask.backend.Backends;
+import dev.unmask.backend.Backend;
 import dev.unmask.data.FloatImage;
 import dev.unmask.detectors.DetectorFamily;
 import dev.unmask.detectors.InputSpec;
@@ -42,11 +42,11 @@ final class DecisionCalibration {
     }
 
     static void calibrate(ModelBundle bundle, Path file, Path target, List<Path> reals,
-                          CalibrateCommand.ThresholdChoice choice) throws IOException {
+                          CalibrateCommand.ThresholdChoice choice, Backend backend) throws IOException {
         DetectorFamily family = DetectorFamilies.find(bundle.modelType()).orElseThrow(() -> new ModelBundleException(
                 MessageText.refusal(file, "holds a " + MessageText.quote(bundle.modelType()) + " model; known: "
                         + String.join(", ", DetectorFamilies.modelTypes()))));
-        ScoringModel model = family.load(bundle, file.toString(), Backends.defaultBackend());
+        ScoringModel model = family.load(bundle, file.toString(), backend);
         System.err.println("calibrating on " + reals.size() + " real images");
         double[] realScores = scores(model, reals);
         DecisionThreshold threshold;
@@ -74,7 +74,7 @@ final class DecisionCalibration {
             meta.remove(reserved);
         }
         meta.put(ModelBundle.CALIBRATION_KEY, decision.toJson());
-        ModelBundle.write(target, bundle.modelType(), bundle.configJson(), bundle.stateDict(Backends.defaultBackend()), meta);
+        ModelBundle.write(target, bundle.modelType(), bundle.configJson(), bundle.stateDict(backend), meta);
         System.out.printf(Locale.ROOT, "threshold %.6g (%s); wrote %s%n", threshold.value(), threshold.method(), target);
     }
 

@@ -212,6 +212,25 @@ class CliTest {
     }
 
     @Test
+    void calibrateRunsOnTheChosenBackend() throws IOException {
+        Path labelled = labelledFolder("on-reference");
+        Path onReference = dir.resolve("on-reference.safetensors");
+        Path onCpu = dir.resolve("on-cpu.safetensors");
+        runCaptured(0, "calibrate", "--force", "--backend", "cpu-reference", "-m", bundle.toString(), "-o",
+                onReference.toString(), labelled.resolve("real").toString());
+        runCaptured(0, "calibrate", "--force", "-m", bundle.toString(), "-o", onCpu.toString(),
+                labelled.resolve("real").toString());
+        // the plain reference loops and the fast kernels agree on the thresholds up to the order of their sums
+        double reference = LatentRestorationModel.load(onReference).calibration().orElseThrow().lambdaS();
+        double cpu = LatentRestorationModel.load(onCpu).calibration().orElseThrow().lambdaS();
+        assertEquals(cpu, reference, 1e-3 * Math.max(1, Math.abs(cpu)));
+        StringWriter err = new StringWriter();
+        assertEquals(UnmaskCommand.USAGE, run(err, "calibrate", "--force", "--backend", "tpu", "-m", bundle.toString(),
+                "-o", dir.resolve("never.safetensors").toString(), labelled.resolve("real").toString()));
+        assertTrue(err.toString().contains("unknown backend 'tpu'"), err.toString());
+    }
+
+    @Test
     void calibrateChoosesTheThresholdByPercentileByHandOrByF1MaxOnALabelledFolder() throws IOException {
         Path labelled = labelledFolder("threshold-choice");
         String reals = labelled.resolve("real").toString();
