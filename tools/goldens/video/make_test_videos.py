@@ -10,11 +10,11 @@ MesoNet test faces (core/src/test/resources/mesonet/test_images, Apache-2.0) pas
 no B-frames, CRF 18, a key frame every 4 frames.
 
 Videos (the planted content of each frame is in videos.json):
-- real.mp4: 8 frames, the real face real00240 (80 px) moving right by 4 px a frame.
+- real.mp4: 8 frames, the real face real00772 (80 px) moving right by 4 px a frame.
 - fake.mp4: 8 frames, the Deepfake face df00204 (80 px) moving right by 4 px a frame.
-- alternating.mp4: 8 frames, real00240 and df00204 in turn (real, fake, real, fake, ...), 80 px, moving right by
+- alternating.mp4: 8 frames, real00772 and df00204 in turn (real, fake, real, fake, ...), 80 px, moving right by
   2 px a frame (so that no two frames are alike).
-- two_faces.mp4: 6 frames, real00772 on the left and df01254 on the right (60 px each), both moving down by
+- two_faces.mp4: 6 frames, real00772 on the left and df00204 on the right (76 px each), both moving down by
   3 px a frame: two face tracks.
 - no_face.mp4: 6 frames of the background with a grey square moving across it.
 - main_bframes.mp4: alternating.mp4's frames as H.264 Main profile with B-frames (CABAC, frames stored out of
@@ -111,7 +111,7 @@ def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    real, fake = face("real", "real00240.jpg", 80), face("df", "df00204.jpg", 80)
+    real, fake = face("real", "real00772.jpg", 80), face("df", "df00204.jpg", 80)
     planted = {}
 
     frames = [scene([(real, 30 + 4 * i, 15)]) for i in range(8)]
@@ -127,8 +127,8 @@ def main():
     encode(alternating, os.path.join(OUT, "alternating.mp4"), BASELINE)
     planted["alternating.mp4"] = sequence
 
-    left, right = face("real", "real00772.jpg", 60), face("df", "df01254.jpg", 60)
-    frames = [scene([(left, 10, 5 + 3 * i), (right, 90, 5 + 3 * i)]) for i in range(6)]
+    left, right = face("real", "real00772.jpg", 76), face("df", "df00204.jpg", 76)
+    frames = [scene([(left, 2, 5 + 3 * i), (right, 82, 5 + 3 * i)]) for i in range(6)]
     encode(frames, os.path.join(OUT, "two_faces.mp4"), BASELINE)
     planted["two_faces.mp4"] = [["real", "fake"]] * 6
 

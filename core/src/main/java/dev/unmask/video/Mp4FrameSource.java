@@ -64,6 +64,9 @@ public final class Mp4FrameSource implements FrameSource {
     private static final Map<Integer, String> OTHER_PROFILES = Map.of(88, "Extended", 110, "High 10", 122, "High 4:2:2",
             244, "High 4:4:4 Predictive", 44, "CAVLC 4:4:4 Intra", 83, "Scalable Baseline", 86, "Scalable High",
             118, "Multiview High", 128, "Stereo High");
+    /** Box types an MP4 or QuickTime file may begin with. */
+    private static final java.util.Set<String> FIRST_BOXES = java.util.Set.of("ftyp", "moov", "mdat", "free", "skip",
+            "wide", "pnot", "uuid", "styp", "sidx", "meta", "pdin", "junk");
     private static final Map<String, String> CODEC_NAMES = Map.ofEntries(Map.entry("mp4v", "MPEG-4 Part 2"),
             Map.entry("hev1", "H.265/HEVC"), Map.entry("hvc1", "H.265/HEVC"), Map.entry("vp09", "VP9"),
             Map.entry("vp08", "VP8"), Map.entry("av01", "AV1"), Map.entry("mjpa", "Motion JPEG"),
@@ -219,7 +222,7 @@ public final class Mp4FrameSource implements FrameSource {
         String problem = null;
         if (sps.bitDepthLumaMinus8 != 0 || sps.bitDepthChromaMinus8 != 0) {
             problem = (8 + Math.max(sps.bitDepthLumaMinus8, sps.bitDepthChromaMinus8)) + "-bit samples";
-        } else if (sps.chromaFormatIdc != ColorSpace.YUV420) {
+        } else if (sps.chromaFormatIdc != ColorSpace.YUV420J && sps.chromaFormatIdc != ColorSpace.YUV420) {
             problem = "chroma format " + sps.chromaFormatIdc;
         } else if (!sps.frameMbsOnlyFlag) {
             problem = "interlaced (field or MBAFF) coding";
@@ -264,6 +267,10 @@ public final class Mp4FrameSource implements FrameSource {
                     boxSize = header.getLong();
                 } else if (boxSize == 0) {
                     boxSize = size - at;
+                }
+                if (at == 0 && !FIRST_BOXES.contains(kind)) {
+                    throw new VideoFormatException(file, "not an MP4 file: it begins with no MP4 box (first bytes "
+                            + printable(kind) + ")");
                 }
                 if (boxSize < 8) {
                     throw new VideoFormatException(file, "not an MP4 file, or corrupt: a top-level box of " + boxSize
