@@ -74,6 +74,9 @@ public final class Mp4FrameSource implements FrameSource {
             Map.entry("apch", "Apple ProRes"), Map.entry("apcn", "Apple ProRes"), Map.entry("mp2v", "MPEG-2"),
             Map.entry("dvc ", "DV"), Map.entry("avc1", "H.264"), Map.entry("avc3", "H.264"));
 
+    /** File name extensions (lower case, no dot) taken to be videos: MP4, its iTunes name, QuickTime. */
+    public static final java.util.Set<String> EXTENSIONS = java.util.Set.of("mp4", "m4v", "mov");
+
     private final Path file;
     private final FrameSampling sampling;
     private final FileChannelWrapper channel;
@@ -106,6 +109,27 @@ public final class Mp4FrameSource implements FrameSource {
         this.codedWidth = codedWidth;
         this.codedHeight = codedHeight;
         this.reorderDepth = reorderDepth;
+    }
+
+    /**
+     * Whether {@code file} is taken to be a video: its extension is one of {@link #EXTENSIONS}, or its first box is an
+     * MP4 file-type box ({@code ftyp} at byte 4). An unreadable file is not a video.
+     */
+    public static boolean isVideo(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        if (dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1))) {
+            return true;
+        }
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(8);
+            while (head.hasRemaining() && in.read(head) >= 0) {
+                // read the first 8 bytes, or what there is
+            }
+            return !head.hasRemaining() && head.get(4) == 'f' && head.get(5) == 't' && head.get(6) == 'y' && head.get(7) == 'p';
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** {@link #open(Path, FrameSampling, long)} with frames of at most {@link #DEFAULT_MAX_FRAME_PIXELS} pixels. */

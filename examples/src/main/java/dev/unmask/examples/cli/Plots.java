@@ -121,6 +121,38 @@ final class Plots {
         return s;
     }
 
+    /**
+     * A video's frame scores over time (the most suspicious face of each frame with a face, as points joined by a
+     * line) and the decision threshold of normalised scores, 0.5, as a horizontal line; only the threshold when no
+     * frame had a face.
+     */
+    static XYChart timeline(String title, double[] seconds, double[] scores) {
+        XYChart chart = chart(title, "time (s)", "frame score (most suspicious face)");
+        XYStyler style = chart.getStyler();
+        style.setYAxisMin(0.0);
+        style.setYAxisMax(1.0);
+        style.setMarkerSize(6);
+        if (seconds.length > 0) {
+            XYSeries frames = chart.addSeries("frames", seconds, scores);
+            frames.setLineColor(FAKE);
+            frames.setMarkerColor(FAKE);
+            frames.setMarker(SeriesMarkers.CIRCLE);
+        }
+        double start = seconds.length == 0 ? 0 : seconds[0];
+        double end = seconds.length == 0 ? 1 : Math.max(seconds[seconds.length - 1], start + 1e-3);
+        line(chart, "threshold", new double[] {start, end}, new double[] {0.5, 0.5}, THRESHOLD);
+        return chart;
+    }
+
+    /** Writes {@code file} (a PNG). */
+    static void writePng(XYChart chart, Path file) {
+        try {
+            BitmapEncoder.saveBitmap(chart, file.toString().replaceFirst("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the plot " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static BufferedImage image(XYChart chart) {
         return BitmapEncoder.getBufferedImage(chart);
     }
