@@ -50,13 +50,25 @@ import java.util.PriorityQueue;
  * The file's index (its {@code moov} box) is read whole and may take at most {@link #MAX_INDEX_BYTES}.
  *
  * <p>Every refusal is a {@link VideoFormatException}: whatever JCodec throws on a hostile file (runtime
- * exceptions, errors of its own making) becomes one naming the file.
+ * exceptions, errors of its own making) becomes one naming the file. JCodec's CABAC decoder can also loop forever on
+ * a slice whose data ends too early (its arithmetic decoder reads zeros past the end and a unary code never
+ * terminates), so each frame is decoded on this source's own thread under a time limit
+ * ({@link #frameTimeLimitNanos}); a frame past it is refused and its thread stopped ({@code Thread.stop}, which the
+ * JDK performs up to release 19; on later releases the stuck thread is left to run, as a daemon).
  */
 public final class Mp4FrameSource implements FrameSource {
     /** Largest frame decoded by default: the pixel limit of a picture seen whole, {@link ImageFiles#DEFAULT_MAX_DECODED_PIXELS}. */
     public static final long DEFAULT_MAX_FRAME_PIXELS = ImageFiles.DEFAULT_MAX_DECODED_PIXELS;
     /** Largest index ({@code moov} box) read: JCodec parses it in memory. */
     public static final long MAX_INDEX_BYTES = 64L << 20;
+    /** Time limit of one frame's decoding: this much plus {@link #FRAME_NANOS_PER_PIXEL} per coded pixel. */
+    private static final long FRAME_BASE_NANOS = 1_000_000_000L;
+    /**
+     * JCodec decodes about 20 to 50 million pixels a second on one core (a 160x120 frame in 1 ms here); 2.5 us a
+     * pixel (400 thousand pixels a second) leaves a margin of 50 to 100 for slow or shared machines: 1.05 s for a
+     * 160x128 frame, 6.2 s for 1920x1088, 11.5 s for 2048x2048.
+     */
+    private static final double FRAME_NANOS_PER_PIXEL = 2500;
     /** H.264's largest decoded picture buffer, in frames: the reorder depth when the stream does not state its own. */
     private static final int MAX_DPB_FRAMES = 16;
     /** Profiles whose features JCodec 0.2.5 decodes (profile_idc: Baseline, Main, High). */
@@ -86,6 +98,9 @@ public final class Mp4FrameSource implements FrameSource {
     private final int codedWidth;
     private final int codedHeight;
     private final int reorderDepth;
+    private final long frameTimeLimitNanos;
+    private final java.util.concurrent.ExecutorService decoding;
+    private Thread decodingThread;
     private final PriorityQueue<Decoded> pending = new PriorityQueue<>(
             Comparator.comparingLong(Decoded::pts).thenComparingInt(Decoded::decodeIndex));
     private int read;
@@ -109,6 +124,13 @@ public final class Mp4FrameSource implements FrameSource {
         this.codedWidth = codedWidth;
         this.codedHeight = codedHeight;
         this.reorderDepth = reorderDepth;
+        this.frameTimeLimitNanos = FRAME_BASE_NANOS + (long) (FRAME_NANOS_PER_PIXEL * codedWidth * codedHeight);
+        this.decoding = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "unmask-video-decoder " + file.getFileName());
+            t.setDaemon(true);
+            decodingThread = t;
+            return t;
+        });
     }
 
     /**
@@ -369,19 +391,45 @@ public final class Mp4FrameSource implements FrameSource {
             }
             return;
         }
+        // a new buffer per frame: the decoder keeps decoded frames as references for later ones
+        byte[][] buffer = Picture.create(codedWidth, codedHeight, ColorSpace.YUV420).getData();
+        java.nio.ByteBuffer data = packet.getData();
+        java.util.concurrent.Future<Picture> task = decoding.submit(() -> decoder.decodeFrame(data, buffer));
         Picture picture;
         try {
-            // a new buffer per frame: the decoder keeps decoded frames as references for later ones
-            byte[][] buffer = Picture.create(codedWidth, codedHeight, ColorSpace.YUV420).getData();
-            picture = decoder.decodeFrame(packet.getData(), buffer);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            throw new VideoFormatException(file, "cannot decode frame " + read + ": " + describe(e), e);
+            picture = task.get(frameTimeLimitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            ended = true;
+            stopDecoding();
+            throw new VideoFormatException(file, String.format(Locale.ROOT, "cannot decode frame %d: the decoder did "
+                    + "not finish it in %.1f s (corrupt frame data)", read, frameTimeLimitNanos / 1e9), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new VideoFormatException(file, "cannot decode frame " + read + ": " + describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(file + ": interrupted while decoding frame " + read);
         }
         if (picture == null) {
             throw new VideoFormatException(file, "cannot decode frame " + read + ": no picture in its data");
         }
         pending.add(new Decoded(packet.getPts(), packet.getPtsD(), read, picture));
         read++;
+    }
+
+    /**
+     * Stops the decoding thread stuck in a frame: {@code Thread.stop} where the JDK still performs it (up to release
+     * 19; called by reflection, since it is deprecated for removal), else the daemon thread is left to run.
+     */
+    private void stopDecoding() {
+        decoding.shutdownNow();
+        Thread stuck = decodingThread;
+        if (stuck != null) {
+            try {
+                Thread.class.getMethod("stop").invoke(stuck);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // UnsupportedOperationException from JDK 20 on: nothing more can be done from here
+            }
+        }
     }
 
     private BufferedImage toImage(Decoded d) throws VideoFormatException {
@@ -408,6 +456,7 @@ public final class Mp4FrameSource implements FrameSource {
         if (!closed) {
             closed = true;
             pending.clear();
+            decoding.shutdownNow();
             channel.close();
         }
     }

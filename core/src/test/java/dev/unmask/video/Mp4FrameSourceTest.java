@@ -128,6 +128,18 @@ class Mp4FrameSourceTest {
     }
 
     @Test
+    void aFrameOnWhichTheDecoderLoopsIsRefusedAfterItsTimeLimit() throws Exception {
+        // found by VideoDecodingFuzzTest: JCodec's CABAC decoder never leaves a unary code once the slice data ends
+        Path file = Path.of(Mp4FrameSourceTest.class.getResource("/dev/unmask/video/VideoDecodingFuzzTestInputs/decode/"
+                + "crash-e0caf79d17bf7a31feacb3a2eed70b20ba2aee9e").toURI());
+        long start = System.nanoTime();
+        VideoFormatException e = assertThrows(VideoFormatException.class, () -> readAll(file));
+        Refusals.requireOneShortLine(e);
+        assertTrue(e.getMessage().contains("the decoder did not finish it in 1.1 s (corrupt frame data)"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 60_000_000_000L, "refused, not hung");
+    }
+
+    @Test
     void refusesFramesOverThePixelLimit() {
         Path file = VideoResources.path("real.mp4");
         VideoFormatException e = assertThrows(VideoFormatException.class,

@@ -276,7 +276,7 @@ final class DetectCommand implements Callable<Integer> {
     private void writeTimeline(ImageInputs.Input input, VideoVerdict verdict, List<Double> seconds, List<Double> scores)
             throws IOException {
         String title = verdict.faceFound()
-                ? String.format(Locale.ROOT, "%s: %s, score %.3f, %.0f%% of %d frames with a face fake",
+                ? String.format(Locale.ROOT, "%s: %s (score %.3f; %.0f%% of %d frames with a face fake)",
                 input.relative(), verdict.fake() ? DetectionRow.FAKE : DetectionRow.REAL, verdict.score(),
                 100 * verdict.fakeFrameShare(), verdict.framesWithFaces())
                 : input.relative() + ": " + DetectionRow.NO_FACE;

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 final class Plots {
     static final int WIDTH = 560;
     static final int HEIGHT = 440;
+    /** Width of a video's timeline: time runs along it. */
+    static final int TIMELINE_WIDTH = 880;
     static final Color REAL = new Color(40, 90, 200);
     static final Color FAKE = new Color(200, 40, 40);
     static final Color THRESHOLD = Color.BLACK;
@@ -28,7 +30,11 @@ final class Plots {
     }
 
     private static XYChart chart(String title, String xLabel, String yLabel) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+        return chart(WIDTH, title, xLabel, yLabel);
+    }
+
+    private static XYChart chart(int width, String title, String xLabel, String yLabel) {
+        XYChart chart = new XYChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         XYStyler style = chart.getStyler();
         style.setChartBackgroundColor(Color.WHITE);
@@ -127,7 +133,7 @@ final class Plots {
      * frame had a face.
      */
     static XYChart timeline(String title, double[] seconds, double[] scores) {
-        XYChart chart = chart(title, "time (s)", "frame score (most suspicious face)");
+        XYChart chart = chart(TIMELINE_WIDTH, title, "time (s)", "frame score (most suspicious face)");
         XYStyler style = chart.getStyler();
         style.setYAxisMin(0.0);
         style.setYAxisMax(1.0);

@@ -128,7 +128,7 @@ class DetectVideoCommandTest {
                 assertEquals(sum / frames >= 0.5 ? DetectionRow.FAKE : DetectionRow.REAL, whole.get("verdict"));
                 Path png = plots.resolve(video.getFileName().toString().replace(".mp4", "-timeline.png"));
                 BufferedImage plot = ImageIO.read(png.toFile());
-                assertEquals(Plots.WIDTH, plot.getWidth());
+                assertEquals(Plots.TIMELINE_WIDTH, plot.getWidth());
             }
         }
         List<String> alternatingVerdicts = rowsOf(rows, alternating).stream().map(x -> x.get("verdict")).toList();
