@@ -314,6 +314,18 @@ public final class Detector implements AutoCloseable {
         return detectFaces(ExifOrientation.readUpright(file), finding, options);
     }
 
+    /**
+     * Finds and scores the faces of a video's sampled frames and brings them together ({@link VideoScoring}): every
+     * frame's faces with their boxes and tracks, and the video's verdict (the mean of the frames' most suspicious
+     * face scores, and the share of frames judged fake).
+     *
+     * @throws dev.unmask.video.VideoFormatException naming the file when it cannot be decoded
+     *     ({@link dev.unmask.video.Mp4FrameSource#open})
+     */
+    public VideoDetection detectVideo(Path video, VideoOptions options) throws IOException {
+        return new VideoScoring(this, options).score(video);
+    }
+
     /** {@link #detectAll(List, DetectionOptions)} of pictures, each brought to the model input first. */
     public List<Detection> detectAllImages(List<BufferedImage> images, DetectionOptions options) {
         return detectAll(images.stream().map(this::prepare).toList(), options);

@@ -3,6 +3,8 @@ package dev.unmask.examples.cli;
 import dev.unmask.Detection;
 import dev.unmask.DetectionOptions;
 import dev.unmask.Detector;
+import dev.unmask.FaceFinding;
+import dev.unmask.faces.FaceCrop;
 import dev.unmask.backend.Backend;
 import dev.unmask.detectors.ScoreDecision;
 import dev.unmask.data.Example;
@@ -70,6 +72,15 @@ final class EvaluateCommand implements Callable<Integer> {
             + "one-class studies take real; the scores are then negated) (default: ${DEFAULT-VALUE})")
     String positive = "fake";
 
+    @Option(names = "--faces", description = "find the faces in each image (OpenCV's frontal Haar cascade) and score "
+            + "their crops: an image's score is its most suspicious face's; an image without a face is reported and "
+            + "left out")
+    boolean faces;
+
+    @Option(names = "--crop-scale", description = "with --faces: the square crop's side over the face box's longer "
+            + "side (default: ${DEFAULT-VALUE})")
+    double cropScale = FaceCrop.DEFAULT_SCALE;
+
     @Mixin
     BackendOption backendOption = new BackendOption();
 
@@ -80,6 +91,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!positive.equals("fake") && !positive.equals("real")) {
             throw new IllegalArgumentException("--positive must be fake or real, got " + MessageText.quote(positive));
+        }
+        if (faces && masks != null) {
+            throw new IllegalArgumentException("--masks cannot be combined with --faces (masks cover whole images)");
         }
         List<Path> relative = ImageInputs.collect(List.of(root)).stream().map(root::relativize).toList();
         SampleLayout sampleLayout = SampleLayout.parse(layout, relative);
@@ -141,7 +155,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 System.err.println("wrote " + String.join(", ", plots.keySet()) + " and " + page + " in " + output);
             }
             if (scored.skipped() > 0) {
-                System.err.println(scored.skipped() + " of " + folder.size() + " images skipped (unreadable)");
+                System.err.println(scored.skipped() + " of " + folder.size() + " images skipped ("
+                        + (faces ? "unreadable or no face found" : "unreadable") + ")");
                 return UnmaskCommand.FAILURE;
             }
         }
@@ -154,8 +169,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * Scores every image that can be read; with masks also its heat-map and its mask at the model's input size. An
-     * unreadable image (or mask) is reported and skipped.
+     * Scores every image that can be read; with masks also its heat-map and its mask at the model's input size; with
+     * {@code --faces} the crops of the faces found in it, the image taking its most suspicious face's score. An
+     * unreadable image (or mask), or one without a face, is reported and skipped.
      */
     private Scores score(Detector detector, ImageFolder folder) {
         int n = folder.size();
@@ -168,6 +184,31 @@ final class EvaluateCommand implements Callable<Integer> {
         List<boolean[]> pixelMasks = new ArrayList<>();
         List<float[]> latents = new ArrayList<>();
         int skipped = 0;
+        if (faces) {
+            FaceFinding finding = FaceFinding.defaults().withCropScale(cropScale);
+            for (int i = 0; i < n; i++) {
+                Path file = root.resolve(folder.relativePath(i));
+                try {
+                    List<Detection> found = detector.detectFaces(file, finding, options);
+                    if (found.isEmpty()) {
+                        System.err.println("skipped: " + file + ": no face found");
+                        skipped++;
+                    } else {
+                        double most = Double.NEGATIVE_INFINITY;
+                        for (Detection d : found) {
+                            most = Math.max(most, detector.model().polarity().suspicion(d.rawScore()));
+                        }
+                        kept.add(i);
+                        scores.add(most);
+                    }
+                } catch (ImageFileException e) {
+                    System.err.println("skipped: " + ErrorMessages.describe(e));
+                    skipped++;
+                }
+                progress.advance(1);
+            }
+            return new Scores(kept, scores, maps, pixelMasks, latents, skipped);
+        }
         List<FloatImage> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             try {
@@ -206,6 +247,8 @@ final class EvaluateCommand implements Callable<Integer> {
         out.put("model", model.toAbsolutePath().normalize().toString());
         out.put("images", root.toAbsolutePath().normalize() + " (" + n + " files, layout " + sampleLayout.option() + ")");
         out.put("model type", detector.modelType());
+        out.put("faces", faces ? "found by OpenCV's frontal Haar cascade, crops of " + cropScale
+                + " x the box's longer side; an image scores as its most suspicious face" : "images scored whole");
         out.putAll(overrides.describe(detector));
         out.put("decision threshold", detector.decision().threshold().value() + " (on the suspicion score)");
         out.put("threshold method", detector.decision().threshold().method().toString());

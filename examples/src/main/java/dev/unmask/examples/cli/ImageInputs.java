@@ -4,6 +4,7 @@ import dev.unmask.data.DecodeSize;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageFiles;
 import dev.unmask.data.ImageOps;
+import dev.unmask.video.Mp4FrameSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +28,17 @@ final class ImageInputs {
      * structure ({@code a/x.png} and {@code b/x.png} stay apart).
      */
     static List<Input> collectWithRelativePaths(List<Path> paths) {
+        return collectWithRelativePaths(paths, false);
+    }
+
+    /**
+     * {@link #collectWithRelativePaths(List)}; with {@code videos}, folders also give the videos in them
+     * ({@link Mp4FrameSource#isVideo}: by extension, or an MP4 file-type box at the start).
+     */
+    static List<Input> collectWithRelativePaths(List<Path> paths, boolean videos) {
         List<Input> out = new ArrayList<>();
         for (Path p : paths) {
-            for (Path file : collect(List.of(p))) {
+            for (Path file : collect(List.of(p), videos)) {
                 out.add(new Input(file, Files.isDirectory(p) ? p.relativize(file) : file.getFileName()));
             }
         }
@@ -40,11 +49,21 @@ final class ImageInputs {
      * @throws IllegalArgumentException when a path does not exist or nothing is found
      */
     static List<Path> collect(List<Path> paths) {
+        return collect(paths, false);
+    }
+
+    /** Whether a file named on the command line or found in a folder is to be read as a video. */
+    static boolean isVideo(Path file) {
+        return !ImageFiles.isImage(file) && Mp4FrameSource.isVideo(file);
+    }
+
+    private static List<Path> collect(List<Path> paths, boolean videos) {
         List<Path> out = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().forEach(out::add);
+                    walk.filter(Files::isRegularFile).filter(f -> ImageFiles.isImage(f) || videos && isVideo(f)).sorted()
+                            .forEach(out::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot list " + p, e);
                 }
@@ -55,7 +74,7 @@ final class ImageInputs {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("no image files in " + paths);
+            throw new IllegalArgumentException("no image " + (videos ? "or video " : "") + "files in " + paths);
         }
         return out;
     }

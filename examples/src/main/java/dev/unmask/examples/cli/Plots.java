@@ -19,6 +19,8 @@ import java.nio.file.Path;
 final class Plots {
     static final int WIDTH = 560;
     static final int HEIGHT = 440;
+    /** Width of a video's timeline: time runs along it. */
+    static final int TIMELINE_WIDTH = 880;
     static final Color REAL = new Color(40, 90, 200);
     static final Color FAKE = new Color(200, 40, 40);
     static final Color THRESHOLD = Color.BLACK;
@@ -28,7 +30,11 @@ final class Plots {
     }
 
     private static XYChart chart(String title, String xLabel, String yLabel) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
+        return chart(WIDTH, title, xLabel, yLabel);
+    }
+
+    private static XYChart chart(int width, String title, String xLabel, String yLabel) {
+        XYChart chart = new XYChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         XYStyler style = chart.getStyler();
         style.setChartBackgroundColor(Color.WHITE);
@@ -148,6 +154,38 @@ final class Plots {
             s += c;
         }
         return s;
+    }
+
+    /**
+     * A video's frame scores over time (the most suspicious face of each frame with a face, as points joined by a
+     * line) and the decision threshold of normalised scores, 0.5, as a horizontal line; only the threshold when no
+     * frame had a face.
+     */
+    static XYChart timeline(String title, double[] seconds, double[] scores) {
+        XYChart chart = chart(TIMELINE_WIDTH, title, "time (s)", "frame score (most suspicious face)");
+        XYStyler style = chart.getStyler();
+        style.setYAxisMin(0.0);
+        style.setYAxisMax(1.0);
+        style.setMarkerSize(6);
+        if (seconds.length > 0) {
+            XYSeries frames = chart.addSeries("frames", seconds, scores);
+            frames.setLineColor(FAKE);
+            frames.setMarkerColor(FAKE);
+            frames.setMarker(SeriesMarkers.CIRCLE);
+        }
+        double start = seconds.length == 0 ? 0 : seconds[0];
+        double end = seconds.length == 0 ? 1 : Math.max(seconds[seconds.length - 1], start + 1e-3);
+        line(chart, "threshold", new double[] {start, end}, new double[] {0.5, 0.5}, THRESHOLD);
+        return chart;
+    }
+
+    /** Writes {@code file} (a PNG). */
+    static void writePng(XYChart chart, Path file) {
+        try {
+            BitmapEncoder.saveBitmap(chart, file.toString().replaceFirst("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the plot " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static BufferedImage image(XYChart chart) {

@@ -107,7 +107,7 @@ final class RowWriter implements Closeable {
     }
 
     private static boolean isNumeric(String column) {
-        return column.equals("frame") || column.startsWith("box_") || column.endsWith("_score");
+        return column.equals("frame") || column.equals("track") || column.startsWith("box_") || column.endsWith("_score");
     }
 
     int rows() {
