@@ -2,6 +2,7 @@ package dev.unmask.spark;
 
 import dev.unmask.Detector;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.SparkSession;
 
 import javax.imageio.ImageIO;
@@ -26,6 +27,8 @@ record ModelSource(String name, boolean pretrained) implements Serializable {
 
     /** One detector per JVM and model: by pretrained name, or by the bundle's local path on this JVM. */
     private static final Map<String, Detector> LOADED = new ConcurrentHashMap<>();
+    /** The system property that sets the CPU kernels' thread count (unmask-core's ParallelFor). */
+    static final String THREADS = "unmask.threads";
 
     /**
      * The model {@code nameOrFile} names: a pretrained model ({@link Detector#PRETRAINED}), or a bundle path or URI
@@ -50,6 +53,19 @@ record ModelSource(String name, boolean pretrained) implements Serializable {
         return name;
     }
 
+    /**
+     * Spark runs a task on each of an executor's cores at once, so a task's kernels get the task's cores
+     * ({@code spark.task.cpus}, 1 by default) rather than the whole machine each: unless {@value #THREADS} is set,
+     * it is set here, before the first model of this JVM loads (the kernels read it once). On the driver, and in
+     * local mode, that is 1.
+     */
+    private static void threadsPerTask() {
+        if (System.getProperty(THREADS) == null) {
+            TaskContext task = TaskContext.get();
+            System.setProperty(THREADS, Integer.toString(task == null ? 1 : task.cpus()));
+        }
+    }
+
     /** This JVM's detector of the model, loaded on first use. */
     Detector detector() throws IOException {
         String key = pretrained ? "pretrained:" + name : SparkFiles.get(name);
@@ -62,6 +78,7 @@ record ModelSource(String name, boolean pretrained) implements Serializable {
             if (loaded == null) {
                 // TwelveMonkeys' WebP and TIFF readers sit in the job jar, which the task thread's loader sees
                 ImageIO.scanForPlugins();
+                threadsPerTask();
                 loaded = pretrained ? Detector.pretrained(name) : Detector.load(Path.of(key));
                 LOADED.put(key, loaded);
             }
