@@ -12,9 +12,12 @@ import dev.unmask.data.ImageFiles;
 import dev.unmask.detectors.InputSpec;
 import dev.unmask.faces.ExifOrientation;
 import dev.unmask.io.MessageText;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +26,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Scores one partition of {@code (path, content)} rows: the executor's detector ({@link ModelSource#detector}),
+ * Scores one partition of {@code (path, length)} rows, reading each file as its batch comes: the executor's detector ({@link ModelSource#detector}),
  * {@link ScoringOptions#batch} images per forward pass, rows out as they are scored (the partition is never held
  * whole). Each image is decoded by {@link ImageFiles#decode} at the size the model needs, as {@code unmask detect}
  * reads a file, so a row here equals that command's row for the same file. An image that cannot be used becomes a
@@ -33,10 +36,12 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     private final ModelSource model;
+    private final HadoopConfiguration hadoop;
     private final ScoringOptions options;
 
-    PartitionScorer(ModelSource model, ScoringOptions options) {
+    PartitionScorer(ModelSource model, HadoopConfiguration hadoop, ScoringOptions options) {
         this.model = model;
+        this.hadoop = hadoop;
         this.options = options;
     }
 
@@ -146,14 +151,24 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * The file's bytes; a file over {@link ScoringOptions#maxFileBytes} comes without them ({@link SparkScoring}
-     * never reads it) and is refused here.
+     * The file's bytes, read whole through its Hadoop file system.
+     *
+     * @throws ImageFileException naming the file when it is longer than {@link ScoringOptions#maxFileBytes} (then
+     *     it is not opened) or cannot be read (gone since it was listed, no permission, an I/O error)
      */
     private byte[] content(Row in, String file) {
-        if (in.isNullAt(2)) {
-            throw new ImageFileException(file, "a file of " + in.getLong(1) + " bytes is larger than the "
+        long length = in.getLong(1);
+        if (length > options.maxFileBytes()) {
+            throw new ImageFileException(file, "a file of " + length + " bytes is larger than the "
                     + options.maxFileBytes() + " bytes read for one image; refused unread");
         }
-        return (byte[]) in.get(2);
+        Path path = new Path(file);
+        try (FSDataInputStream stream = path.getFileSystem(hadoop.value()).open(path)) {
+            byte[] bytes = new byte[(int) length];
+            stream.readFully(0, bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot be read (" + MessageText.excerpt(e.toString()) + ")", e);
+        }
     }
 }

@@ -26,6 +26,8 @@ public record ScoringOptions(boolean faces, double cropScale, int batch, String 
 
     /** A file longer than this is refused unread: an encoded image this large is not a face picture. */
     public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
+    /** A file is read into one array: this is the most a JVM array holds. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     /** A glob matching the names of {@link ImageFiles#EXTENSIONS} in any case, e.g. {@code *.{[pP][nN][gG],...}}. */
     public static final String IMAGE_GLOB = ImageFiles.EXTENSIONS.stream().sorted()
@@ -44,8 +46,9 @@ public record ScoringOptions(boolean faces, double cropScale, int batch, String 
         if (pathGlobFilter == null || pathGlobFilter.isEmpty()) {
             throw new IllegalArgumentException("the file-name glob must not be empty");
         }
-        if (maxFileBytes < 1) {
-            throw new IllegalArgumentException("the largest file must be at least 1 byte, got " + maxFileBytes);
+        if (maxFileBytes < 1 || maxFileBytes > MAX_ARRAY_BYTES) {
+            throw new IllegalArgumentException("the largest file must be 1 to " + MAX_ARRAY_BYTES + " bytes, got "
+                    + maxFileBytes);
         }
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions must be 0 (as the source splits) or more, got " + partitions);

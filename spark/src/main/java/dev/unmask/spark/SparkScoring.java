@@ -21,7 +21,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.when;
 
@@ -32,9 +31,10 @@ import static org.apache.spark.sql.functions.when;
  * Dataset<Row> rows = SparkScoring.score(spark, "s3a://uploads/2026/12/*", "meso4-df", ScoringOptions.DEFAULTS);
  * rows.write().parquet("s3a://scores/2026-12");
  * }</pre>
- * Files come from Spark's {@code binaryFile} source (recursively, names matching {@link ScoringOptions#pathGlobFilter});
- * each executor JVM loads the detector once ({@link ModelSource}) and scores its partitions in batches inside
- * {@code mapPartitions}. Rows have {@link #SCHEMA}: {@link DetectionRow#COLUMNS} with absent values null, so a row's
+ * Files are listed by Spark's {@code binaryFile} source (recursively, names matching
+ * {@link ScoringOptions#pathGlobFilter}) on any Hadoop file system; each executor JVM loads the detector once
+ * ({@link ModelSource}) and scores its partitions in batches inside {@code mapPartitions}, reading each file's bytes
+ * as its batch comes. Rows have {@link #SCHEMA}: {@link DetectionRow#COLUMNS} with absent values null, so a row's
  * values written as CSV are {@link DetectionRow#values()} of the same image in {@code unmask detect}.
  */
 public final class SparkScoring {
@@ -60,19 +60,18 @@ public final class SparkScoring {
     public static Dataset<Row> score(SparkSession spark, String input, String model, ScoringOptions options)
             throws IOException {
         ModelSource source = ModelSource.open(spark, model);
-        Dataset<Row> files = spark.read().format("binaryFile")
+        // binaryFile lists the files; each is read as it is scored (PartitionScorer), so a partition's bytes are never
+        // all held at once and a file over the limit is never read
+        Dataset<Row> read = spark.read().format("binaryFile")
                 .option("pathGlobFilter", options.pathGlobFilter())
                 .option("recursiveFileLookup", "true")
-                .load(input);
-        // the source applies length filters before it reads a file, so an oversized file is listed but never read
-        Column small = col("length").leq(lit(options.maxFileBytes()));
-        Dataset<Row> read = files.filter(small).select(col("path"), col("length"), col("content"))
-                .union(files.filter(not(small)).select(col("path"), col("length"),
-                        lit(null).cast(DataTypes.BinaryType).as("content")));
+                .load(input)
+                .select(col("path"), col("length"));
         if (options.partitions() > 0) {
             read = read.repartition(options.partitions());
         }
-        return read.mapPartitions(new PartitionScorer(source, options), Encoders.row(SCHEMA));
+        HadoopConfiguration hadoop = new HadoopConfiguration(spark.sparkContext().hadoopConfiguration());
+        return read.mapPartitions(new PartitionScorer(source, hadoop, options), Encoders.row(SCHEMA));
     }
 
     /**
