@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Scores one partition of {@code (path, length)} rows, reading each file as its batch comes: the executor's detector ({@link ModelSource#detector}),
- * {@link ScoringOptions#batch} images per forward pass, rows out as they are scored (the partition is never held
- * whole). Each image is decoded by {@link ImageFiles#decode} at the size the model needs, as {@code unmask detect}
+ * Scores one partition of {@code (path, length)} rows with the executor's detector ({@link ModelSource#detector}):
+ * {@link ScoringOptions#batch} images per forward pass, each file read as its batch comes, rows out as they are
+ * scored (the partition is never held whole). Each image is decoded by {@link ImageFiles#decode} at the size the model needs, as {@code unmask detect}
  * reads a file, so a row here equals that command's row for the same file. An image that cannot be used becomes a
  * {@link DetectionRow#failure} row; the task never fails for its input.
  */

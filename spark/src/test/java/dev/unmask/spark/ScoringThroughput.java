@@ -21,7 +21,8 @@ import java.util.Locale;
  * ({@code java -jar examples/target/unmask.jar detect}, timed whole: JVM start, model load, decoding, scoring, CSV);
  * the job runs in this JVM after its Spark session has started and after one job of Spark alone over the same files
  * (listing them with {@code binaryFile} and writing their paths as CSV: the engine's own class loading and
- * code generation); both are timed apart and excluded. The job scores and writes the same CSV rows as the CLI. Each side runs {@code rounds} times, CLI first in each round.
+ * code generation); both are timed apart and excluded. The job scores and writes the same CSV rows as the CLI.
+ * Each side runs {@code rounds} times, CLI first in each round.
  * <pre>
  * spark/run-benchmark.sh [images] [rounds] [model]      (defaults: 2000 2 meso4-df)
  * </pre>
@@ -59,8 +60,8 @@ public final class ScoringThroughput {
         started = System.nanoTime();
         ScoreJob.csv(spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(images.toString())
                 .select("path", "length").write()).csv(work.resolve("warm-up").toString());
-        System.out.printf(Locale.ROOT, "Spark engine warm-up, the same files listed by binaryFile and their paths written as CSV, without "
-                + "Unmask (excluded): %.2f s%n", seconds(started));
+        System.out.printf(Locale.ROOT, "Spark engine warm-up, the same files listed by binaryFile and their paths "
+                + "written as CSV, without Unmask (excluded): %.2f s%n", seconds(started));
         double startup = cli(cliJar, List.of("--version"), work);
         System.out.printf(Locale.ROOT, "CLI JVM start-up alone (unmask --version, included below): %.2f s%n", startup);
         try {
