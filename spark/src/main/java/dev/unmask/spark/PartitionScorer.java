@@ -15,6 +15,7 @@ import dev.unmask.io.MessageText;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 
 import java.io.IOException;
@@ -36,10 +37,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     private final ModelSource model;
-    private final HadoopConfiguration hadoop;
+    private final Broadcast<HadoopConfiguration> hadoop;
     private final ScoringOptions options;
 
-    PartitionScorer(ModelSource model, HadoopConfiguration hadoop, ScoringOptions options) {
+    PartitionScorer(ModelSource model, Broadcast<HadoopConfiguration> hadoop, ScoringOptions options) {
         this.model = model;
         this.hadoop = hadoop;
         this.options = options;
@@ -163,7 +164,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     + options.maxFileBytes() + " bytes read for one image; refused unread");
         }
         Path path = new Path(file);
-        try (FSDataInputStream stream = path.getFileSystem(hadoop.value()).open(path)) {
+        try (FSDataInputStream stream = path.getFileSystem(hadoop.value().value()).open(path)) {
             byte[] bytes = new byte[(int) length];
             stream.readFully(0, bytes);
             return bytes;

@@ -1,6 +1,8 @@
 package dev.unmask.spark;
 
 import dev.unmask.DetectionRow;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -70,7 +72,9 @@ public final class SparkScoring {
         if (options.partitions() > 0) {
             read = read.repartition(options.partitions());
         }
-        HadoopConfiguration hadoop = new HadoopConfiguration(spark.sparkContext().hadoopConfiguration());
+        // once per executor, as Spark's own file sources ship it, rather than inside every task
+        Broadcast<HadoopConfiguration> hadoop = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .broadcast(new HadoopConfiguration(spark.sparkContext().hadoopConfiguration()));
         return read.mapPartitions(new PartitionScorer(source, hadoop, options), Encoders.row(SCHEMA));
     }
 
