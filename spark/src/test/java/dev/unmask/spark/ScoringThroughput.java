@@ -62,6 +62,8 @@ public final class ScoringThroughput {
                 .select("path", "length").write()).csv(work.resolve("warm-up").toString());
         System.out.printf(Locale.ROOT, "Spark engine warm-up, the same files listed by binaryFile and their paths "
                 + "written as CSV, without Unmask (excluded): %.2f s%n", seconds(started));
+        System.out.printf(Locale.ROOT, "the job's tasks: %d partitions%n",
+                SparkScoring.score(spark, images.toString(), model, ScoringOptions.DEFAULTS).rdd().getNumPartitions());
         double startup = cli(cliJar, List.of("--version"), work);
         System.out.printf(Locale.ROOT, "CLI JVM start-up alone (unmask --version, included below): %.2f s%n", startup);
         try {
