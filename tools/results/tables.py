@@ -41,6 +41,7 @@ TABLE_KEYS = {"description", "layout", "sources", "where", "columns", "key", "bo
               "aggregate", "field", "cell", "separator", "last_separator", "expect", "missing"}
 COLUMN_KEYS = {"header", "align", "cell", "sources", "where", "aggregate", "field", "separator",
                "last_separator", "expect", "missing", "first", "by_key"}
+BY_KEY_SPEC_KEYS = COLUMN_KEYS - {"header", "align", "by_key"}
 LAYOUTS = {"rows", "pivot", "inline"}
 AGGREGATES = {"mean", "min", "max", "stdev", "sum", "count", "join"}
 
@@ -225,6 +226,30 @@ def load_spec(path, results):
             if table["layout"] == "rows" and set(column) - {"header", "align", "cell", "missing"}:
                 raise ResultsError("%s: a rows table's column takes only header, align, cell and missing" % cwhere)
             _check_cell_spec(cwhere, column, results, table["sources"])
+            for key_value, entry in _by_key_entries(cwhere, column):
+                if isinstance(entry, dict):
+                    unknown = set(entry) - BY_KEY_SPEC_KEYS
+                    if unknown:
+                        raise ResultsError("%s, by_key '%s': unknown key '%s'" % (cwhere, key_value, sorted(unknown)[0]))
+                    _check_cell_spec("%s, by_key '%s'" % (cwhere, key_value), _line_spec(column, entry), results,
+                                     table["sources"])
+    return spec
+
+
+def _by_key_entries(where, column):
+    """A column's by_key entries: fixed text, or an object with the cell spec of that key's line."""
+    by_key = column.get("by_key")
+    if by_key is None:
+        return []
+    if not isinstance(by_key, dict) or not all(isinstance(v, (str, dict)) for v in by_key.values()):
+        raise ResultsError("%s: 'by_key' maps key values to text or to a cell spec (an object)" % where)
+    return list(by_key.items())
+
+
+def _line_spec(column, entry):
+    """The cell spec of one line of a pivot column: the column's own keys, overridden by its by_key object."""
+    spec = {k: v for k, v in column.items() if k not in ("header", "align", "by_key")}
+    spec.update(entry)
     return spec
 
 
@@ -399,18 +424,24 @@ def render_table(name, table, results):
             cells = []
             for column in columns:
                 ccontext = "%s, column '%s', key %s" % (context, column["header"], "/".join(str(k) for k in key))
-                if column.get("first"):
-                    text = cell(column, [first_row[key]], ccontext)
-                elif "by_key" in column:
-                    text = column["by_key"].get(str(key[0]), column.get("missing"))
-                    if text is None:
+                spec = column
+                text = None
+                if "by_key" in column:
+                    entry = column["by_key"].get(str(key[0]), column.get("missing"))
+                    if entry is None:
                         raise ResultsError("%s: 'by_key' has no entry for '%s'" % (ccontext, key[0]))
-                else:
+                    if isinstance(entry, dict):
+                        spec = _line_spec(column, entry)
+                    else:
+                        text = entry
+                if text is None and spec.get("first"):
+                    text = cell(spec, [first_row[key]], ccontext)
+                elif text is None:
                     conditions = dict(where)
-                    conditions.update(column.get("where", {}))
-                    found = [(r, u) for r, u in candidates(results, column.get("sources", table["sources"]), conditions)
+                    conditions.update(spec.get("where", {}))
+                    found = [(r, u) for r, u in candidates(results, spec.get("sources", table["sources"]), conditions)
                              if tuple(field_value(r, u, k) for k in key_names) == key]
-                    text = cell(column, found, ccontext)
+                    text = cell(spec, found, ccontext)
                 cells.append(_bold(text, bold))
             body.append(cells)
     if not body:

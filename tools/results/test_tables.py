@@ -125,6 +125,20 @@ class RenderingTest(unittest.TestCase):
                          "| conv | 2.0x | 4.0x | 3.00x | 0123abc / unknown | >= 1x |\n"
                          "| **pool** | **2.0x** | **1.0x** | **1.50x** | **0123abc / unknown** | **>= 2x** |\n")
 
+    def test_a_pivot_column_can_take_its_cell_spec_per_line_from_by_key(self):
+        table = {"layout": "pivot", "sources": ["run-a", "run-b"], "key": ["workload"],
+                 "columns": [{"header": "workload", "first": True, "cell": "{workload}"},
+                             {"header": "result", "cell": "{ratio:.1f}x", "by_key": {
+                                 "conv": {"aggregate": "mean", "field": "ratio", "cell": "mean {value:.1f}x"},
+                                 "pool": {"sources": ["run-b"]},
+                                 "other": "fixed text"}},
+                             {"header": "run", "by_key": {"conv": {"first": True, "cell": "{run[name]}"},
+                                                           "pool": {"aggregate": "join", "cell": "{run[commit]}",
+                                                                    "separator": " / "}}}]}
+        self.assertEqual(tables.render_table("t", table, self.results),
+                         "\n| workload | result | run |\n|---|---|---|\n"
+                         "| conv | mean 3.0x | run-a |\n| pool | 1.0x | 0123abc / unknown |\n")
+
     def test_inline_tables_join_reduce_and_count(self):
         self.assertEqual(self.render("conv-ratios"), "2.0x and 4.0x")
         self.assertEqual(self.render("pool-stdev"), "%.4f" % 1.0606601717798212)
@@ -302,6 +316,15 @@ class SpecTest(unittest.TestCase):
                                                  "cell": "x"},
             "names result 'run-z'": {"layout": "inline", "sources": ["run-z"], "cell": "x"},
             "column 1: needs a 'header'": {"layout": "rows", "sources": ["run-a"], "columns": [{"cell": "x"}]},
+            "by_key 'conv': unknown key 'header'": {
+                "layout": "pivot", "sources": ["run-a"], "key": ["workload"],
+                "columns": [{"header": "h", "by_key": {"conv": {"header": "x", "cell": "{ratio}"}}}]},
+            "column 1, by_key 'conv': needs a 'cell' template": {
+                "layout": "pivot", "sources": ["run-a"], "key": ["workload"],
+                "columns": [{"header": "h", "by_key": {"conv": {"aggregate": "join"}}}]},
+            "'by_key' maps key values to text or to a cell spec": {
+                "layout": "pivot", "sources": ["run-a"], "key": ["workload"],
+                "columns": [{"header": "h", "by_key": {"conv": 1}}]},
             "takes only header, align, cell and missing": {
                 "layout": "rows", "sources": ["run-a"], "columns": [{"header": "h", "cell": "x", "aggregate": "mean"}]},
         }

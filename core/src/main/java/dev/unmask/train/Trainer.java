@@ -1,6 +1,7 @@
 package dev.unmask.train;
 
 import dev.unmask.autograd.Variable;
+import dev.unmask.backend.Backend;
 import dev.unmask.nn.Module;
 import dev.unmask.optim.GradientClipping;
 import dev.unmask.optim.LearningRateSchedule;
@@ -192,9 +193,14 @@ public final class Trainer<B> {
         if (store == null) {
             throw new IllegalStateException("resumeLatest needs a checkpoint store");
         }
-        Optional<CheckpointStore.Loaded> loaded = store.latest();
+        Optional<CheckpointStore.Loaded> loaded = store.latest(backendOf(model));
         loaded.ifPresent(l -> resume(l.checkpoint()));
         return loaded;
+    }
+
+    /** The backend a model was built on: training data, and a resumed checkpoint, go where its parameters are. */
+    public static Backend backendOf(Module model) {
+        return Backend.of(model.parameters().get(0).value());
     }
 
     /** Configures a {@link Trainer}; model, optimizer, source and loss function are required. */

@@ -88,7 +88,7 @@ public final class LatentRestorationTraining {
      */
     public static void trainVqVae(VqVae vqvae, float[] images, int size, Settings settings) throws IOException {
         int channels = vqvae.config().inChannel();
-        Backend backend = backendOf(vqvae);
+        Backend backend = Trainer.backendOf(vqvae);
         initialiseCodebook(vqvae, images, size, settings.seed());
         ArrayBatches batches = ArrayBatches.ofFloats(images, new int[] {channels, size, size}, settings.batchSize(),
                 settings.seed(), backend);
@@ -131,7 +131,7 @@ public final class LatentRestorationTraining {
         try (NoGrad scope = NoGrad.enter()) {
             Layer encoder = (Layer) vqvae.children().get("enc");
             Layer toLatent = (Layer) vqvae.children().get("quantize_conv");
-            Tensor latent = toLatent.forward(encoder.forward(Variable.constant(backendOf(vqvae)
+            Tensor latent = toLatent.forward(encoder.forward(Variable.constant(Trainer.backendOf(vqvae)
                     .fromFloats(chunk, Shape.of(count, channels, size, size))))).value();
             z = latent.toFloatArray();
             positions = latent.dim(2) * latent.dim(3);
@@ -145,7 +145,7 @@ public final class LatentRestorationTraining {
             }
         }
         Map<String, Tensor> state = new LinkedHashMap<>(vqvae.stateDict());
-        Backend backend = backendOf(vqvae);
+        Backend backend = Trainer.backendOf(vqvae);
         Tensor table = backend.fromFloats(embed, Shape.of(dim, codes));
         state.put(EMBED, table);
         if (state.containsKey(EMBED_AVG)) {
@@ -167,7 +167,7 @@ public final class LatentRestorationTraining {
         int per = channels * size * size;
         int n = images.length / per;
         vqvae.eval();
-        Backend backend = backendOf(vqvae);
+        Backend backend = Trainer.backendOf(vqvae);
         List<int[]> parts = new ArrayList<>();
         int total = 0;
         for (int start = 0; start < n; start += batchSize) {
@@ -193,7 +193,7 @@ public final class LatentRestorationTraining {
         int h = prior.config().height();
         int w = prior.config().width();
         ArrayBatches batches = ArrayBatches.ofInts(codes, new int[] {h, w}, settings.batchSize(), settings.seed(),
-                backendOf(prior));
+                Trainer.backendOf(prior));
         Trainer.Builder<Tensor> builder = Trainer.<Tensor>builder()
                 .model(prior)
                 .optimizer(new Adam(prior.parameters(), settings.learningRate()))
@@ -204,11 +204,6 @@ public final class LatentRestorationTraining {
                 .listener(settings.listener())
                 .loss((batch, random) -> Trainer.StepLoss.of(prior.nll(batch).mean()));
         run(builder, settings);
-    }
-
-    /** The backend the model was built on: training data goes where its parameters are. */
-    private static Backend backendOf(Module model) {
-        return Backend.of(model.parameters().get(0).value());
     }
 
     private static void run(Trainer.Builder<Tensor> builder, Settings settings) throws IOException {

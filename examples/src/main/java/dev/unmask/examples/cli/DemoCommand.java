@@ -9,9 +9,12 @@ import dev.unmask.detectors.latent.RestorationSchedule;
 import dev.unmask.detectors.latent.RestorationScorer;
 import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.backend.Backends;
+import dev.unmask.data.AnomalyKind;
+import dev.unmask.data.AnomalySample;
 import dev.unmask.data.FaceRegion;
 import dev.unmask.data.FloatImage;
 import dev.unmask.data.Manipulation;
+import dev.unmask.data.SynthAnomalies;
 import dev.unmask.data.SynthFaces;
 import dev.unmask.data.SynthSample;
 import dev.unmask.metrics.MetricsReport;
@@ -70,6 +73,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--test-images", description = "held-out real faces and as many manipulated ones to score (default: ${DEFAULT-VALUE})")
     int testImages = 256;
 
+    @Option(names = "--anomaly-images", description = "faces with MOOD-style anomalies to score (default: ${DEFAULT-VALUE})")
+    int anomalyImages = 256;
+
     @Option(names = "--vqvae-steps", description = "VQ-VAE training steps (default: ${DEFAULT-VALUE})")
     int vqvaeSteps = 800;
 
@@ -91,9 +97,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (trainImages < 1 || calibrationImages < 1 || testImages < 1) {
-            throw new IllegalArgumentException("--train-images, --calibration-images and --test-images must be at least 1, got "
-                    + trainImages + ", " + calibrationImages + " and " + testImages);
+        if (trainImages < 1 || calibrationImages < 1 || testImages < 1 || anomalyImages < 1) {
+            throw new IllegalArgumentException("--train-images, --calibration-images, --test-images and --anomaly-images"
+                    + " must be at least 1, got " + trainImages + ", " + calibrationImages + ", " + testImages + " and "
+                    + anomalyImages);
         }
         PrintStream out = System.out;
         long start = System.nanoTime();
@@ -109,22 +116,22 @@ final class DemoCommand implements Callable<Integer> {
         int testStart = trainImages + calibrationImages;
 
         LatentRestorationModel model = LatentRestorationModel.create(vqvaeConfig(), priorConfig(), seed);
-        out.printf(Locale.ROOT, "[1/4] training the VQ-VAE (%d steps, batch %d)%n", vqvaeSteps, BATCH);
+        out.printf(Locale.ROOT, "[1/5] training the VQ-VAE (%d steps, batch %d)%n", vqvaeSteps, BATCH);
         codebookRestart.applyTo(model.vqvae());
         LatentRestorationTraining.trainVqVae(model.vqvae(), train, SIZE, LatentRestorationTraining.Settings.of(
                 vqvaeSteps, BATCH, 2e-3, seed, new ConsoleProgress(out, 100)));
-        out.println("[2/4] extracting codes and training the PixelSNAIL prior (" + priorSteps + " steps, batch " + BATCH + ")");
+        out.println("[2/5] extracting codes and training the PixelSNAIL prior (" + priorSteps + " steps, batch " + BATCH + ")");
         int[] codes = LatentRestorationTraining.extractCodes(model.vqvae(), train, SIZE, 64);
         LatentRestorationTraining.trainPrior(model.priorModel(), codes, LatentRestorationTraining.Settings.of(
                 priorSteps, BATCH, 1e-3, seed, new ConsoleProgress(out, 100)));
-        out.println("[3/4] calibrating on " + calibrationImages + " held-out real faces");
+        out.println("[3/5] calibrating on " + calibrationImages + " held-out real faces");
         Calibration cal = LatentRestorationTraining.calibrate(model, calibration, 64);
         out.printf(Locale.ROOT, "      lambda_s %.3f, lambda_p %.3f, threshold %.3f%n", cal.lambdaS(), cal.lambdaP(),
                 cal.threshold().value());
         Path modelFile = output.resolve("model.safetensors");
         model.save(modelFile);
 
-        out.println("[4/4] scoring " + 2 * testImages + " held-out faces (sample score and restoration heat-maps)");
+        out.println("[4/5] scoring " + 2 * testImages + " held-out faces (sample score and restoration heat-maps)");
         List<FloatImage> images = new ArrayList<>();
         List<FloatImage> masks = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
@@ -140,39 +147,14 @@ final class DemoCommand implements Callable<Integer> {
         RestorationSettings restoration = RestorationSettings.DEFAULTS.withSeed(seed);
         LatentAnomalyScorer scorer = model.scorer(restoration);
         RestorationScorer restorer = new RestorationScorer(model.prior(), model.decoder(), restoration);
-        int n = images.size();
-        double[] scores = new double[n];
-        List<float[]> maps = new ArrayList<>();
-        long sampleNanos = 0;
-        long pixelNanos = 0;
-        double gridForwards = 0;
-        long priorCalls = 0;
         RestorationSchedule schedule = RestorationSchedule.fastest(model.prior());
-        Restoration last = null;
-        Progress.Counter progress = Progress.counter(out, "faces scored", n);
-        for (int from = 0; from < n; from += SCORE_BATCH) {
-            int count = Math.min(SCORE_BATCH, n - from);
-            Tensor batch = stack(images.subList(from, from + count));
-            long t0 = System.nanoTime();
-            System.arraycopy(scorer.sampleScores(batch, cal.lambdaS()), 0, scores, from, count);
-            long t1 = System.nanoTime();
-            // the steps of LatentAnomalyScorer.pixelScores, kept apart to count the restoration's prior work
-            last = restorer.restore(scorer.encode(batch), null, cal.lambdaP(), schedule);
-            float[] flat = restorer.pixelScores(batch, last).toFloatArray();
-            pixelNanos += System.nanoTime() - t1;
-            sampleNanos += t1 - t0;
-            gridForwards += last.gridForwardEquivalents();
-            priorCalls += last.priorCalls();
-            int plane = SIZE * SIZE;
-            for (int k = 0; k < count; k++) {
-                float[] map = new float[plane];
-                System.arraycopy(flat, k * plane, map, 0, plane);
-                maps.add(map);
-            }
-            progress.advance(count);
-        }
-        DemoReport.Cost cost = new DemoReport.Cost(n, (n + SCORE_BATCH - 1) / SCORE_BATCH, last.height() * last.width(),
-                last.copies(), schedule, gridForwards, priorCalls, sampleNanos / 1e9, pixelNanos / 1e9);
+        int n = images.size();
+        ScoredImages scored = score(scorer, restorer, schedule, cal, images, Progress.counter(out, "faces scored", n));
+        double[] scores = scored.scores();
+        List<float[]> maps = scored.maps();
+        DemoReport.Cost cost = new DemoReport.Cost(n, (n + SCORE_BATCH - 1) / SCORE_BATCH,
+                scored.last().height() * scored.last().width(), scored.last().copies(), schedule, scored.gridForwards(),
+                scored.priorCalls(), scored.sampleNanos() / 1e9, scored.pixelNanos() / 1e9);
         boolean[] labels = new boolean[n];
         String[] manipulations = new String[n];
         String[] regions = new String[n];
@@ -196,7 +178,32 @@ final class DemoCommand implements Callable<Integer> {
         groupings.put("region", regions);
         Evaluation evaluation = Evaluation.of(scores, labels, cal.threshold().value(), groupings, null);
         MetricsReport image = evaluation.overall();
-        Evaluation.Pixels pixels = Evaluation.Pixels.of(maps, pixelMasks);
+        Evaluation.Pixels pixels = Evaluation.Pixels.of(maps, pixelMasks, SIZE, SIZE);
+
+        out.println("[5/5] scoring " + anomalyImages + " faces with MOOD-style anomalies (bright, dark and noise patches,"
+                + " deformations, foreign textures) against the " + testImages + " real test faces");
+        Anomalies anomalies = scoreAnomalies(scorer, restorer, schedule, cal, out);
+        double[] withReal = new double[testImages + anomalyImages];
+        boolean[] anomalous = new boolean[withReal.length];
+        String[] anomalyKinds = new String[withReal.length];
+        List<float[]> anomalyMaps = new ArrayList<>();
+        List<boolean[]> anomalyMasks = new ArrayList<>();
+        for (int i = 0; i < testImages; i++) {
+            withReal[i] = scores[2 * i];  // the real test faces sit at the even positions
+            anomalyMaps.add(maps.get(2 * i));
+            anomalyMasks.add(pixelMasks.get(2 * i));
+        }
+        for (int i = 0; i < anomalyImages; i++) {
+            withReal[testImages + i] = anomalies.scored().scores()[i];
+            anomalous[testImages + i] = true;
+            anomalyKinds[testImages + i] = anomalies.kinds().get(i);
+            anomalyMaps.add(anomalies.scored().maps().get(i));
+            anomalyMasks.add(anomalies.masks().get(i));
+        }
+        Evaluation anomalyEvaluation = Evaluation.of(withReal, anomalous, cal.threshold().value(),
+                Map.of("anomaly kind", anomalyKinds), null);
+        MetricsReport anomalyImage = anomalyEvaluation.overall();
+        Evaluation.Pixels anomalyPixels = Evaluation.Pixels.of(anomalyMaps, anomalyMasks, SIZE, SIZE);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         HtmlReport report = new HtmlReport("Unmask demo");
@@ -209,15 +216,102 @@ final class DemoCommand implements Callable<Integer> {
         report.keyValues("pixel level (restoration heat-maps)", pixels.values());
         report.keyValues("cost", cost.values());
         DemoReport.addExamples(report, output, ZOOM, images, masks, maps, scores, kinds, cal, EXAMPLES);
+        report.heading(2, "MOOD-style anomalies: " + anomalyImages + " anomalous faces against the " + testImages
+                + " real test faces");
+        anomalyEvaluation.tables().forEach(report::metrics);
+        report.keyValues("pixel level, anomalies (restoration heat-maps against the exact masks)", anomalyPixels.values());
+        List<FloatImage> anomalyShown = new ArrayList<>();
+        List<FloatImage> anomalyMaskShown = new ArrayList<>();
+        for (int i = 0; i < anomalyImages; i++) {
+            anomalyShown.add(anomalies.images().get(i));
+            anomalyMaskShown.add(anomalies.maskImages().get(i));
+        }
+        DemoReport.addExamples(report, output.resolve("anomalies"), ZOOM, anomalyShown, anomalyMaskShown,
+                anomalies.scored().maps(), anomalies.scored().scores(), anomalies.kinds(), cal, EXAMPLES);
         Path page = report.write(output.resolve("report.html"));
         evaluation.print(out);
         out.printf(Locale.ROOT, "image: AUROC %.4f  AP %.4f  accuracy %.4f at the calibrated threshold%n",
                 image.auroc(), image.averagePrecision(), image.accuracy());
         out.println(pixels.line());
         out.println(cost.line());
-        out.printf(Locale.ROOT, "unmask demo done in %s: image AUROC %.4f, pixel AUROC %.4f; report %s%n",
-                clock(System.nanoTime() - start), image.auroc(), pixels.auroc(), page.toAbsolutePath());
+        out.println("MOOD-style anomalies against the real test faces");
+        anomalyEvaluation.print(out);
+        out.printf(Locale.ROOT, "anomalies, image: AUROC %.4f  AP %.4f%n", anomalyImage.auroc(),
+                anomalyImage.averagePrecision());
+        out.println("anomalies, " + anomalyPixels.line());
+        out.printf(Locale.ROOT, "unmask demo done in %s: manipulations image AUROC %.4f, pixel AUROC %.4f; anomalies image"
+                        + " AUROC %.4f, pixel AUROC %.4f, best Dice %.4f, AUPRO %.4f; report %s%n",
+                clock(System.nanoTime() - start), image.auroc(), pixels.auroc(), anomalyImage.auroc(),
+                anomalyPixels.auroc(), anomalyPixels.bestDice(), anomalyPixels.aupro(), page.toAbsolutePath());
         return 0;
+    }
+
+    /** Sample scores and pixel-score maps of images, with what the restoration cost. */
+    private record ScoredImages(double[] scores, List<float[]> maps, long sampleNanos, long pixelNanos,
+                                double gridForwards, long priorCalls, Restoration last) {
+    }
+
+    /** The anomalous faces, their masks (as images and as pixels), kinds and scores. */
+    private record Anomalies(List<FloatImage> images, List<FloatImage> maskImages, List<boolean[]> masks,
+                             List<String> kinds, ScoredImages scored) {
+    }
+
+    private static ScoredImages score(LatentAnomalyScorer scorer, RestorationScorer restorer, RestorationSchedule schedule,
+                                      Calibration cal, List<FloatImage> images, Progress.Counter progress) {
+        int n = images.size();
+        double[] scores = new double[n];
+        List<float[]> maps = new ArrayList<>();
+        long sampleNanos = 0;
+        long pixelNanos = 0;
+        double gridForwards = 0;
+        long priorCalls = 0;
+        Restoration last = null;
+        for (int from = 0; from < n; from += SCORE_BATCH) {
+            int count = Math.min(SCORE_BATCH, n - from);
+            Tensor batch = stack(images.subList(from, from + count));
+            long t0 = System.nanoTime();
+            System.arraycopy(scorer.sampleScores(batch, cal.lambdaS()), 0, scores, from, count);
+            long t1 = System.nanoTime();
+            // the steps of LatentAnomalyScorer.pixelScores, kept apart to count the restoration's prior work
+            last = restorer.restore(scorer.encode(batch), null, cal.lambdaP(), schedule);
+            float[] flat = restorer.pixelScores(batch, last).toFloatArray();
+            pixelNanos += System.nanoTime() - t1;
+            sampleNanos += t1 - t0;
+            gridForwards += last.gridForwardEquivalents();
+            priorCalls += last.priorCalls();
+            int plane = SIZE * SIZE;
+            for (int k = 0; k < count; k++) {
+                float[] map = new float[plane];
+                System.arraycopy(flat, k * plane, map, 0, plane);
+                maps.add(map);
+            }
+            progress.advance(count);
+        }
+        return new ScoredImages(scores, maps, sampleNanos, pixelNanos, gridForwards, priorCalls, last);
+    }
+
+    /**
+     * {@code --anomaly-images} faces of {@link SynthAnomalies} (faces drawn apart from the training ones, kinds
+     * in turn), scored as the test faces are.
+     */
+    private Anomalies scoreAnomalies(LatentAnomalyScorer scorer, RestorationScorer restorer, RestorationSchedule schedule,
+                                     Calibration cal, PrintStream out) {
+        SynthAnomalies source = new SynthAnomalies(seed, SIZE);
+        AnomalyKind[] kinds = AnomalyKind.values();
+        List<FloatImage> images = new ArrayList<>();
+        List<FloatImage> maskImages = new ArrayList<>();
+        List<boolean[]> masks = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < anomalyImages; i++) {
+            AnomalySample sample = source.sample(i, kinds[i % kinds.length]);
+            images.add(sample.image());
+            maskImages.add(sample.mask());
+            masks.add(sample.maskPixels());
+            names.add(sample.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+        ScoredImages scored = score(scorer, restorer, schedule, cal, images,
+                Progress.counter(out, "anomalous faces scored", anomalyImages));
+        return new Anomalies(images, maskImages, masks, names, scored);
     }
 
     private Map<String, Object> settings(Path modelFile, Calibration cal) {

@@ -96,7 +96,8 @@ final class EvaluateCommand implements Callable<Integer> {
             Evaluation evaluation = Evaluation.of(scores, labels, decision.threshold().value(),
                     sampleLayout.groupings(paths, labels), sampleLayout.videos(paths));
             evaluation.print(System.out);
-            Evaluation.Pixels pixels = masks != null ? Evaluation.Pixels.of(maps, pixelMasks) : null;
+            Evaluation.Pixels pixels = masks != null ? Evaluation.Pixels.of(maps, pixelMasks,
+                    detector.inputSpec().height(), detector.inputSpec().width()) : null;
             if (pixels != null) {
                 System.out.println(pixels.line());
             }

@@ -2,6 +2,7 @@ package dev.unmask.examples.cli;
 
 import dev.unmask.metrics.BinaryMetrics;
 import dev.unmask.metrics.MetricsReport;
+import dev.unmask.metrics.PerRegionOverlap;
 import dev.unmask.metrics.PixelMetrics;
 import dev.unmask.metrics.PrecisionRecallCurve;
 import dev.unmask.metrics.RocCurve;
@@ -116,11 +117,13 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
     }
 
     /**
-     * Pooled pixel-level metrics ({@link PixelMetrics}); NaN where undefined (AUROC without both pixel
-     * classes, AP and best Dice without manipulated pixels).
+     * Pooled pixel-level metrics ({@link PixelMetrics}) and the per-region overlap (AUPRO up to a false-positive
+     * rate of 0.3, {@link PerRegionOverlap}); NaN where undefined (AUROC and AUPRO without both pixel classes, AP
+     * and best Dice without manipulated pixels).
      */
-    record Pixels(int images, double auroc, double averagePrecision, double bestDice) {
-        static Pixels of(List<float[]> maps, List<boolean[]> masks) {
+    record Pixels(int images, double auroc, double averagePrecision, double bestDice, double aupro) {
+        /** Maps and masks of {@code height x width} pixels each. */
+        static Pixels of(List<float[]> maps, List<boolean[]> masks, int height, int width) {
             boolean positive = false;
             boolean negative = false;
             for (boolean[] mask : masks) {
@@ -129,9 +132,11 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
                     negative |= !b;
                 }
             }
-            return new Pixels(maps.size(), positive && negative ? PixelMetrics.auroc(maps, masks) : Double.NaN,
+            boolean both = positive && negative;
+            return new Pixels(maps.size(), both ? PixelMetrics.auroc(maps, masks) : Double.NaN,
                     positive ? PixelMetrics.averagePrecision(maps, masks) : Double.NaN,
-                    positive ? PixelMetrics.bestDice(maps, masks).f1() : Double.NaN);
+                    positive ? PixelMetrics.bestDice(maps, masks).f1() : Double.NaN,
+                    both ? PerRegionOverlap.aupro(maps, masks, height, width) : Double.NaN);
         }
 
         /** The values by name, for {@link HtmlReport#keyValues}. */
@@ -141,12 +146,14 @@ record Evaluation(double[] scores, boolean[] labels, double threshold, Map<Strin
             out.put("pixel AUROC", auroc);
             out.put("pixel AP", averagePrecision);
             out.put("best Dice", bestDice);
+            out.put("AUPRO (FPR <= 0.3)", aupro);
             return out;
         }
 
         String line() {
-            return String.format(Locale.ROOT, "pixel: AUROC %s  AP %s  best Dice %s (%d images)",
-                    HtmlReport.format(auroc), HtmlReport.format(averagePrecision), HtmlReport.format(bestDice), images);
+            return String.format(Locale.ROOT, "pixel: AUROC %s  AP %s  best Dice %s  AUPRO %s (%d images)",
+                    HtmlReport.format(auroc), HtmlReport.format(averagePrecision), HtmlReport.format(bestDice),
+                    HtmlReport.format(aupro), images);
         }
     }
 }

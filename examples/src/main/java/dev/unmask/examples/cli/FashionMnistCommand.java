@@ -12,7 +12,7 @@ import dev.unmask.detectors.latent.RestorationSchedule;
 import dev.unmask.detectors.latent.RestorationScorer;
 import dev.unmask.detectors.latent.RestorationSettings;
 import dev.unmask.detectors.latent.SampleScore;
-import dev.unmask.backend.Backends;
+import dev.unmask.backend.Backend;
 import dev.unmask.backend.cpu.kernels.ParallelFor;
 import dev.unmask.data.Dataset;
 import dev.unmask.data.Example;
@@ -94,6 +94,12 @@ final class FashionMnistCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the models, the shuffling and the restoration (default: ${DEFAULT-VALUE})")
     long seed = 7;
 
+    @Mixin
+    BackendOption backendOption = new BackendOption();
+
+    /** The backend of this run ({@code --backend}), open while {@link #call} runs. */
+    private Backend backend;
+
     @Option(names = "--cost-images", description = "test images per class on which the restoration cost is measured, 0 for none (default: ${DEFAULT-VALUE})")
     int costImages = 2;
 
@@ -128,10 +134,13 @@ final class FashionMnistCommand implements Callable<Integer> {
                 vqvaeRate, priorSteps, priorRate, batch, seed);
         List<ClassResult> results = new ArrayList<>();
         Path json = null;
-        for (int c : classes) {
-            results.add(runClass(fashion.oneClass(c, RESOLUTION), out));
-            // rewritten after every class, so a long run that is stopped keeps the classes it finished
-            json = writeReports(results, (System.nanoTime() - start) / 1e9);
+        try (Backend opened = backendOption.create()) {
+            backend = opened;
+            for (int c : classes) {
+                results.add(runClass(fashion.oneClass(c, RESOLUTION), out));
+                // rewritten after every class, so a long run that is stopped keeps the classes it finished
+                json = writeReports(results, (System.nanoTime() - start) / 1e9);
+            }
         }
         out.print(markdownTable(results));
         out.printf(Locale.ROOT, "unmask fmnist done in %s; wrote %s%n", DemoCommand.clock(System.nanoTime() - start), json);
@@ -180,7 +189,8 @@ final class FashionMnistCommand implements Callable<Integer> {
         float[] calibration = images(split.train(), n - held, held);
 
         long t0 = System.nanoTime();
-        LatentRestorationModel model = LatentRestorationModel.create(VqVaeConfig.fmnist32(), PixelSnailConfig.fmnist32(), seed);
+        LatentRestorationModel model = LatentRestorationModel.create(VqVaeConfig.fmnist32(), PixelSnailConfig.fmnist32(), seed,
+                backend);
         int size = model.imageSize();
         int codesUsed;
         try {
@@ -241,7 +251,7 @@ final class FashionMnistCommand implements Callable<Integer> {
      * Mean per-latent NLL (nats) of {@code count} images under the prior, teacher-forced as the sample score
      * computes it: how well the models fit held-out normal images, a criterion that needs no anomalies.
      */
-    private static double meanLatentNll(LatentAnomalyScorer scorer, float[] images, int count, int size) {
+    private double meanLatentNll(LatentAnomalyScorer scorer, float[] images, int count, int size) {
         int per = images.length / count;
         double sum = 0;
         long latents = 0;
@@ -317,8 +327,8 @@ final class FashionMnistCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Tensor tensor(float[] images, int count, int size) {
-        return Backends.defaultBackend().fromFloats(images, Shape.of(count, 1, size, size));
+    private Tensor tensor(float[] images, int count, int size) {
+        return backend.fromFloats(images, Shape.of(count, 1, size, size));
     }
 
     private Path writeReports(List<ClassResult> results, double wallSeconds) throws IOException {

@@ -1,5 +1,6 @@
 package dev.unmask.examples.cli;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,10 +43,13 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Presets shapes = Presets.of(preset);
-        LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(), options.seed);
-        TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
-        options.trainVqVae(model, split, vqvaeSteps, vqvaeRate, out);
-        options.trainPriorAndCalibrate(model, split, priorSteps, priorRate, output, out);
+        try (Backend backend = options.backendOption.create()) {
+            LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(), options.seed,
+                    backend);
+            TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
+            options.trainVqVae(model, split, vqvaeSteps, vqvaeRate, out);
+            options.trainPriorAndCalibrate(model, split, priorSteps, priorRate, output, out);
+        }
         return 0;
     }
 }

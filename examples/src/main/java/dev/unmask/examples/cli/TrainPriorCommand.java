@@ -1,5 +1,6 @@
 package dev.unmask.examples.cli;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +35,11 @@ final class TrainPriorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        LatentRestorationModel model = VqVaeBundle.load(vqvae, options.seed);
-        TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
-        options.trainPriorAndCalibrate(model, split, steps, rate, output, out);
+        try (Backend backend = options.backendOption.create()) {
+            LatentRestorationModel model = VqVaeBundle.load(vqvae, options.seed, backend);
+            TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
+            options.trainPriorAndCalibrate(model, split, steps, rate, output, out);
+        }
         return 0;
     }
 }

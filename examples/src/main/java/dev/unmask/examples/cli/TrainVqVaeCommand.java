@@ -1,5 +1,6 @@
 package dev.unmask.examples.cli;
 
+import dev.unmask.backend.Backend;
 import dev.unmask.detectors.latent.LatentRestorationModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +33,13 @@ final class TrainVqVaeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Presets shapes = Presets.of(preset);
-        LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(), options.seed);
-        TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
-        options.trainVqVae(model, split, steps, rate, out);
-        VqVaeBundle.save(output, preset, model.vqvae());
+        try (Backend backend = options.backendOption.create()) {
+            LatentRestorationModel model = LatentRestorationModel.create(shapes.vqvae(), shapes.prior(), options.seed,
+                    backend);
+            TrainingOptions.Split split = options.load(model.channels(), model.imageSize(), out);
+            options.trainVqVae(model, split, steps, rate, out);
+            VqVaeBundle.save(output, preset, model.vqvae());
+        }
         out.println("wrote " + output + " (then run `unmask train-prior --vqvae " + output + "` with the same data options)");
         return 0;
     }

@@ -45,6 +45,9 @@ final class TrainingOptions {
     @Option(names = "--seed", description = "seed of the data split, initialisation and sampling (default: ${DEFAULT-VALUE})")
     long seed = 7;
 
+    @Mixin
+    BackendOption backendOption = new BackendOption();
+
     /** Training images and held-out calibration images, each n * C * S * S values in [-1, 1]. */
     record Split(float[] train, float[] calibration, int trainCount, int heldCount) {
     }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unmask.detectors.latent.LatentRestorationModel;
-import dev.unmask.backend.Backends;
+import dev.unmask.backend.Backend;
 import dev.unmask.io.ModelBundle;
 import dev.unmask.io.ModelBundleException;
 import dev.unmask.models.vqvae.VqVae;
@@ -43,12 +43,12 @@ final class VqVaeBundle {
 
     /**
      * A latent-restoration model with the stored VQ-VAE and a fresh prior of the stored preset, initialised
-     * from {@code seed}.
+     * from {@code seed}, on {@code backend}.
      *
      * @throws ModelBundleException when the file holds another model type (the message names both), its
      *     config is malformed, or its tensors do not fit the config
      */
-    static LatentRestorationModel load(Path file, long seed) throws IOException {
+    static LatentRestorationModel load(Path file, long seed, Backend backend) throws IOException {
         ModelBundle bundle = ModelBundle.read(file, MODEL_TYPE);
         VqVaeConfig vqvaeConfig;
         Presets shapes;
@@ -65,8 +65,8 @@ final class VqVaeBundle {
             throw new ModelBundleException(file + ": malformed vqvae config: " + e.getMessage(), e);
         }
         try {
-            LatentRestorationModel model = LatentRestorationModel.create(vqvaeConfig, shapes.prior(), seed);
-            model.vqvae().loadStateDict(bundle.stateDict(Backends.defaultBackend()));
+            LatentRestorationModel model = LatentRestorationModel.create(vqvaeConfig, shapes.prior(), seed, backend);
+            model.vqvae().loadStateDict(bundle.stateDict(backend));
             return model;
         } catch (IllegalArgumentException e) {
             throw new ModelBundleException(file + ": " + e.getMessage(), e);

@@ -99,6 +99,29 @@ class CliTrainTest {
     }
 
     @Test
+    void trainingRunsOnTheBackendItIsGivenAndRefusesOneThatCannotStart() throws IOException {
+        Path reference = dir.resolve("reference.safetensors");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, with(new String[] {"train", "-o", reference.toString(), "--vqvae-steps", "1",
+                "--prior-steps", "1", "--backend", "cpu-reference"}, DATA)), err.toString());
+        assertTrue(LatentRestorationModel.load(reference).calibration().isPresent());
+
+        StringWriter unknown = new StringWriter();
+        assertEquals(UnmaskCommand.USAGE, run(unknown, with(new String[] {"train-vqvae", "-o",
+                dir.resolve("never.safetensors").toString(), "--backend", "tpu"}, DATA)), unknown.toString());
+        assertTrue(unknown.toString().contains("unknown backend 'tpu'"), unknown.toString());
+
+        Path strict = dir.resolve("cuda.safetensors");
+        StringWriter cuda = new StringWriter();
+        int code = run(cuda, with(new String[] {"train", "-o", strict.toString(), "--vqvae-steps", "1", "--prior-steps",
+                "1", "--backend", "cuda"}, DATA));
+        org.junit.jupiter.api.Assumptions.assumeTrue(code != 0, "a CUDA driver is present: nothing to refuse");
+        assertEquals(UnmaskCommand.FAILURE, code, cuda.toString());
+        assertTrue(cuda.toString().contains("CUDA backend cannot start"), cuda.toString());
+        assertFalse(Files.exists(strict), "nothing is trained or written when the backend cannot start");
+    }
+
+    @Test
     void trainPriorRefusesABundleThatIsNotAVqVae() throws IOException {
         Path other = dir.resolve("latent.safetensors");
         LatentRestorationModel.create(VqVaeConfig.of(3, 8, 1, 4, 4, 16, 4),

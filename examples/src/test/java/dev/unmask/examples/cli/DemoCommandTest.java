@@ -34,7 +34,7 @@ class DemoCommandTest {
             CommandLine cli = UnmaskCommand.commandLine();
             cli.setErr(new PrintWriter(err, true));
             code = cli.execute("demo", "-o", dir.toString(), "--train-images", "32", "--calibration-images", "8",
-                    "--test-images", "2", "--vqvae-steps", "2", "--prior-steps", "2");
+                    "--test-images", "2", "--anomaly-images", "5", "--vqvae-steps", "2", "--prior-steps", "2");
         } finally {
             System.setOut(previous);
         }
@@ -47,7 +47,8 @@ class DemoCommandTest {
         double incremental = Double.parseDouble(cost.group(1));
         // every row of every copy once at least (15 grids' worth), at most the naive count
         assertTrue(incremental >= 15 && incremental <= NAIVE_FORWARDS, out);
-        Matcher pixel = Pattern.compile("pixel: AUROC (\\S+)  AP (\\S+)  best Dice (\\S+) \\(4 images\\)").matcher(out);
+        Matcher pixel = Pattern.compile("\npixel: AUROC (\\S+)  AP (\\S+)  best Dice (\\S+)  AUPRO (\\S+) \\(4 images\\)")
+                .matcher(out);
         assertTrue(pixel.find(), out);
         Matcher image = Pattern.compile("image: AUROC ([0-9.]+)").matcher(out);
         assertTrue(image.find(), out);
@@ -57,6 +58,15 @@ class DemoCommandTest {
         assertTrue(html.contains("<td>pixel AUROC</td><td>" + pixel.group(1) + "</td>"));
         assertTrue(html.contains("<td>pixel AP</td><td>" + pixel.group(2) + "</td>"));
         assertTrue(html.contains("<td>best Dice</td><td>" + pixel.group(3) + "</td>"));
+        assertTrue(html.contains("<td>AUPRO (FPR &lt;= 0.3)</td><td>" + pixel.group(4) + "</td>"), html);
+        // the anomalies: one of each of the five kinds against the 2 real test faces, 7 images in the pixel metrics
+        Matcher anomalies = Pattern.compile("anomalies, pixel: AUROC ([0-9.]+)  AP ([0-9.]+)  best Dice ([0-9.]+)  "
+                + "AUPRO ([0-9.]+) \\(7 images\\)").matcher(out);
+        assertTrue(anomalies.find(), out);
+        for (String kind : new String[] {"bright patch", "dark patch", "noise patch", "deformation", "foreign texture"}) {
+            assertTrue(Pattern.compile("\n" + kind + " +3 +1 +2 ").matcher(out).find(), kind + " row in: " + out);
+        }
+        assertTrue(html.contains("MOOD-style anomalies: 5 anomalous faces against the 2 real test faces"), html);
         assertTrue(html.contains("<td>prior grid forwards per image, naive (h*w*copies)</td><td>" + NAIVE_FORWARDS + "</td>"));
         Matcher reported = Pattern.compile("<td>prior grid-forward equivalents per image, incremental schedule</td><td>([0-9.]+)</td>")
                 .matcher(html);

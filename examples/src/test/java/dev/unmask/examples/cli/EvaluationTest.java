@@ -184,8 +184,8 @@ class EvaluationTest {
         Evaluation e = Evaluation.of(new double[] {1, 2}, new boolean[2], 1.5, Map.of(), null);
         assertEquals(List.of("histogram"), List.copyOf(e.plots().keySet()));
         assertTrue(Double.isNaN(e.overall().auroc()));
-        Evaluation.Pixels p = Evaluation.Pixels.of(List.of(new float[] {1, 2}), List.of(new boolean[2]));
-        assertTrue(Double.isNaN(p.auroc()) && Double.isNaN(p.bestDice()));
+        Evaluation.Pixels p = Evaluation.Pixels.of(List.of(new float[] {1, 2}), List.of(new boolean[2]), 1, 2);
+        assertTrue(Double.isNaN(p.auroc()) && Double.isNaN(p.bestDice()) && Double.isNaN(p.aupro()));
         assertTrue(p.line().contains("AUROC -"), p.line());
     }
 
