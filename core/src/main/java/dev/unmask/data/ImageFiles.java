@@ -147,6 +147,23 @@ public final class ImageFiles {
         }
     }
 
+    /**
+     * Decodes encoded image bytes as they are stored, by the rules of {@link #decodePicture(Path, DecodeSize)};
+     * messages call the bytes {@code source}.
+     *
+     * @throws ImageFileException when the bytes are empty, not an image, too large or corrupt
+     */
+    public static BufferedImage decodePicture(byte[] bytes, String source, DecodeSize size) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageFileException(source, "image bytes are empty");
+        }
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decodePicture(input, source, 3, size, DEFAULT_MAX_PIXELS);
+        } catch (IOException e) {
+            throw new ImageFileException(source, "cannot be read (" + MessageText.excerpt(e.toString()) + ")", e);
+        }
+    }
+
     private static void requireChannels(int channels) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -54,6 +55,26 @@ public final class ExifOrientation {
     }
 
     /**
+     * {@link #readUpright(Path)} of encoded image bytes (a file's content read elsewhere, e.g. by a distributed
+     * file source); messages call them {@code source}.
+     *
+     * @throws ImageFileException naming {@code source} when the bytes cannot be decoded or their EXIF block is
+     *     damaged
+     */
+    public static BufferedImage readUpright(byte[] bytes, String source) {
+        int orientation;
+        try (InputStream in = new ByteArrayInputStream(bytes == null ? new byte[0] : bytes)) {
+            orientation = read(in, source);
+        } catch (EOFException e) {
+            throw new ImageFileException(source, "JPEG header ends inside a segment (truncated file)", e);
+        } catch (IOException e) {
+            throw new ImageFileException(source, "cannot be read (" + e.getMessage() + ")", e);
+        }
+        return apply(ImageFiles.decodePicture(bytes, source, DecodeSize.atMost(ImageFiles.DEFAULT_MAX_DECODED_PIXELS)),
+                orientation);
+    }
+
+    /**
      * The orientation recorded in {@code file}, 1..8.
      *
      * @throws ImageFileException naming the file when it cannot be read, a JPEG segment runs past the end
@@ -69,7 +90,8 @@ public final class ExifOrientation {
         }
     }
 
-    private static int read(InputStream stream, Path file) throws IOException {
+    /** {@code where} is the file's {@link Path} or the name of the bytes, for messages. */
+    private static int read(InputStream stream, Object where) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         int first = in.read();
         int second = in.read();
@@ -79,7 +101,7 @@ public final class ExifOrientation {
         while (true) {
             int b = in.readUnsignedByte();
             if (b != 0xFF) {
-                throw new ImageFileException(file, "JPEG header: expected a segment marker, found byte 0x"
+                throw refusal(where, "JPEG header: expected a segment marker, found byte 0x"
                         + Integer.toHexString(b));
             }
             int marker = in.readUnsignedByte();
@@ -94,22 +116,22 @@ public final class ExifOrientation {
             }
             int length = in.readUnsignedShort();
             if (length < 2) {
-                throw new ImageFileException(file, "JPEG segment 0xFF" + Integer.toHexString(marker).toUpperCase()
+                throw refusal(where, "JPEG segment 0xFF" + Integer.toHexString(marker).toUpperCase()
                         + " declares length " + length + " (at least 2)");
             }
             byte[] payload = new byte[length - 2];
             in.readFully(payload);
             if (marker == MARKER_APP1 && startsWith(payload, EXIF_HEADER)) {
-                return orientation(payload, EXIF_HEADER.length, file);
+                return orientation(payload, EXIF_HEADER.length, where);
             }
         }
     }
 
     /** The orientation tag of the TIFF structure starting at {@code tiff} in an APP1 payload. */
-    static int orientation(byte[] segment, int tiff, Path file) {
+    static int orientation(byte[] segment, int tiff, Object where) {
         int size = segment.length - tiff;
         if (size < 8) {
-            throw new ImageFileException(file, "EXIF block of " + size + " bytes has no room for a TIFF header");
+            throw refusal(where, "EXIF block of " + size + " bytes has no room for a TIFF header");
         }
         boolean littleEndian;
         if (segment[tiff] == 'I' && segment[tiff + 1] == 'I') {
@@ -117,20 +139,20 @@ public final class ExifOrientation {
         } else if (segment[tiff] == 'M' && segment[tiff + 1] == 'M') {
             littleEndian = false;
         } else {
-            throw new ImageFileException(file, "EXIF block has no TIFF byte order mark (II or MM)");
+            throw refusal(where, "EXIF block has no TIFF byte order mark (II or MM)");
         }
         TiffBytes t = new TiffBytes(segment, tiff, size, littleEndian);
         if (t.u16(2) != 42) {
-            throw new ImageFileException(file, "EXIF block's TIFF header lacks the magic number 42");
+            throw refusal(where, "EXIF block's TIFF header lacks the magic number 42");
         }
         long ifd = t.u32(4);
         if (ifd < 8 || ifd > size - 2) {
-            throw new ImageFileException(file, "EXIF IFD0 offset " + ifd + " lies outside the " + size
+            throw refusal(where, "EXIF IFD0 offset " + ifd + " lies outside the " + size
                     + "-byte block");
         }
         int entries = t.u16((int) ifd);
         if (ifd + 2 + (long) entries * IFD_ENTRY_BYTES > size) {
-            throw new ImageFileException(file, "EXIF IFD0 declares " + entries + " entries, more than the "
+            throw refusal(where, "EXIF IFD0 declares " + entries + " entries, more than the "
                     + size + "-byte block holds");
         }
         for (int e = 0; e < entries; e++) {
@@ -195,6 +217,11 @@ public final class ExifOrientation {
             }
         }
         return true;
+    }
+
+    private static ImageFileException refusal(Object where, String problem) {
+        return where instanceof Path file ? new ImageFileException(file, problem)
+                : new ImageFileException(String.valueOf(where), problem);
     }
 
     /** Reads 16- and 32-bit unsigned values at offsets inside a TIFF block already known to hold them. */

@@ -52,6 +52,30 @@ class ExifOrientationTest {
     }
 
     @Test
+    void bytesTurnUprightAsTheirFileDoes() throws IOException {
+        for (int n = 1; n <= 8; n++) {
+            Path file = FaceResources.path("orientation_" + n + ".jpg");
+            BufferedImage fromFile = ExifOrientation.readUpright(file);
+            BufferedImage fromBytes = ExifOrientation.readUpright(Files.readAllBytes(file), "upload " + n);
+            assertEquals(fromFile.getWidth(), fromBytes.getWidth(), "orientation " + n);
+            assertEquals(fromFile.getHeight(), fromBytes.getHeight(), "orientation " + n);
+            assertTrue(Arrays.equals(fromFile.getRGB(0, 0, fromFile.getWidth(), fromFile.getHeight(), null, 0,
+                    fromFile.getWidth()), fromBytes.getRGB(0, 0, fromBytes.getWidth(), fromBytes.getHeight(), null, 0,
+                    fromBytes.getWidth())), "orientation " + n);
+        }
+        ImageFileException truncated = assertThrows(ImageFileException.class,
+                () -> ExifOrientation.readUpright(jpeg(app1(tiff(true, 8, 1, 6)), 10), "upload.jpg"));
+        assertTrue(truncated.getMessage().startsWith("upload.jpg: "), truncated.getMessage());
+        assertTrue(truncated.getMessage().contains("ends inside a segment"), truncated.getMessage());
+        ImageFileException offset = assertThrows(ImageFileException.class,
+                () -> ExifOrientation.readUpright(jpeg(app1(tiff(true, 5000, 1, 6)), 0), "upload.jpg"));
+        assertTrue(offset.getMessage().contains("IFD0 offset 5000"), offset.getMessage());
+        ImageFileException empty = assertThrows(ImageFileException.class,
+                () -> ExifOrientation.readUpright(new byte[0], "upload.jpg"));
+        assertTrue(empty.getMessage().startsWith("upload.jpg: "), empty.getMessage());
+    }
+
+    @Test
     void readsTheTagOfEachFile() {
         for (int n = 1; n <= 8; n++) {
             assertEquals(n, ExifOrientation.read(FaceResources.path("orientation_" + n + ".jpg")));
