@@ -1,11 +1,8 @@
 package dev.unmask.train;
 
 import dev.unmask.backend.Backend;
-import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
-
-import java.util.SplittableRandom;
 
 /**
  * Batches of equally shaped samples held in one array in memory (decoded images, extracted code grids).
@@ -19,11 +16,8 @@ public final class ArrayBatches implements BatchSource<Tensor> {
     private final int sampleSize;
     private final int samples;
     private final int batchSize;
-    private final long shuffleSeed;
     private final Backend backend;
-    private long epoch;
-    private long number;
-    private int[] order;
+    private final ShuffledEpochs epochs;
 
     private ArrayBatches(float[] floats, int[] ints, int length, int[] sampleDims, int batchSize, long shuffleSeed,
                          Backend backend) {
@@ -47,9 +41,8 @@ public final class ArrayBatches implements BatchSource<Tensor> {
         this.sampleSize = size;
         this.samples = length / size;
         this.batchSize = batchSize;
-        this.shuffleSeed = shuffleSeed;
         this.backend = backend;
-        this.order = order(0);
+        this.epochs = new ShuffledEpochs(samples, batchSize, shuffleSeed);
     }
 
     /** F32 batches [batchSize, sampleDims...] of {@code data} (not copied; do not modify it meanwhile). */
@@ -64,22 +57,7 @@ public final class ArrayBatches implements BatchSource<Tensor> {
 
     /** Full batches per epoch. */
     public int batchesPerEpoch() {
-        return samples / batchSize;
-    }
-
-    private int[] order(long e) {
-        int[] out = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            out[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(Seeds.derive(shuffleSeed, e));
-        for (int i = samples - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = out[i];
-            out[i] = out[j];
-            out[j] = t;
-        }
-        return out;
+        return epochs.batchesPerEpoch();
     }
 
     @Override
@@ -87,47 +65,31 @@ public final class ArrayBatches implements BatchSource<Tensor> {
         int[] dims = new int[sampleDims.length + 1];
         dims[0] = batchSize;
         System.arraycopy(sampleDims, 0, dims, 1, sampleDims.length);
-        int start = (int) number * batchSize;
+        int[] indices = epochs.next();
         Tensor batch;
         if (floats != null) {
             float[] out = new float[batchSize * sampleSize];
             for (int k = 0; k < batchSize; k++) {
-                System.arraycopy(floats, order[start + k] * sampleSize, out, k * sampleSize, sampleSize);
+                System.arraycopy(floats, indices[k] * sampleSize, out, k * sampleSize, sampleSize);
             }
             batch = backend.fromFloats(out, Shape.of(dims));
         } else {
             int[] out = new int[batchSize * sampleSize];
             for (int k = 0; k < batchSize; k++) {
-                System.arraycopy(ints, order[start + k] * sampleSize, out, k * sampleSize, sampleSize);
+                System.arraycopy(ints, indices[k] * sampleSize, out, k * sampleSize, sampleSize);
             }
             batch = backend.fromInts(out, Shape.of(dims));
-        }
-        number++;
-        if (number == batchesPerEpoch()) {
-            epoch++;
-            number = 0;
-            order = order(epoch);
         }
         return batch;
     }
 
     @Override
     public DataPosition position() {
-        return new DataPosition(epoch, number, shuffleSeed);
+        return epochs.position();
     }
 
     @Override
     public void seek(DataPosition position) {
-        if (position.shuffleSeed() != shuffleSeed) {
-            throw new IllegalArgumentException("position was saved with shuffle seed " + position.shuffleSeed()
-                    + ", this source shuffles with " + shuffleSeed);
-        }
-        if (position.index() >= batchesPerEpoch()) {
-            throw new IllegalArgumentException("batch " + position.index() + " is past the " + batchesPerEpoch()
-                    + " batches of an epoch");
-        }
-        epoch = position.epoch();
-        number = position.index();
-        order = order(epoch);
+        epochs.seek(position);
     }
 }

@@ -5,11 +5,11 @@ import dev.unmask.data.FloatImage;
 import dev.unmask.data.ImageOps;
 import dev.unmask.data.TransformPipeline;
 import dev.unmask.models.mesonet.MesoNet;
-import dev.unmask.random.Seeds;
 import dev.unmask.tensor.Shape;
 import dev.unmask.tensor.Tensor;
 import dev.unmask.train.BatchSource;
 import dev.unmask.train.DataPosition;
+import dev.unmask.train.ShuffledEpochs;
 
 import java.util.stream.IntStream;
 
@@ -32,12 +32,9 @@ final class MesoNetBatches implements BatchSource<MesoNetBatches.Batch> {
 
     private final MesoNetTrainingData data;
     private final int batchSize;
-    private final long shuffleSeed;
     private final TransformPipeline augmentation;
     private final Backend backend;
-    private long epoch;
-    private long number;
-    private int[] order;
+    private final ShuffledEpochs epochs;
 
     /** {@code augmentation} may be null (images as they are). */
     MesoNetBatches(MesoNetTrainingData data, int batchSize, long shuffleSeed, TransformPipeline augmentation,
@@ -48,14 +45,13 @@ final class MesoNetBatches implements BatchSource<MesoNetBatches.Batch> {
         }
         this.data = data;
         this.batchSize = batchSize;
-        this.shuffleSeed = shuffleSeed;
         this.augmentation = augmentation;
         this.backend = backend;
-        this.order = Seeds.permutation(data.size(), Seeds.derive(shuffleSeed, 0));
+        this.epochs = new ShuffledEpochs(data.size(), batchSize, shuffleSeed);
     }
 
     int batchesPerEpoch() {
-        return data.size() / batchSize;
+        return epochs.batchesPerEpoch();
     }
 
     @Override
@@ -63,11 +59,10 @@ final class MesoNetBatches implements BatchSource<MesoNetBatches.Batch> {
         int per = MesoNetTrainingData.VALUES;
         float[] images = new float[batchSize * per];
         float[] real = new float[batchSize];
-        int start = (int) number * batchSize;
-        long e = epoch;
-        int[] o = order;
+        long e = epochs.epoch();
+        int[] indices = epochs.next();
         IntStream.range(0, batchSize).parallel().forEach(k -> {
-            int index = o[start + k];
+            int index = indices[k];
             real[k] = data.isFake(index) ? 0f : 1f;
             if (augmentation == null) {
                 data.writeInput(index, images, k * per);
@@ -78,12 +73,6 @@ final class MesoNetBatches implements BatchSource<MesoNetBatches.Batch> {
                 }
             }
         });
-        number++;
-        if (number == batchesPerEpoch()) {
-            epoch++;
-            number = 0;
-            order = Seeds.permutation(data.size(), Seeds.derive(shuffleSeed, epoch));
-        }
         int side = MesoNet.INPUT_SIZE;
         return new Batch(backend.fromFloats(images, Shape.of(batchSize, MesoNet.INPUT_CHANNELS, side, side)),
                 backend.fromFloats(real, Shape.of(batchSize, 1)));
@@ -96,21 +85,11 @@ final class MesoNetBatches implements BatchSource<MesoNetBatches.Batch> {
 
     @Override
     public DataPosition position() {
-        return new DataPosition(epoch, number, shuffleSeed);
+        return epochs.position();
     }
 
     @Override
     public void seek(DataPosition position) {
-        if (position.shuffleSeed() != shuffleSeed) {
-            throw new IllegalArgumentException("position was saved with shuffle seed " + position.shuffleSeed()
-                    + ", this source shuffles with " + shuffleSeed);
-        }
-        if (position.index() >= batchesPerEpoch()) {
-            throw new IllegalArgumentException("batch " + position.index() + " is past the " + batchesPerEpoch()
-                    + " batches of an epoch");
-        }
-        epoch = position.epoch();
-        number = position.index();
-        order = Seeds.permutation(data.size(), Seeds.derive(shuffleSeed, epoch));
+        epochs.seek(position);
     }
 }
