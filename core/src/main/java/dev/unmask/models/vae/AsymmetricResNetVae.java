@@ -112,17 +112,7 @@ public final class AsymmetricResNetVae extends Module implements ReconstructionV
         return VaeTerms.output(x, reconstruction, mean, logVariance);
     }
 
-    @Override
-    public Tensor reconstruct(Tensor images) {
-        return evaluate(images).reconstruction();
-    }
-
-    /** RMSE(x, x') per image over channels and pixels, x' = decode(mu(x)). */
-    @Override
-    public Tensor score(Tensor images) {
-        return evaluate(images).score();
-    }
-
+    /** Score: RMSE(x, x') per image over channels and pixels, x' = decode(mu(x)). */
     @Override
     public Evaluation evaluate(Tensor images) {
         requireImages(images);

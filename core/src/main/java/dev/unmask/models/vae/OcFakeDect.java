@@ -140,12 +140,7 @@ public final class OcFakeDect extends Module implements ReconstructionVae {
         }
     }
 
-    /** OC-FakeDect-1: RMSE(x, x') over channels and pixels; OC-FakeDect-2: RMSE(mu(x), mu2(x')) over the latent. */
-    @Override
-    public Tensor score(Tensor images) {
-        return evaluate(images).score();
-    }
-
+    /** Score: OC-FakeDect-1 RMSE(x, x') over channels and pixels; OC-FakeDect-2 RMSE(mu(x), mu2(x')) over the latent. */
     @Override
     public Evaluation evaluate(Tensor images) {
         requireImages(images);

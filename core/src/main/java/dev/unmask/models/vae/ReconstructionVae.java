@@ -42,10 +42,14 @@ public interface ReconstructionVae {
     }
 
     /** x' = decode(mu(x)) of F32 images [B, C, H, W], without a graph; needs evaluation mode. */
-    Tensor reconstruct(Tensor images);
+    default Tensor reconstruct(Tensor images) {
+        return evaluate(images).reconstruction();
+    }
 
     /** The anomaly score of each image, F32 [B], without a graph; needs evaluation mode. */
-    Tensor score(Tensor images);
+    default Tensor score(Tensor images) {
+        return evaluate(images).score();
+    }
 
     /**
      * One deterministic pass over F32 images [B, C, H, W] without a graph (evaluation mode needed): the mean, the
